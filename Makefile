@@ -1,0 +1,46 @@
+# Yiji: `make demo` installs and starts Yiji with demo data; `make test` installs and tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+VENDOR := yiji/static/vendor
+
+.PHONY: demo test install static messages lint clean
+
+demo: install
+	$(BIN)/yiji migrate --noinput -v0
+	$(BIN)/yiji demo
+	$(BIN)/yiji collectstatic --noinput -v0
+	$(BIN)/yiji up
+
+test: install
+	$(BIN)/pytest
+
+install: $(STAMP) static
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade "pip==26.3"
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+# Front-end assets come from the npm registry at build time and are served by Yiji itself:
+# hospital intranets have no internet, so nothing is loaded from a CDN.
+static: $(VENDOR)/.built
+
+$(VENDOR)/.built: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
+	touch $@
+
+# Refresh the translation catalogues after changing user-visible text (needs GNU gettext).
+messages: install
+	cd yiji && ../$(BIN)/yiji makemessages -l zh_Hans -l en --no-obsolete --no-location
+	cd yiji && ../$(BIN)/yiji compilemessages -v0
+
+lint: install
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR)

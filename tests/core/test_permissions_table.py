@@ -1,0 +1,105 @@
+"""Every role against every protected action: granted where the table says, refused elsewhere.
+
+The expected table is written out here independently of yiji.core.permissions.GRANTS, so a
+change to the grants that is not also made here fails.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from yiji.core.models import Role
+from yiji.core.permissions import Action, PermissionRefused, may, require
+
+R = Role
+EVERYONE = set(Role.values)
+
+EXPECTED = {
+    Action.VIEW_PATIENT: {
+        R.DIRECTOR,
+        R.DEPUTY_DIRECTOR,
+        R.GROUP_LEADER,
+        R.PHYSICIAN,
+        R.TRAINEE,
+        R.TECHNOLOGIST,
+        R.CLERK,
+        R.NURSE,
+        R.QC_OFFICER,
+        R.CLINICIAN,
+        R.MEDICAL_AFFAIRS,
+        R.LAB_TECHNOLOGIST,
+        R.LAB_REVIEWER,
+    },
+    Action.REGISTER_PATIENT: {R.CLERK, R.NURSE, R.CLINICIAN},
+    Action.VIEW_STAFF: {
+        R.DIRECTOR,
+        R.DEPUTY_DIRECTOR,
+        R.GROUP_LEADER,
+        R.QC_OFFICER,
+        R.MEDICAL_AFFAIRS,
+        R.ADMIN,
+    },
+    Action.MANAGE_STAFF: {R.DIRECTOR, R.ADMIN},
+    Action.VIEW_POLICY: {
+        R.DIRECTOR,
+        R.DEPUTY_DIRECTOR,
+        R.GROUP_LEADER,
+        R.QC_OFFICER,
+        R.MEDICAL_AFFAIRS,
+        R.ADMIN,
+    },
+    Action.EDIT_POLICY: {R.DIRECTOR},
+    Action.VIEW_AUDIT: {R.DIRECTOR, R.MEDICAL_AFFAIRS, R.ADMIN},
+    Action.VIEW_RULES: EVERYONE,
+    Action.ADMIN_SITE: {R.ADMIN},
+}
+
+CASES = [(action, role) for action in Action.values for role in Role.values]
+
+
+def test_the_table_covers_every_action():
+    assert set(EXPECTED) == set(Action.values)
+
+
+@pytest.mark.parametrize(("action", "role"), CASES)
+def test_role_against_action(make_staff, action, role):
+    staff = make_staff(role, whole_hospital=True)
+    decision = may(staff.user, action)
+    if role in EXPECTED[action]:
+        assert decision.allowed, f"{role} should be granted {action}"
+        require(staff.user, action)
+    else:
+        assert not decision.allowed, f"{role} should be refused {action}"
+        assert decision.rule and decision.message_zh and decision.message_en
+        with pytest.raises(PermissionRefused):
+            require(staff.user, action)
+
+
+def test_anonymous_and_staffless_users_are_refused(db, django_user_model):
+    from django.contrib.auth.models import AnonymousUser
+
+    plain = django_user_model.objects.create_user("plain", password="x")
+    for user in (AnonymousUser(), plain):
+        assert not any(may(user, action) for action in Action.values)
+
+
+def test_an_inactive_staff_member_loses_every_role(make_staff):
+    staff = make_staff(Role.DIRECTOR, whole_hospital=True)
+    staff.active = False
+    staff.save()
+    user = type(staff.user).objects.get(pk=staff.user.pk)
+    assert not may(user, Action.VIEW_AUDIT)
+
+
+def test_a_department_director_sets_only_their_own_departments_values(make_staff, imaging, lab):
+    director = make_staff(Role.DIRECTOR, department=imaging)
+    assert may(director.user, Action.EDIT_POLICY, imaging)
+    refused = may(director.user, Action.EDIT_POLICY, lab)
+    assert not refused and refused.rule == "STF-1"
+    assert not may(director.user, Action.EDIT_POLICY, None)  # hospital-wide values
+
+
+def test_a_person_with_two_roles_has_both(make_staff):
+    staff = make_staff(Role.CLERK, Role.ADMIN)
+    assert may(staff.user, Action.REGISTER_PATIENT)
+    assert may(staff.user, Action.ADMIN_SITE)

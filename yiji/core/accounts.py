@@ -1,0 +1,179 @@
+"""Log-in with lockout, electronic signatures and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib.auth import authenticate
+from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yiji.core import audit, policy
+from yiji.core.models import ApiToken, AuditAction, ElectronicSignature, LoginThrottle, Staff
+
+
+class LoginRefused(Exception):
+    """Wrong credentials, or a name locked after repeated failures."""
+
+
+def locked_until(username: str):
+    throttle = LoginThrottle.objects.filter(username=username).first()
+    if throttle and throttle.locked_until and throttle.locked_until > timezone.now():
+        return throttle.locked_until
+    return None
+
+
+def log_in(request, username: str, password: str):
+    """Authenticate, counting failures; after the policy number of failures the name is locked."""
+    username = username.strip()
+    ip = request.META.get("REMOTE_ADDR")
+    until = locked_until(username)
+    if until:
+        raise LoginRefused(
+            _("Too many failed attempts. This account is locked until %(time)s.")
+            % {"time": timezone.localtime(until).strftime("%H:%M")}
+        )
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        _count_failure(username, ip)
+        raise LoginRefused(_("Wrong user name or password."))
+    LoginThrottle.objects.filter(username=username).delete()
+    audit.record(user, AuditAction.LOGIN, user, ip=ip)
+    return user
+
+
+def _count_failure(username: str, ip: str | None) -> None:
+    limit = policy.value("sec.lockout_failures")
+    minutes = policy.value("sec.lockout_minutes")
+    with transaction.atomic():
+        throttle, _created = LoginThrottle.objects.select_for_update().get_or_create(
+            username=username
+        )
+        throttle.failures += 1
+        locked = throttle.failures >= limit
+        if locked:
+            throttle.locked_until = timezone.now() + timedelta(minutes=minutes)
+            throttle.failures = 0
+        throttle.save()
+        action = AuditAction.LOCKED_OUT if locked else AuditAction.LOGIN_FAILED
+        audit.record(None, action, object_type="auth.user", object_id=username, ip=ip)
+
+
+class SignatureRefused(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class SignerIdentity:
+    title: str
+    licence_number: str
+
+
+def signer_identity(staff: Staff) -> SignerIdentity:
+    from yiji.core.models import CredentialKind
+
+    licence = (
+        staff.credentials.filter(kind=CredentialKind.PRACTISING_LICENCE)
+        .order_by("-expires_on")
+        .first()
+    )
+    return SignerIdentity(staff.title_display, licence.number if licence else "")
+
+
+def set_signing_pin(user, pin: str) -> None:
+    if not (pin.isdigit() and 6 <= len(pin) <= 12):
+        raise SignatureRefused(_("A signing PIN is 6 to 12 digits."))
+    staff = user.staff
+    staff.signing_pin = make_password(pin)
+    staff.save(update_fields=["signing_pin"])
+    audit.record(user, AuditAction.UPDATE, staff, after={"signing_pin": "changed"})
+
+
+def sign(user, secret: str, meaning: str, obj: models.Model | None = None) -> ElectronicSignature:
+    """An electronic signature: re-authenticate with the password or signing PIN, then record
+    who signed what, with their title and licence number at the moment of signing."""
+    staff = getattr(user, "staff", None)
+    if staff is None or not staff.active:
+        raise SignatureRefused(_("Only active staff members can sign."))
+    username = f"sign:{user.get_username()}"
+    if locked_until(username):
+        raise SignatureRefused(_("Too many failed signatures; try again later."))
+    method = _check_secret(user, staff, secret)
+    if method is None:
+        _count_failure(username, None)
+        raise SignatureRefused(_("The password or signing PIN is wrong."))
+    LoginThrottle.objects.filter(username=username).delete()
+    identity = signer_identity(staff)
+    signature = ElectronicSignature.objects.create(
+        signer=staff,
+        signer_name=staff.name,
+        title=identity.title,
+        licence_number=identity.licence_number,
+        meaning=meaning,
+        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=str(obj.pk) if obj is not None else "",
+        method=method,
+    )
+    audit.record(user, AuditAction.SIGN, obj, after={"meaning": meaning, "method": method})
+    return signature
+
+
+def _check_secret(user, staff: Staff, secret: str) -> str | None:
+    if staff.signing_pin and check_password(secret, staff.signing_pin):
+        return "pin"
+    if user.check_password(secret):
+        return "password"
+    return None
+
+
+TOKEN_PREFIX = "yj_"
+
+
+def _hash_token(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def create_token(user, name: str, actor=None) -> tuple[ApiToken, str]:
+    """A new API token; the key is shown once and only its hash is kept."""
+    key = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    days = policy.value("sec.api_token_days")
+    token = ApiToken.objects.create(
+        user=user,
+        name=name.strip()[:100] or "API",
+        prefix=key[:10],
+        key_hash=_hash_token(key),
+        expires_at=timezone.now() + timedelta(days=days) if days else None,
+    )
+    audit.record(actor or user, AuditAction.TOKEN, token, after={"name": token.name})
+    return token, key
+
+
+def revoke_token(user, token: ApiToken) -> None:
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit.record(user, AuditAction.TOKEN, token, after={"revoked": True})
+
+
+def user_for_token(key: str):
+    """The active user a token belongs to, or None."""
+    if not key.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=_hash_token(key), revoked_at__isnull=True)
+        .first()
+    )
+    now = timezone.now()
+    if token is None or (token.expires_at and token.expires_at <= now):
+        return None
+    if not token.user.is_active:
+        return None
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -1,0 +1,50 @@
+"""`yiji up`: start every process Yiji needs (web server now; workers and listeners as they
+come) and stop them all together on Ctrl-C or when any one of them dies."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+
+from django.core.management.base import BaseCommand
+
+PROCESSES: list[tuple[str, list[str]]] = [
+    ("web", ["serve"]),
+]
+
+
+class Command(BaseCommand):
+    help = "Start all of Yiji's processes on loopback; Ctrl-C stops them all."
+
+    def handle(self, *args, **options):
+        children = {
+            name: subprocess.Popen([sys.executable, "-m", "yiji", *argv])
+            for name, argv in PROCESSES
+        }
+        stopping = False
+
+        def stop(signum=None, frame=None):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            while not stopping:
+                dead = [name for name, proc in children.items() if proc.poll() is not None]
+                if dead:
+                    self.stderr.write(f"{', '.join(dead)} stopped; stopping the rest.")
+                    break
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+        for proc in children.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in children.values():
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        self.stdout.write("Yiji stopped.")

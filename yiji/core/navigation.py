@@ -1,0 +1,38 @@
+"""The navigation: each entry shows only to users who may do what it leads to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from yiji.core.permissions import Action, may
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str | Promise
+    action: str | None = None
+
+
+NAV: list[NavItem] = [
+    NavItem("home", _("Workbench")),
+    NavItem("patients", _("Patients"), Action.VIEW_PATIENT),
+    NavItem("staff", _("Staff"), Action.VIEW_STAFF),
+    NavItem("organisation", _("Organisation"), Action.VIEW_STAFF),
+    NavItem("policy", _("Policy settings"), Action.VIEW_POLICY),
+    NavItem("audit", _("Audit log"), Action.VIEW_AUDIT),
+    NavItem("rules", _("Rules"), Action.VIEW_RULES),
+    NavItem("admin:index", _("Reference data"), Action.ADMIN_SITE),
+]
+
+
+def items_for(user) -> list[dict]:
+    return [
+        {"url_name": item.url_name, "url": reverse(item.url_name), "label": item.label}
+        for item in NAV
+        if item.action is None or may(user, item.action)
+    ]

@@ -1,0 +1,184 @@
+"""The one place that answers "may this user do this action (on this object)?".
+
+Views, the API and (later) the HL7 and DICOM handlers all ask `may()` or `require()`. A refusal
+carries the rule ID it rests on and a message in Chinese and English.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from yiji.core.models import Department, Role, RoleAssignment
+
+R = Role
+
+
+class Action(models.TextChoices):
+    VIEW_PATIENT = "view_patient", _("View a patient's record")
+    REGISTER_PATIENT = "register_patient", _("Register or edit a patient")
+    VIEW_STAFF = "view_staff", _("View staff and credentials")
+    MANAGE_STAFF = "manage_staff", _("Manage staff, roles and credentials")
+    VIEW_POLICY = "view_policy", _("View policy settings")
+    EDIT_POLICY = "edit_policy", _("Change policy settings")
+    VIEW_AUDIT = "view_audit", _("Read the audit log")
+    VIEW_RULES = "view_rules", _("Read the rule registry")
+    ADMIN_SITE = "admin_site", _("Maintain reference data")
+
+
+@dataclass(frozen=True)
+class Grant:
+    roles: frozenset[str]
+    rule: str
+    zh: str
+    en: str
+
+
+def _grant(roles: set[str], rule: str, zh: str, en: str) -> Grant:
+    return Grant(frozenset(roles), rule, zh, en)
+
+
+CLINICAL_READERS = {
+    R.DIRECTOR,
+    R.DEPUTY_DIRECTOR,
+    R.GROUP_LEADER,
+    R.PHYSICIAN,
+    R.TRAINEE,
+    R.TECHNOLOGIST,
+    R.CLERK,
+    R.NURSE,
+    R.QC_OFFICER,
+    R.CLINICIAN,
+    R.MEDICAL_AFFAIRS,
+    R.LAB_TECHNOLOGIST,
+    R.LAB_REVIEWER,
+}
+MANAGERS = {R.DIRECTOR, R.DEPUTY_DIRECTOR, R.GROUP_LEADER, R.QC_OFFICER, R.MEDICAL_AFFAIRS}
+
+GRANTS: dict[str, Grant] = {
+    Action.VIEW_PATIENT: _grant(
+        CLINICAL_READERS,
+        "ARC-5",
+        "只有参与诊疗的人员可以查看患者资料。",
+        "Only staff involved in care may see a patient's record.",
+    ),
+    Action.REGISTER_PATIENT: _grant(
+        {R.CLERK, R.NURSE, R.CLINICIAN},
+        "ORD-6",
+        "患者登记由登记员、护士或临床医师完成。",
+        "Patients are registered by a registration clerk, nurse or clinician.",
+    ),
+    Action.VIEW_STAFF: _grant(
+        MANAGERS | {R.ADMIN},
+        "STF-1",
+        "人员与资质档案只对科室管理人员开放。",
+        "Staff and credential files are open to department management only.",
+    ),
+    Action.MANAGE_STAFF: _grant(
+        {R.DIRECTOR, R.ADMIN},
+        "STF-1",
+        "人员、角色和资质由科主任或系统管理员维护。",
+        "Staff, roles and credentials are maintained by the director or the administrator.",
+    ),
+    Action.VIEW_POLICY: _grant(
+        MANAGERS | {R.ADMIN},
+        "STF-1",
+        "制度参数只对科室管理人员开放。",
+        "Policy settings are open to department management only.",
+    ),
+    Action.EDIT_POLICY: _grant(
+        {R.DIRECTOR},
+        "STF-1",
+        "制度参数只能由科主任修改（本科室的参数由本科室主任修改）。",
+        "Only the department director may change policy settings (of their own department).",
+    ),
+    Action.VIEW_AUDIT: _grant(
+        {R.DIRECTOR, R.MEDICAL_AFFAIRS, R.ADMIN},
+        "ARC-5",
+        "审计日志只对科主任、医务科和系统管理员开放。",
+        "The audit log is open to the director, medical affairs and the administrator only.",
+    ),
+    Action.VIEW_RULES: _grant(
+        set(Role.values),
+        "STF-1",
+        "制度规则向全体人员公开。",
+        "The rules are open to all staff.",
+    ),
+    Action.ADMIN_SITE: _grant(
+        {R.ADMIN},
+        "ARC-5",
+        "基础数据只能由系统管理员维护。",
+        "Reference data is maintained by the system administrator only.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    action: str
+    rule: str = ""
+    message_zh: str = ""
+    message_en: str = ""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+    @property
+    def message(self) -> str:
+        english = (get_language() or "zh-hans").startswith("en")
+        text = self.message_en if english else self.message_zh
+        return f"{text} [{self.rule}]" if self.rule else text
+
+
+class PermissionRefused(PermissionError):
+    def __init__(self, decision: Decision):
+        super().__init__(decision.message_en)
+        self.decision = decision
+
+
+def role_assignments(user) -> list[RoleAssignment]:
+    """The user's role assignments, loaded once per user object."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_yiji_roles", None)
+    if cached is None:
+        cached = list(
+            RoleAssignment.objects.filter(staff__user=user, staff__active=True).only(
+                "role", "department_id", "group_id"
+            )
+        )
+        user._yiji_roles = cached
+    return cached
+
+
+def roles_of(user) -> set[str]:
+    return {assignment.role for assignment in role_assignments(user)}
+
+
+def may(user, action: str, obj=None) -> Decision:
+    grant = GRANTS[action]
+    held = [a for a in role_assignments(user) if a.role in grant.roles]
+    allowed = bool(held) and _object_allows(action, held, obj)
+    if allowed:
+        return Decision(True, action)
+    return Decision(False, action, grant.rule, grant.zh, grant.en)
+
+
+def require(user, action: str, obj=None) -> None:
+    decision = may(user, action, obj)
+    if not decision:
+        raise PermissionRefused(decision)
+
+
+def _object_allows(action: str, held: list[RoleAssignment], obj) -> bool:
+    if action != Action.EDIT_POLICY:
+        return True
+    # A hospital-wide director (no department) sets hospital values and any department's;
+    # a department director sets only their own department's values.
+    if any(a.department_id is None for a in held):
+        return True
+    return isinstance(obj, Department) and any(a.department_id == obj.pk for a in held)

@@ -1,0 +1,104 @@
+"""Policy settings: each default of RULES.md / INDICATORS.md a hospital may change.
+
+`value(key, department)` answers with the department's value, else the hospital's, else the
+default; `change()` is the only way to store one, and every change is audited.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from yiji.core import audit
+from yiji.core.models import AuditAction, Department, Hospital, PolicyValue
+from yiji.core.policy_types import PolicySetting, SettingError
+
+
+@cache
+def catalogue() -> dict[str, PolicySetting]:
+    from yiji.core.policy_catalogue import SETTINGS
+
+    return {setting.key: setting for setting in SETTINGS}
+
+
+def setting(key: str) -> PolicySetting:
+    try:
+        return catalogue()[key]
+    except KeyError:
+        raise SettingError(f"{key} is not a policy setting") from None
+
+
+def current_hospital() -> Hospital | None:
+    return Hospital.objects.order_by("pk").first()
+
+
+def value(key: str, department: Department | None = None, hospital: Hospital | None = None) -> Any:
+    """The value in force: the department's, else the hospital's, else the default."""
+    spec = setting(key)
+    hospital = hospital or (department.hospital if department else current_hospital())
+    if hospital is None:
+        return spec.parse(spec.default)
+    rows = PolicyValue.objects.filter(hospital=hospital, key=key)
+    if department is not None and spec.per_department:
+        row = rows.filter(department=department).first() or rows.filter(department=None).first()
+    else:
+        row = rows.filter(department=None).first()
+    return spec.parse(row.value if row else spec.default)
+
+
+def stored_values(hospital: Hospital) -> dict[tuple[str, int | None], Any]:
+    """Every stored value of a hospital, keyed by (key, department id), for listing pages."""
+    return {
+        (row.key, row.department_id): row.value
+        for row in PolicyValue.objects.filter(hospital=hospital)
+    }
+
+
+def change(
+    actor,
+    key: str,
+    new_value: Any,
+    *,
+    hospital: Hospital,
+    department: Department | None = None,
+    reason: str = "",
+) -> PolicyValue | None:
+    """Store a new value (or None to return to the default), audited with before and after."""
+    from yiji.core.permissions import Action, require
+
+    spec = setting(key)
+    if department is not None and not spec.per_department:
+        raise SettingError(f"{key} is set for the whole hospital only")
+    require(actor, Action.EDIT_POLICY, department)
+    stored = None if new_value is None else spec.to_storage(new_value)
+    with transaction.atomic():
+        row = (
+            PolicyValue.objects.select_for_update()
+            .filter(hospital=hospital, department=department, key=key)
+            .first()
+        )
+        before = row.value if row else None
+        if stored is None:
+            if row:
+                row.delete()
+            row = None
+        elif row:
+            row.value, row.updated_at, row.updated_by = stored, timezone.now(), actor
+            row.save()
+        else:
+            row = PolicyValue.objects.create(
+                hospital=hospital, department=department, key=key, value=stored, updated_by=actor
+            )
+        audit.record(
+            actor,
+            AuditAction.SETTING,
+            object_type="policy",
+            object_id=key if department is None else f"{key}@{department.code}",
+            before={"value": before, "department": department and department.code},
+            after={"value": stored, "default": spec.to_storage(spec.default)},
+            reason=reason,
+        )
+    return row

@@ -1,0 +1,211 @@
+"""The rule registry: every RULES.md ID in code, and which service function carries it out.
+
+A service function declares the rules it carries out with `@carries_out("ORD-1")`; tests prove
+a rule with `@pytest.mark.rules("ORD-1")`. A rule is `implemented` only when both exist.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class RuleKind(models.TextChoices):
+    BLOCK = "block", _("Block")
+    REMIND = "remind", _("Remind")
+    RECORD = "record", _("Record")
+    MEASURE = "measure", _("Measure")
+
+
+SOURCES = {
+    "imaging": ("医学影像科工作制度", "Medical imaging department regulations"),
+    "medtech": ("医技科室规章制度", "Medical-technology department regulations"),
+}
+
+CHAPTERS = {
+    "ORD": ("申请单与登记", "Requisitions and check-in"),
+    "SCH": ("预约", "Appointments"),
+    "EXM": ("检查", "Exams"),
+    "RPT": ("报告", "Reports"),
+    "CNF": ("集体阅片与会诊", "Collective reading and consultation"),
+    "QLT": ("质量", "Quality"),
+    "EQP": ("设备、物资与消毒", "Equipment, supplies and disinfection"),
+    "RAD": ("辐射防护", "Radiation safety"),
+    "ARC": ("资料", "Archive and data"),
+    "STF": ("人员与行政", "People and administration"),
+    "INC": ("差错事故", "Errors and accidents"),
+    "LAB": ("检验科", "Clinical laboratory"),
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    kinds: tuple[str, ...]
+    zh: str
+    en: str
+    sources: tuple[str, ...]
+    default_zh: str = ""
+    default_en: str = ""
+
+    @property
+    def chapter(self) -> str:
+        return self.id.split("-")[0]
+
+    @property
+    def number(self) -> int:
+        return int(self.id.split("-")[1])
+
+    def text(self) -> str:
+        return self.en if (get_language() or "zh-hans").startswith("en") else self.zh
+
+    def quote(self) -> str:
+        """The rule as cited in a refusal: 'ORD-1: ...'."""
+        english = (get_language() or "zh-hans").startswith("en")
+        return f"{self.id}: {self.en}" if english else f"{self.id}：{self.zh}"
+
+
+@dataclass
+class Implementation:
+    functions: list[str] = field(default_factory=list)
+
+
+_IMPLEMENTATIONS: dict[str, Implementation] = {}
+
+F = TypeVar("F", bound=Callable)
+
+
+def carries_out(*rule_ids: str) -> Callable[[F], F]:
+    """Mark a service function as the place where these rules are carried out."""
+
+    def mark(func: F) -> F:
+        for rule_id in rule_ids:
+            if rule_id not in rules_by_id():
+                raise KeyError(f"{rule_id} is not a rule of RULES.md")
+            name = f"{func.__module__}.{func.__qualname__}"
+            _IMPLEMENTATIONS.setdefault(rule_id, Implementation()).functions.append(name)
+        return func
+
+    return mark
+
+
+def all_rules() -> tuple[Rule, ...]:
+    from yiji.core.rulebook_data import RULES
+
+    return RULES
+
+
+def rules_by_id() -> dict[str, Rule]:
+    return {rule.id: rule for rule in all_rules()}
+
+
+def get_rule(rule_id: str) -> Rule:
+    return rules_by_id()[rule_id]
+
+
+def implementing_functions(rule_id: str) -> list[str]:
+    _load_services()
+    impl = _IMPLEMENTATIONS.get(rule_id)
+    return list(impl.functions) if impl else []
+
+
+def _load_services() -> None:
+    """Import every app's services so their @carries_out marks are registered."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        if config.name.startswith("yiji."):
+            for module in ("services", "permissions", "audit", "accounts", "policy"):
+                try:
+                    import_module(f"{config.name}.{module}")
+                except ModuleNotFoundError as exc:
+                    if exc.name != f"{config.name}.{module}":
+                        raise
+
+
+TESTS_DIR = Path(__file__).resolve().parents[2] / "tests"
+
+
+def tests_naming_rules(tests_dir: Path = TESTS_DIR) -> dict[str, list[str]]:
+    """Test node IDs per rule, read from `@pytest.mark.rules(...)` marks in the test sources."""
+    found: dict[str, list[str]] = {}
+    if not tests_dir.is_dir():
+        return found
+    for path in sorted(tests_dir.rglob("test_*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        relative = path.relative_to(tests_dir.parent).as_posix()
+        for node, owner in _test_functions(tree):
+            node_id = f"{relative}::{owner}{node.name}"
+            for rule_id in _marked_rules(node) | _marked_rules_of_class(tree, owner):
+                found.setdefault(rule_id, []).append(node_id)
+    return found
+
+
+def _test_functions(tree: ast.Module):
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith(
+            "test"
+        ):
+            yield node, ""
+        elif isinstance(node, ast.ClassDef):
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef) and item.name.startswith("test"):
+                    yield item, f"{node.name}::"
+
+
+def _marked_rules(node: ast.AST) -> set[str]:
+    ids: set[str] = set()
+    for decorator in getattr(node, "decorator_list", []):
+        if (
+            isinstance(decorator, ast.Call)
+            and isinstance(decorator.func, ast.Attribute)
+            and decorator.func.attr == "rules"
+        ):
+            ids.update(
+                arg.value
+                for arg in decorator.args
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+            )
+    return ids
+
+
+def _marked_rules_of_class(tree: ast.Module, owner: str) -> set[str]:
+    if not owner:
+        return set()
+    name = owner.removesuffix("::")
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name == name:
+            return _marked_rules(node)
+    return set()
+
+
+@dataclass
+class RuleStatus:
+    rule: Rule
+    functions: list[str]
+    tests: list[str]
+
+    @property
+    def implemented(self) -> bool:
+        return bool(self.functions) and bool(self.tests)
+
+    @property
+    def status(self) -> str:
+        return "implemented" if self.implemented else "planned"
+
+
+def statuses() -> list[RuleStatus]:
+    tests = tests_naming_rules()
+    return [
+        RuleStatus(rule, implementing_functions(rule.id), tests.get(rule.id, []))
+        for rule in all_rules()
+    ]

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from yiji.core import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("account/", views.account, name="account"),
+    path("patients/", views.patients, name="patients"),
+    path("patients/new/", views.patient_new, name="patient_new"),
+    path("patients/<int:pk>/", views.patient, name="patient"),
+    path("patients/<int:pk>/edit/", views.patient_edit, name="patient_edit"),
+    path("staff/", views.staff_list, name="staff"),
+    path("staff/<int:pk>/", views.staff_detail, name="staff_detail"),
+    path("organisation/", views.organisation, name="organisation"),
+    path("rules/", views.rules, name="rules"),
+    path("policy/", views.policy_list, name="policy"),
+    path("policy/<str:key>/", views.policy_edit, name="policy_edit"),
+    path("audit/", views.audit_log, name="audit"),
+]

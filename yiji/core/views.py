@@ -1,0 +1,429 @@
+"""Thin views: read the request, call a service, render. Rules live in the services."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yiji.core import accounts, audit, policy, rulebook, services
+from yiji.core.forms import (
+    LoginForm,
+    PatientFilterForm,
+    PatientForm,
+    PinForm,
+    PolicyChangeForm,
+    StaffFilterForm,
+    TokenForm,
+)
+from yiji.core.models import (
+    ApiToken,
+    AuditAction,
+    AuditEntry,
+    Credential,
+    Department,
+    Membership,
+    Patient,
+    Role,
+    RoleAssignment,
+    Staff,
+)
+from yiji.core.permissions import Action, may, require, role_assignments
+from yiji.core.policy_types import GROUP_LABELS, SettingError
+
+
+def requires(action: str):
+    """Log-in plus a permission check; a refusal becomes the 403 page (see middleware)."""
+
+    def decorate(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            require(request.user, action)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    form = LoginForm(request.POST or None)
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = accounts.log_in(
+                request, form.cleaned_data["username"], form.cleaned_data["password"]
+            )
+        except accounts.LoginRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            login(request, user)
+            safe = url_has_allowed_host_and_scheme(next_url, {request.get_host()})
+            return redirect(next_url if safe and next_url else "home")
+    return render(request, "core/login.html", {"form": form, "next": next_url})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        audit.record(request.user, AuditAction.LOGOUT, request.user, ip=client_ip(request))
+    logout(request)
+    return redirect("login")
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    staff = getattr(request.user, "staff", None)
+    soon = timezone.localdate() + timezone.timedelta(
+        days=policy.value("stf.credential_reminder_days")
+    )
+    credentials = (
+        staff.credentials.filter(expires_on__lte=soon).order_by("expires_on") if staff else []
+    )
+    return render(
+        request,
+        "core/home.html",
+        {
+            "staff": staff,
+            "assignments": role_assignments(request.user),
+            "memberships": staff.memberships.select_related("department", "group") if staff else [],
+            "expiring": credentials,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@requires(Action.VIEW_PATIENT)
+def patients(request: HttpRequest) -> HttpResponse:
+    form = PatientFilterForm(request.GET or None)
+    query = source = ""
+    if form.is_valid():
+        query, source = form.cleaned_data["q"], form.cleaned_data["source"]
+    found = services.search_patients(request.user, query, source, ip=client_ip(request))
+    page = Paginator(found, 25).get_page(request.GET.get("page"))
+    template = (
+        "core/patients_rows.html" if request.headers.get("HX-Request") else "core/patients.html"
+    )
+    can_register = may(request.user, Action.REGISTER_PATIENT)
+    return render(request, template, {"form": form, "page": page, "can_register": can_register})
+
+
+@requires(Action.REGISTER_PATIENT)
+def patient_new(request: HttpRequest) -> HttpResponse:
+    form = PatientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            patient = services.register_patient(
+                request.user, form.cleaned_data, ip=client_ip(request)
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Patient registered."))
+            return redirect("patient", pk=patient.pk)
+    return render(request, "core/patient_form.html", {"form": form})
+
+
+@requires(Action.REGISTER_PATIENT)
+def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = get_object_or_404(Patient, pk=pk)
+    form = PatientForm(request.POST or None, instance=Patient.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if not data.get("id_card"):
+            data.pop("id_card", None)
+        try:
+            services.update_patient(request.user, patient, data, ip=client_ip(request))
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Patient updated."))
+            return redirect("patient", pk=patient.pk)
+    return render(request, "core/patient_form.html", {"form": form, "patient": patient})
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@requires(Action.VIEW_PATIENT)
+def patient(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_object_or_404(Patient, pk=pk)
+    services.open_patient_record(request.user, record, via="web", ip=client_ip(request))
+    can_register = may(request.user, Action.REGISTER_PATIENT)
+    return render(request, "core/patient.html", {"patient": record, "can_register": can_register})
+
+
+@requires(Action.VIEW_STAFF)
+def staff_list(request: HttpRequest) -> HttpResponse:
+    form = StaffFilterForm(request.GET or None)
+    people = (
+        Staff.objects.select_related("user")
+        .prefetch_related(
+            Prefetch(
+                "memberships", queryset=Membership.objects.select_related("department", "group")
+            ),
+            "role_assignments",
+        )
+        .order_by("employee_no")
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            people = people.filter(name__contains=data["q"]) | people.filter(employee_no=data["q"])
+        if data["department"]:
+            people = people.filter(memberships__department_id=data["department"]).distinct()
+        if data["role"]:
+            people = people.filter(role_assignments__role=data["role"]).distinct()
+    page = Paginator(people, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/staff_list.html",
+        {"form": form, "page": page, "departments": Department.objects.all()},
+    )
+
+
+@requires(Action.VIEW_STAFF)
+def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Staff.objects.select_related("user", "supervisor"), pk=pk)
+    return render(
+        request,
+        "core/staff_detail.html",
+        {
+            "person": person,
+            "credentials": Credential.objects.filter(staff=person),
+            "assignments": RoleAssignment.objects.filter(staff=person).select_related(
+                "department", "group"
+            ),
+            "memberships": person.memberships.select_related("department", "group"),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@requires(Action.VIEW_STAFF)
+def organisation(request: HttpRequest) -> HttpResponse:
+    departments = (
+        Department.objects.select_related("hospital")
+        .prefetch_related("groups", "rooms")
+        .annotate(headcount=Count("members", distinct=True))
+    )
+    leaders = RoleAssignment.objects.filter(
+        role__in=[Role.DIRECTOR, Role.DEPUTY_DIRECTOR, Role.GROUP_LEADER]
+    ).select_related("staff", "department", "group")
+    return render(
+        request, "core/organisation.html", {"departments": departments, "leaders": leaders}
+    )
+
+
+@login_required
+def rules(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.VIEW_RULES)
+    chapter = request.GET.get("chapter", "")
+    status = request.GET.get("status", "")
+    rows = rulebook.statuses()
+    if chapter:
+        rows = [r for r in rows if r.rule.chapter == chapter]
+    if status in ("implemented", "planned"):
+        rows = [r for r in rows if r.status == status]
+    all_rows = rulebook.statuses()
+    return render(
+        request,
+        "core/rules.html",
+        {
+            "rows": rows,
+            "chapters": rulebook.CHAPTERS,
+            "chapter": chapter,
+            "status": status,
+            "sources": rulebook.SOURCES,
+            "implemented": sum(r.implemented for r in all_rows),
+            "total": len(all_rows),
+        },
+    )
+
+
+@requires(Action.VIEW_POLICY)
+def policy_list(request: HttpRequest) -> HttpResponse:
+    hospital = policy.current_hospital()
+    stored = policy.stored_values(hospital) if hospital else {}
+    group = request.GET.get("group", "")
+    settings = [s for s in policy.catalogue().values() if not group or s.group == group]
+    rows = [
+        {
+            "setting": s,
+            "value": policy.value(s.key, hospital=hospital) if hospital else s.default,
+            "changed": (s.key, None) in stored,
+            "department_values": [
+                (dept_id, v) for (key, dept_id), v in stored.items() if key == s.key and dept_id
+            ],
+        }
+        for s in settings
+    ]
+    used = {s.group for s in policy.catalogue().values()}
+    groups = [(key, label) for key, label in GROUP_LABELS.items() if key in used]
+    return render(
+        request, "core/policy_list.html", {"rows": rows, "groups": groups, "group": group}
+    )
+
+
+@requires(Action.VIEW_POLICY)
+def policy_edit(request: HttpRequest, key: str) -> HttpResponse:
+    try:
+        spec = policy.setting(key)
+    except SettingError:
+        return render(request, "core/not_found.html", status=404)
+    hospital = policy.current_hospital()
+    departments = Department.objects.filter(kind__in=["imaging", "ultrasound", "ecg", "lab"])
+    department = None
+    if spec.per_department and request.GET.get("department"):
+        department = get_object_or_404(departments, pk=request.GET["department"])
+    require(request.user, Action.EDIT_POLICY, department)
+    current = policy.value(key, department=department, hospital=hospital)
+    form = PolicyChangeForm(
+        spec,
+        request.POST or None,
+        initial={"value": current.strftime("%H:%M") if hasattr(current, "strftime") else current},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            accounts.sign(request.user, form.cleaned_data["signature"], f"policy {key}")
+            policy.change(
+                request.user,
+                key,
+                form.cleaned_data["value"],
+                hospital=hospital,
+                department=department,
+                reason=form.cleaned_data["reason"],
+            )
+        except accounts.SignatureRefused as exc:
+            form.add_error("signature", str(exc))
+        except SettingError as exc:
+            form.add_error("value", str(exc))
+        else:
+            messages.success(request, _("Setting saved."))
+            return redirect(reverse("policy") + f"?group={spec.group}")
+    return render(
+        request,
+        "core/policy_edit.html",
+        {
+            "setting": spec,
+            "form": form,
+            "current": current,
+            "department": department,
+            "departments": departments if spec.per_department else [],
+            "history": AuditEntry.objects.filter(
+                action=AuditAction.SETTING, object_id__startswith=key
+            ).order_by("-seq")[:20],
+        },
+    )
+
+
+@requires(Action.VIEW_AUDIT)
+def audit_log(request: HttpRequest) -> HttpResponse:
+    entries = AuditEntry.objects.select_related("actor").order_by("-seq")
+    action = request.GET.get("action", "")
+    actor = request.GET.get("actor", "").strip()
+    patient_id = request.GET.get("patient", "").strip()
+    if action in AuditAction.values:
+        entries = entries.filter(action=action)
+    if actor:
+        entries = entries.filter(actor__username=actor)
+    if patient_id:
+        entries = entries.filter(patient__patient_id=patient_id)
+    before = request.GET.get("before", "")
+    if before.isdigit():
+        entries = entries.filter(seq__lt=int(before))
+    rows = list(entries[:50])
+    return render(
+        request,
+        "core/audit.html",
+        {
+            "rows": rows,
+            "actions": AuditAction.choices,
+            "action": action,
+            "actor": actor,
+            "patient": patient_id,
+            "next_before": rows[-1].seq if len(rows) == 50 else None,
+        },
+    )
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    password_form = PasswordChangeForm(request.user)
+    pin_form = PinForm()
+    token_form = TokenForm()
+    new_key = None
+    if request.method == "POST":
+        which = request.POST.get("form")
+        if which == "password":
+            password_form = PasswordChangeForm(request.user, request.POST)
+            if password_form.is_valid():
+                user = password_form.save()
+                update_session_auth_hash(request, user)
+                audit.record(user, AuditAction.UPDATE, user, after={"password": "changed"})
+                messages.success(request, _("Password changed."))
+                return redirect("account")
+        elif which == "pin" and hasattr(request.user, "staff"):
+            pin_form = PinForm(request.POST)
+            if pin_form.is_valid():
+                try:
+                    if not request.user.check_password(pin_form.cleaned_data["signature"]):
+                        raise accounts.SignatureRefused(_("The password is wrong."))
+                    accounts.set_signing_pin(request.user, pin_form.cleaned_data["pin"])
+                except accounts.SignatureRefused as exc:
+                    pin_form.add_error(None, str(exc))
+                else:
+                    messages.success(request, _("Signing PIN set."))
+                    return redirect("account")
+        elif which == "token":
+            token_form = TokenForm(request.POST)
+            if token_form.is_valid():
+                _token, new_key = accounts.create_token(
+                    request.user, token_form.cleaned_data["name"]
+                )
+                token_form = TokenForm()
+        elif which == "revoke":
+            token = get_object_or_404(
+                ApiToken, pk=request.POST.get("token"), user=request.user, revoked_at=None
+            )
+            accounts.revoke_token(request.user, token)
+            messages.success(request, _("Token revoked."))
+            return redirect("account")
+    return render(
+        request,
+        "core/account.html",
+        {
+            "password_form": password_form,
+            "pin_form": pin_form,
+            "token_form": token_form,
+            "new_key": new_key,
+            "tokens": ApiToken.objects.filter(user=request.user),
+        },
+    )
+
+
+def not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "core/not_found.html", status=404)

@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+from yiji.api import api
+from yiji.core.admin import site as admin_site
+
+urlpatterns = [
+    path("admin/", admin_site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
+    path("", include("yiji.core.urls")),
+]
+
+handler404 = "yiji.core.views.not_found"
