@@ -10,7 +10,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Query, Schema
+from ninja import NinjaAPI, Query, Schema, Status
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 from yiji.core import accounts, policy, rulebook, services
@@ -161,7 +161,7 @@ def create_patient(request, payload: PatientIn):
     patient = services.register_patient(
         request.user, payload.dict(), ip=request.META.get("REMOTE_ADDR")
     )
-    return 201, patient
+    return Status(201, patient)
 
 
 class DepartmentOut(Schema):

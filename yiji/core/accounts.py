@@ -48,7 +48,9 @@ def log_in(request, username: str, password: str):
     return user
 
 
-def _count_failure(username: str, ip: str | None) -> None:
+def _count_failure(
+    username: str, ip: str | None, failed: AuditAction = AuditAction.LOGIN_FAILED
+) -> None:
     limit = policy.value("sec.lockout_failures")
     minutes = policy.value("sec.lockout_minutes")
     with transaction.atomic():
@@ -61,7 +63,7 @@ def _count_failure(username: str, ip: str | None) -> None:
             throttle.locked_until = timezone.now() + timedelta(minutes=minutes)
             throttle.failures = 0
         throttle.save()
-        action = AuditAction.LOCKED_OUT if locked else AuditAction.LOGIN_FAILED
+        action = AuditAction.LOCKED_OUT if locked else failed
         audit.record(None, action, object_type="auth.user", object_id=username, ip=ip)
 
 
@@ -106,7 +108,7 @@ def sign(user, secret: str, meaning: str, obj: models.Model | None = None) -> El
         raise SignatureRefused(_("Too many failed signatures; try again later."))
     method = _check_secret(user, staff, secret)
     if method is None:
-        _count_failure(username, None)
+        _count_failure(username, None, AuditAction.SIGN_FAILED)
         raise SignatureRefused(_("The password or signing PIN is wrong."))
     LoginThrottle.objects.filter(username=username).delete()
     identity = signer_identity(staff)

@@ -19,7 +19,7 @@ class HospitalLevel(models.TextChoices):
 
 class Hospital(models.Model):
     code = models.CharField(_("code"), max_length=32, unique=True)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("hospital name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
     level = models.CharField(_("level"), max_length=16, choices=HospitalLevel.choices)
     address = models.CharField(_("address"), max_length=200, blank=True)
@@ -52,7 +52,7 @@ MEDTECH_KINDS = (
 class Department(models.Model):
     hospital = models.ForeignKey(Hospital, on_delete=models.PROTECT, related_name="departments")
     code = models.CharField(_("code"), max_length=32)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("department name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=100, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=DepartmentKind.choices)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
@@ -79,7 +79,7 @@ class WorkGroup(models.Model):
 
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="groups")
     code = models.CharField(_("code"), max_length=32)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("group name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=100, blank=True)
 
     class Meta:
@@ -100,7 +100,7 @@ class Room(models.Model):
         WorkGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="rooms"
     )
     code = models.CharField(_("code"), max_length=32)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("room name"), max_length=100)
     location = models.CharField(_("location"), max_length=100, blank=True)
     active = models.BooleanField(_("active"), default=True)
 
@@ -457,7 +457,7 @@ class ElectronicSignature(models.Model):
 
 class ApiToken(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("token name"), max_length=100)
     prefix = models.CharField(_("prefix"), max_length=12)
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
