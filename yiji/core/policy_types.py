@@ -144,3 +144,32 @@ GROUP_LABELS = {
     "lab": _("Laboratory"),
     "security": _("Security"),
 }
+
+
+UNIT_LABELS = {
+    "min": _("min"),
+    "h": _("hours"),
+    "day": _("days"),
+    "month": _("months"),
+    "year": _("years"),
+}
+
+
+def display_value(setting: PolicySetting, value: Any) -> str:
+    """A value as staff read it: yes/no, choice labels in the current language, HH:MM."""
+    from django.utils.translation import get_language
+
+    english = (get_language() or "").startswith("en")
+    labels = {c[0]: (c[2] if english else c[1]) for c in setting.choices}
+    if value is None:
+        return "—"
+    if setting.kind == SettingKind.BOOLEAN:
+        return str(_("Yes") if value else _("No"))
+    if setting.kind == SettingKind.TIME:
+        return value.strftime("%H:%M") if isinstance(value, dt.time) else str(value)
+    if setting.kind == SettingKind.LIST:
+        return "、".join(labels.get(v, v) for v in value) or "—"
+    if setting.kind == SettingKind.CHOICE:
+        return labels.get(value, value)
+    unit = UNIT_LABELS.get(setting.unit, setting.unit)
+    return f"{value} {unit}".strip()

@@ -42,7 +42,7 @@ from yiji.core.models import (
     Staff,
 )
 from yiji.core.permissions import Action, may, require, role_assignments
-from yiji.core.policy_types import GROUP_LABELS, SettingError
+from yiji.core.policy_types import GROUP_LABELS, SettingError, display_value
 
 
 def requires(action: str):
@@ -273,7 +273,8 @@ def policy_list(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "setting": s,
-            "value": policy.value(s.key, hospital=hospital) if hospital else s.default,
+            "value": display_value(s, s.parse(stored.get((s.key, None), s.default))),
+            "default": display_value(s, s.parse(s.default)),
             "changed": (s.key, None) in stored,
             "department_values": [
                 (dept_id, v) for (key, dept_id), v in stored.items() if key == s.key and dept_id
@@ -330,7 +331,8 @@ def policy_edit(request: HttpRequest, key: str) -> HttpResponse:
         {
             "setting": spec,
             "form": form,
-            "current": current,
+            "current": display_value(spec, current),
+            "default": display_value(spec, spec.parse(spec.default)),
             "department": department,
             "departments": departments if spec.per_department else [],
             "history": AuditEntry.objects.filter(

@@ -1,0 +1,62 @@
+"""In a real browser: log in, switch the language, open the rules page."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from yiji.core import demo
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo_site(live_server):
+    call_command("demo", stdout=StringIO())
+    return live_server.url
+
+
+def test_log_in_switch_language_and_open_the_rules(page, demo_site):
+    page.goto(demo_site + "/")
+    assert page.locator("h1").inner_text() == "登录医技系统"
+    page.fill("#id_username", "director")
+    page.fill("#id_password", demo.DEMO_PASSWORD)
+    page.click("button.primary")
+    page.wait_for_url(demo_site + "/")
+    nav = page.locator("nav.main")
+    assert "制度规则" in nav.inner_text() and "审计日志" in nav.inner_text()
+
+    page.select_option("select[name=language]", "en")
+    page.wait_for_load_state()
+    assert "Rules" in page.locator("nav.main").inner_text()
+    assert page.locator("html").get_attribute("lang") == "en"
+
+    page.click("nav.main >> text=Rules")
+    page.wait_for_url("**/rules/")
+    assert page.locator("tr#ORD-1").is_visible()
+    assert "Every exam needs a requisition" in page.locator("tr#ORD-1").inner_text()
+    assert page.locator("table.rules tbody tr").count() == 91
+
+    page.select_option("#status", "implemented")
+    page.click("form.filters button")
+    page.wait_for_url("**status=implemented**")
+    assert page.locator("tr#ORD-7").is_visible()
+    assert page.locator("tr#LAB-5").count() == 0
+
+
+def test_htmx_filters_the_patient_list_without_a_page_load(page, demo_site):
+    page.goto(demo_site + "/login/")
+    page.fill("#id_username", "clerk")
+    page.fill("#id_password", demo.DEMO_PASSWORD)
+    page.click("button.primary")
+    page.goto(demo_site + "/patients/")
+    marker = page.evaluate("window.__marker = 1")
+    assert marker == 1
+    page.select_option("#id_source", "emergency")
+    page.wait_for_url("**source=emergency**")
+    page.wait_for_function("document.querySelectorAll('#rows tbody tr').length > 0")
+    assert page.evaluate("window.__marker") == 1  # htmx swapped rows; the page stayed
+    assert "急诊" in page.locator("#rows").inner_text()
+    assert "门诊" not in page.locator("#rows tbody").inner_text()
