@@ -28,8 +28,8 @@ def test_log_in_switch_language_and_open_the_rules(page, demo_site):
     nav = page.locator("nav.main")
     assert "制度规则" in nav.inner_text() and "审计日志" in nav.inner_text()
 
-    page.select_option("select[name=language]", "en")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.select_option("select[name=language]", "en")
     assert "Rules" in page.locator("nav.main").inner_text()
     assert page.locator("html").get_attribute("lang") == "en"
 
