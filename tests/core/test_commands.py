@@ -100,3 +100,53 @@ def test_audit_verify_exit_codes(site_env, tmp_path):
     _yiji("shell", "-c", script, env=site_env)
     broken = _yiji("audit", "verify", env=site_env)
     assert broken.returncode != 0 and "entry 1" in broken.stderr
+
+
+def test_https_mode_makes_cookies_secure(site_env):
+    script = (
+        "from django.conf import settings; "
+        "print(settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE, "
+        "settings.SECURE_HSTS_SECONDS > 0)"
+    )
+    site_env["YIJI_HTTPS"] = "True"
+    assert _yiji("shell", "-c", script, env=site_env).stdout.split()[-3:] == ["True"] * 3
+    site_env["YIJI_HTTPS"] = "False"
+    assert (
+        "True"
+        not in _yiji(
+            "shell", "-c", script.replace(", settings.SECURE_HSTS_SECONDS > 0", ""), env=site_env
+        ).stdout.split()[-2:]
+    )
+
+
+def test_up_starts_every_process_and_ctrl_c_stops_them_all(site_env):
+    import signal
+
+    _yiji("migrate", "-v0", env=site_env)
+    up = subprocess.Popen(
+        [sys.executable, "-m", "yiji", "up"],
+        env=site_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{site_env['YIJI_PORT']}/login/"
+    try:
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    assert response.status == 200
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("yiji up did not start the web server")
+        os.killpg(up.pid, signal.SIGINT)  # what Ctrl-C in the terminal sends
+        output, _ = up.communicate(timeout=30)
+    finally:
+        if up.poll() is None:
+            os.killpg(up.pid, signal.SIGKILL)
+    assert "Yiji stopped." in output
+    with pytest.raises(OSError):
+        urllib.request.urlopen(url, timeout=2)

@@ -79,6 +79,7 @@ class PolicyChangeForm(SignatureForm):
         super().__init__(*args, **kwargs)
         self.setting = setting
         self.fields["value"] = _value_field(setting)
+        self.order_fields(self.field_order)
 
     def clean_value(self):
         raw = self.cleaned_data.get("value")
