@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "yiji.core",
+    "yiji.orders",
+    "yiji.exams",
 ]
 
 MIDDLEWARE = [

@@ -102,6 +102,8 @@ class Room(models.Model):
     code = models.CharField(_("code"), max_length=32)
     name = models.CharField(_("room name"), max_length=100)
     location = models.CharField(_("location"), max_length=100, blank=True)
+    # Catalogue modality codes (DR, CT, US, ...) the room's equipment performs.
+    modalities = models.JSONField(_("modalities"), default=list, blank=True)
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -469,3 +471,14 @@ class ApiToken(models.Model):
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
         ordering = ["-created_at"]
+
+
+class Counter(models.Model):
+    """A per-day sequence (requisition numbers, accession numbers, queue numbers)."""
+
+    name = models.CharField(max_length=32)
+    day = models.DateField()
+    value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["name", "day"], name="counter_unique")]

@@ -27,6 +27,12 @@ class Action(models.TextChoices):
     VIEW_AUDIT = "view_audit", _("Read the audit log")
     VIEW_RULES = "view_rules", _("Read the rule registry")
     ADMIN_SITE = "admin_site", _("Maintain reference data")
+    MANAGE_CATALOGUE = "manage_catalogue", _("Edit the exam catalogue")
+    ORDER_EXAM = "order_exam", _("Create a requisition")
+    CANCEL_ORDER = "cancel_order", _("Cancel a requisition")
+    BOOK_EXAM = "book_exam", _("Book, reschedule or cancel an appointment")
+    OVERRIDE_RULE = "override_rule", _("Override a scheduling rule with a reason")
+    PERFORM_EXAM = "perform_exam", _("Call patients and perform exams")
 
 
 @dataclass(frozen=True)
@@ -112,6 +118,42 @@ GRANTS: dict[str, Grant] = {
         "ARC-5",
         "基础数据只能由系统管理员维护。",
         "Reference data is maintained by the system administrator only.",
+    ),
+    Action.MANAGE_CATALOGUE: _grant(
+        {R.DIRECTOR},
+        "STF-1",
+        "检查项目目录由科主任维护。",
+        "The exam catalogue is maintained by the department director.",
+    ),
+    Action.ORDER_EXAM: _grant(
+        {R.CLINICIAN, R.CLERK},
+        "ORD-1",
+        "申请单由临床医师填写（登记员可录入纸质申请单）。",
+        "Requisitions are filled in by clinicians (clerks may enter paper requisitions).",
+    ),
+    Action.CANCEL_ORDER: _grant(
+        {R.CLINICIAN, R.CLERK, R.DIRECTOR},
+        "ORD-1",
+        "只有临床医师、登记员或科主任可以撤销申请单。",
+        "Only a clinician, a clerk or the director may cancel a requisition.",
+    ),
+    Action.BOOK_EXAM: _grant(
+        {R.CLERK, R.NURSE},
+        "SCH-1",
+        "预约由登记员或护士办理。",
+        "Appointments are made by the registration clerk or a nurse.",
+    ),
+    Action.OVERRIDE_RULE: _grant(
+        {R.DIRECTOR, R.DEPUTY_DIRECTOR, R.GROUP_LEADER},
+        "STF-1",
+        "只有科主任、副主任或组长可以书面说明理由后越过预约规则。",
+        "Only the director, a deputy or a group leader may override a rule, with a reason.",
+    ),
+    Action.PERFORM_EXAM: _grant(
+        {R.TECHNOLOGIST, R.PHYSICIAN, R.TRAINEE, R.NURSE},
+        "EXM-3",
+        "检查由技师或检查医师（超声、心电图）操作。",
+        "Exams are performed by technologists or examining physicians (ultrasound, ECG).",
     ),
 }
 

@@ -209,3 +209,46 @@ def statuses() -> list[RuleStatus]:
         RuleStatus(rule, implementing_functions(rule.id), tests.get(rule.id, []))
         for rule in all_rules()
     ]
+
+
+class RuleViolation(Exception):
+    """An action refused because it breaks a rule; the message quotes the rule ID.
+
+    `overridable` says whether a permitted role may go ahead with a written reason.
+    """
+
+    def __init__(
+        self,
+        rule_id: str,
+        zh: str,
+        en: str,
+        *,
+        field: str = "",
+        overridable: bool = False,
+        data: dict | None = None,
+    ):
+        if rule_id not in rules_by_id():
+            raise KeyError(f"{rule_id} is not a rule of RULES.md")
+        super().__init__(f"{rule_id}: {en}")
+        self.rule_id = rule_id
+        self.zh = zh
+        self.en = en
+        self.field = field
+        self.overridable = overridable
+        self.data = data or {}
+
+    @property
+    def message(self) -> str:
+        english = (get_language() or "zh-hans").startswith("en")
+        return f"[{self.rule_id}] {self.en}" if english else f"【{self.rule_id}】{self.zh}"
+
+    def as_json(self) -> dict:
+        return {
+            "detail": "rule",
+            "rule": self.rule_id,
+            "field": self.field,
+            "message_zh": self.zh,
+            "message_en": self.en,
+            "overridable": self.overridable,
+            **({"data": self.data} if self.data else {}),
+        }

@@ -1,0 +1,297 @@
+"""Exam-room work: technique, start, record, image acceptance, completion, disinfection."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from yiji.core import policy
+from yiji.core.models import Room, Sex
+from yiji.core.permissions import Action, require
+from yiji.core.rulebook import RuleViolation, carries_out
+from yiji.exams.models import Disinfection, ExamRecord, Reaction
+from yiji.orders.models import EventKind, Exam, ExamStatus
+from yiji.orders.services import record_event
+
+RECORD_FIELDS = {
+    "protocol",
+    "kv",
+    "mas",
+    "ctdi_vol",
+    "dlp",
+    "dap",
+    "shielding",
+    "pregnancy_checked",
+    "contrast_agent",
+    "contrast_ml",
+    "contrast_route",
+    "reaction",
+    "extravasation",
+}
+
+
+def _locked(exam: Exam) -> tuple[Exam, ExamRecord]:
+    exam = (
+        Exam.objects.select_for_update()
+        .select_related("item", "patient", "requisition", "room")
+        .get(pk=exam.pk)
+    )
+    record, _created = ExamRecord.objects.get_or_create(exam=exam)
+    return exam, record
+
+
+def _staff(actor):
+    staff = getattr(actor, "staff", None)
+    if staff is None:
+        raise RuleViolation("EXM-1", "只有在册人员可以操作检查。", "Only staff may do this.")
+    return staff
+
+
+def pending_disinfection(room: Room) -> Disinfection | None:
+    return Disinfection.objects.filter(room=room, done_at__isnull=True).first()
+
+
+@carries_out("EXM-1")
+def confirm_technique(actor, exam: Exam, protocol: str = "") -> ExamRecord:
+    """The physician or the technologist confirms the technique; important exams need both."""
+    require(actor, Action.PERFORM_EXAM)
+    staff = _staff(actor)
+    with transaction.atomic():
+        exam, record = _locked(exam)
+        if protocol.strip():
+            record.protocol = protocol.strip()
+        if staff.physician_title:
+            record.technique_physician = staff
+        elif staff.technologist_title:
+            record.technique_technologist = staff
+        else:
+            raise RuleViolation(
+                "EXM-1",
+                "确定投照/扫描技术须由医师或技师（有职称者）确认。",
+                "The technique is confirmed by a physician or a technologist with a title.",
+            )
+        record.save()
+        record_event(exam, EventKind.TECHNIQUE, actor, note=record.protocol)
+    return record
+
+
+@carries_out("EXM-1", "EXM-5", "EXM-7")
+def start_exam(actor, exam: Exam) -> Exam:
+    require(actor, Action.PERFORM_EXAM)
+    with transaction.atomic():
+        exam, record = _locked(exam)
+        if exam.status != ExamStatus.ARRIVED:
+            raise RuleViolation(
+                "EXM-3",
+                "只有已登记候检的患者可以开始检查。",
+                "Only a checked-in patient can be examined.",
+            )
+        if exam.room and pending_disinfection(exam.room):
+            raise RuleViolation(
+                "EXM-5",
+                f"{exam.room.name}在传染病患者检查后尚未登记消毒，不能开始下一位检查。",
+                f"{exam.room.name} has not been disinfected after an infectious patient.",
+            )
+        if exam.item.important and not (
+            record.technique_physician and record.technique_technologist
+        ):
+            raise RuleViolation(
+                "EXM-1",
+                "重要/特殊检查须由医师和技师共同确定投照/扫描技术后方可开始。",
+                "An important or special exam starts once a physician and a technologist have "
+                "both confirmed the technique.",
+            )
+        if exam.item.exercise and not record.physician_present:
+            raise RuleViolation(
+                "EXM-7",
+                "运动试验须有医师在场，请先登记在场医师。",
+                "An exercise test needs a physician present: record the physician first.",
+            )
+        exam.status = ExamStatus.IN_PROGRESS
+        exam.started_at = timezone.now()
+        exam.save(update_fields=["status", "started_at"])
+        record_event(exam, EventKind.STARTED, actor, at=exam.started_at)
+    return exam
+
+
+@carries_out("EXM-7")
+def confirm_physician_present(actor, exam: Exam) -> ExamRecord:
+    require(actor, Action.PERFORM_EXAM)
+    staff = _staff(actor)
+    if not staff.physician_title:
+        raise RuleViolation("EXM-7", "在场者须为医师。", "The person present must be a physician.")
+    with transaction.atomic():
+        exam, record = _locked(exam)
+        record.physician_present = staff
+        record.save(update_fields=["physician_present"])
+    return record
+
+
+@carries_out("EXM-3", "EXM-4", "EXM-6")
+def record_details(actor, exam: Exam, values: dict[str, Any]) -> ExamRecord:
+    """Record protocol, parameters, dose, shielding, pregnancy check and contrast given."""
+    require(actor, Action.PERFORM_EXAM)
+    unknown = set(values) - RECORD_FIELDS
+    if unknown:
+        raise ValueError(f"unknown fields: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        exam, record = _locked(exam)
+        for name, value in values.items():
+            if isinstance(value, Decimal | int | float) and value < 0:
+                raise RuleViolation(
+                    "EXM-3", "数值不能为负。", "Values cannot be negative.", field=name
+                )
+            setattr(record, name, value)
+        record.full_clean(exclude=["exam"])
+        record.save()
+    return record
+
+
+@carries_out("EXM-2")
+def accept_images(actor, exam: Exam) -> ExamRecord:
+    require(actor, Action.PERFORM_EXAM)
+    staff = _staff(actor)
+    with transaction.atomic():
+        exam, record = _locked(exam)
+        if exam.status != ExamStatus.IN_PROGRESS:
+            raise RuleViolation("EXM-2", "检查未在进行中。", "The exam is not in progress.")
+        record.images_accepted_by = staff
+        record.images_accepted_at = timezone.now()
+        record.save(update_fields=["images_accepted_by", "images_accepted_at"])
+        record_event(exam, EventKind.IMAGES_ACCEPTED, actor, at=record.images_accepted_at)
+    return record
+
+
+def _pregnancy_check_due(exam: Exam) -> bool:
+    patient = exam.patient
+    if patient.sex != Sex.FEMALE or not patient.birth_date or not exam.item.radiation:
+        return False
+    low = policy.value("exm.pregnancy_check_min_age", department=exam.department)
+    high = policy.value("exm.pregnancy_check_max_age", department=exam.department)
+    today = timezone.localdate()
+    age = (
+        today.year
+        - patient.birth_date.year
+        - ((today.month, today.day) < (patient.birth_date.month, patient.birth_date.day))
+    )
+    return low <= age <= high
+
+
+@carries_out("EXM-2", "EXM-3", "EXM-4", "EXM-5", "EXM-6")
+def complete_exam(actor, exam: Exam) -> Exam:
+    """Complete only with the records the rules ask for; an infectious patient leaves the room
+    waiting for disinfection (EXM-5)."""
+    require(actor, Action.PERFORM_EXAM)
+    with transaction.atomic():
+        exam, record = _locked(exam)
+        if exam.status != ExamStatus.IN_PROGRESS:
+            raise RuleViolation("EXM-3", "检查未在进行中。", "The exam is not in progress.")
+        _check_completion_records(exam, record)
+        exam.status = ExamStatus.COMPLETED
+        exam.completed_at = timezone.now()
+        exam.queue_number = None
+        exam.save(update_fields=["status", "completed_at", "queue_number"])
+        record_event(exam, EventKind.COMPLETED, actor, at=exam.completed_at)
+        if exam.requisition.infectious and exam.room:
+            Disinfection.objects.create(room=exam.room, after_exam=exam)
+    return exam
+
+
+def _check_completion_records(exam: Exam, record: ExamRecord) -> None:
+    item = exam.item
+    if item.important and not record.images_accepted_at:
+        raise RuleViolation(
+            "EXM-2",
+            "重要/特殊检查须确认图像合格后方可结束并嘱患者离开。",
+            "An important or special exam ends only after the images are confirmed acceptable.",
+        )
+    if item.radiation and not any([record.kv, record.mas, record.ctdi_vol, record.dlp, record.dap]):
+        raise RuleViolation(
+            "EXM-3",
+            "请记录检查参数与剂量（kV/mAs、CTDIvol/DLP或DAP）。",
+            "Record the parameters and dose (kV/mAs, CTDIvol/DLP or DAP).",
+            field="kv",
+        )
+    if item.radiation and not record.shielding.strip():
+        raise RuleViolation(
+            "EXM-4", "请记录防护屏蔽情况。", "Record the shielding used.", field="shielding"
+        )
+    if _pregnancy_check_due(exam) and not record.pregnancy_checked:
+        raise RuleViolation(
+            "EXM-4",
+            "育龄期女性接受放射检查前须核实妊娠情况。",
+            "Check pregnancy before radiation exams of women of child-bearing age.",
+            field="pregnancy_checked",
+        )
+    if item.uses_contrast and not (
+        record.contrast_agent.strip() and record.contrast_ml and record.reaction
+    ):
+        raise RuleViolation(
+            "EXM-6",
+            "请记录对比剂名称、用量、途径及有无不良反应或外渗。",
+            "Record the contrast agent, dose, route and any reaction or extravasation.",
+            field="contrast_agent",
+        )
+
+
+def discontinue_exam(actor, exam: Exam, reason: str) -> Exam:
+    require(actor, Action.PERFORM_EXAM)
+    if not reason.strip():
+        raise RuleViolation("EXM-3", "中止检查须填写原因。", "A discontinued exam needs a reason.")
+    with transaction.atomic():
+        exam, record = _locked(exam)
+        if exam.status != ExamStatus.IN_PROGRESS:
+            raise RuleViolation("EXM-3", "检查未在进行中。", "The exam is not in progress.")
+        record.discontinue_reason = reason.strip()
+        record.save(update_fields=["discontinue_reason"])
+        exam.status = ExamStatus.DISCONTINUED
+        exam.completed_at = timezone.now()
+        exam.queue_number = None
+        exam.save(update_fields=["status", "completed_at", "queue_number"])
+        record_event(exam, EventKind.DISCONTINUED, actor, note=reason.strip())
+        if exam.requisition.infectious and exam.room:
+            Disinfection.objects.create(room=exam.room, after_exam=exam)
+    return exam
+
+
+@carries_out("EXM-5")
+def record_disinfection(actor, room: Room, method: str) -> Disinfection | None:
+    require(actor, Action.PERFORM_EXAM)
+    if not method.strip():
+        raise RuleViolation(
+            "EXM-5", "请填写消毒方法。", "Record the disinfection method.", field="method"
+        )
+    with transaction.atomic():
+        pending = Disinfection.objects.select_for_update().filter(room=room, done_at__isnull=True)
+        now = timezone.now()
+        done = None
+        for disinfection in pending:
+            disinfection.done_at, disinfection.done_by, disinfection.method = (
+                now,
+                actor,
+                method.strip(),
+            )
+            disinfection.save(update_fields=["done_at", "done_by", "method"])
+            done = disinfection
+    return done
+
+
+def turnaround(exam: Exam) -> dict[str, dt.timedelta | None]:
+    """Waits computed from the recorded events, never typed in."""
+    times = {e.kind: e.at for e in exam.events.order_by("at")}
+
+    def span(a, b):
+        return times[b] - times[a] if a in times and b in times else None
+
+    return {
+        "arrival_to_start": span(EventKind.ARRIVED, EventKind.STARTED),
+        "start_to_complete": span(EventKind.STARTED, EventKind.COMPLETED),
+        "request_to_complete": span(EventKind.REQUESTED, EventKind.COMPLETED),
+    }
+
+
+__all__ = ["Reaction"]

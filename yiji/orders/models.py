@@ -1,0 +1,248 @@
+"""Exam catalogue, requisitions (申请单), and exams with their event history.
+
+One requisition holds one exam per item; each exam is one state machine whose every transition
+is an ExamEvent with actor and time, so turnaround times come from recorded events.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from yiji.core.models import Department, Patient, Room, Staff
+
+
+class Modality(models.TextChoices):
+    DR = "DR", _("Digital radiography")
+    CR = "CR", _("Computed radiography")
+    CT = "CT", "CT"
+    MR = "MR", _("MRI")
+    DSA = "DSA", _("DSA / interventional")
+    MG = "MG", _("Mammography")
+    RF = "RF", _("Fluoroscopy / barium")
+    US = "US", _("Ultrasound")
+    ECG = "ECG", _("ECG")
+
+
+class ContrastRoute(models.TextChoices):
+    NONE = "none", _("No contrast")
+    IV = "iv", _("Intravenous")
+    ORAL = "oral", _("Oral")
+    RECTAL = "rectal", _("Rectal")
+    INTRA_CAVITARY = "intra_cavitary", _("Intracavitary")
+    INTRA_ARTERIAL = "intra_arterial", _("Intra-arterial")
+
+
+class ExamItem(models.Model):
+    """A catalogue item with the flags the rules read (SCH-1/3/4, EXM-1/2/4/7)."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("item name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="items")
+    modality = models.CharField(_("modality"), max_length=8, choices=Modality.choices)
+    body_part = models.CharField(_("body part"), max_length=50, blank=True)
+    body_part_en = models.CharField(_("body part (English)"), max_length=100, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (min)"), default=10)
+    price = models.DecimalField(_("price (yuan)"), max_digits=9, decimal_places=2, default=0)
+    preparation = models.TextField(_("preparation"), blank=True)
+    preparation_en = models.TextField(_("preparation (English)"), blank=True)
+    needs_appointment = models.BooleanField(_("needs appointment"), default=False)
+    fasting = models.BooleanField(_("fasting item"), default=False)
+    non_fasting_us = models.BooleanField(_("non-fasting ultrasound item"), default=False)
+    contrast_route = models.CharField(
+        _("contrast route"), max_length=16, choices=ContrastRoute.choices, default="none"
+    )
+    important = models.BooleanField(_("important / special exam"), default=False)
+    radiation = models.BooleanField(_("uses ionising radiation"), default=False)
+    exercise = models.BooleanField(_("exercise test"), default=False)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("exam item")
+        verbose_name_plural = _("exam catalogue")
+        ordering = ["department", "modality", "code"]
+        indexes = [models.Index(fields=["modality", "active"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def uses_contrast(self) -> bool:
+        return self.contrast_route != ContrastRoute.NONE
+
+
+class Priority(models.TextChoices):
+    ROUTINE = "routine", _("Routine")
+    URGENT = "urgent", _("Emergency (急)")
+
+
+class Pregnancy(models.TextChoices):
+    NOT_APPLICABLE = "na", _("Not applicable")
+    NOT_PREGNANT = "no", _("Not pregnant")
+    POSSIBLE = "possible", _("Possibly pregnant")
+    PREGNANT = "yes", _("Pregnant")
+
+
+class AllergyScreen(models.TextChoices):
+    NOT_DONE = "not_done", _("Not screened")
+    CLEAR = "clear", _("No allergy or contraindication")
+    CONTRAINDICATED = "contraindicated", _("Allergy or contraindication found")
+
+
+class OrderSource(models.TextChoices):
+    WEB = "web", _("Web form")
+    API = "api", _("API")
+    HL7 = "hl7", "HL7"
+    FHIR = "fhir", "FHIR"
+
+
+class Requisition(models.Model):
+    """The clinician's request (申请单, ORD-1). Cancelling keeps the record with its reason."""
+
+    number = models.CharField(_("requisition number"), max_length=32, unique=True)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="requisitions")
+    ordering_physician = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    ordering_physician_name = models.CharField(_("ordering physician"), max_length=50)
+    ordering_department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    clinical_history = models.TextField(_("clinical history"), blank=True)
+    clinical_diagnosis = models.CharField(_("clinical diagnosis"), max_length=200, blank=True)
+    purpose = models.CharField(_("purpose of the exam"), max_length=200, blank=True)
+    priority = models.CharField(
+        _("priority"), max_length=8, choices=Priority.choices, default=Priority.ROUTINE
+    )
+    bedside = models.BooleanField(_("bedside exam"), default=False)
+    critically_ill = models.BooleanField(_("critically ill"), default=False)
+    infectious = models.BooleanField(_("notifiable infectious disease"), default=False)
+    infectious_disease = models.CharField(_("infectious disease"), max_length=100, blank=True)
+    pregnancy = models.CharField(
+        _("pregnancy status"), max_length=8, choices=Pregnancy.choices, default="na"
+    )
+    allergy_screen = models.CharField(
+        _("contrast allergy screen"),
+        max_length=16,
+        choices=AllergyScreen.choices,
+        default=AllergyScreen.NOT_DONE,
+    )
+    allergy_note = models.CharField(_("allergy screen note"), max_length=200, blank=True)
+    source = models.CharField(max_length=8, choices=OrderSource.choices, default="web")
+    external_id = models.CharField(_("external order number"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.CharField(_("cancel reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("requisition")
+        verbose_name_plural = _("requisitions")
+        indexes = [models.Index(fields=["patient", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class ExamStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    BOOKED = "booked", _("Booked")
+    ARRIVED = "arrived", _("Checked in")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+    NO_SHOW = "no_show", _("No-show")
+    DISCONTINUED = "discontinued", _("Discontinued")
+
+
+OPEN_STATUSES = (
+    ExamStatus.REQUESTED,
+    ExamStatus.BOOKED,
+    ExamStatus.ARRIVED,
+    ExamStatus.IN_PROGRESS,
+)
+
+
+class Exam(models.Model):
+    """One item of a requisition, and the state machine it moves through."""
+
+    requisition = models.ForeignKey(Requisition, on_delete=models.PROTECT, related_name="exams")
+    item = models.ForeignKey(ExamItem, on_delete=models.PROTECT, related_name="+")
+    # Copied from the requisition and item so worklists filter on one indexed table.
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="exams")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    modality = models.CharField(_("modality"), max_length=8, choices=Modality.choices)
+    priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ExamStatus.choices, default=ExamStatus.REQUESTED
+    )
+    # NULL until check-in: many exams have none yet, and NULLs do not collide in UNIQUE.
+    accession = models.CharField(_("accession number"), max_length=32, null=True, unique=True)  # noqa: DJ001
+    room = models.ForeignKey(Room, on_delete=models.PROTECT, null=True, blank=True)
+    scheduled_start = models.DateTimeField(_("appointment"), null=True, blank=True)
+    scheduled_end = models.DateTimeField(null=True, blank=True)
+    queue_number = models.PositiveIntegerField(_("queue number"), null=True, blank=True)
+    accompanying_physician = models.CharField(
+        _("accompanying physician"), max_length=50, blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    arrived_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("exam")
+        verbose_name_plural = _("exams")
+        indexes = [
+            models.Index(fields=["status", "department", "created_at"]),
+            models.Index(fields=["room", "scheduled_start"]),
+            models.Index(fields=["patient", "created_at"]),
+            models.Index(fields=["modality", "status", "created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scheduled_end__isnull=True)
+                | Q(scheduled_end__gt=models.F("scheduled_start")),
+                name="exam_schedule_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.accession or self.pk} {self.item.name}"
+
+
+class EventKind(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    BOOKED = "booked", _("Booked")
+    RESCHEDULED = "rescheduled", _("Rescheduled")
+    ARRIVED = "arrived", _("Checked in")
+    CALLED = "called", _("Called")
+    STARTED = "started", _("Exam started")
+    COMPLETED = "completed", _("Exam completed")
+    CANCELLED = "cancelled", _("Cancelled")
+    NO_SHOW = "no_show", _("No-show")
+    DISCONTINUED = "discontinued", _("Discontinued")
+    OVERRIDE = "override", _("Rule overridden")
+    TECHNIQUE = "technique", _("Technique confirmed")
+    IMAGES_ACCEPTED = "images_accepted", _("Images accepted")
+
+
+class ExamEvent(models.Model):
+    exam = models.ForeignKey(Exam, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=16, choices=EventKind.choices)
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    note = models.CharField(max_length=500, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["exam", "kind"])]

@@ -1,0 +1,275 @@
+"""Appointments (预约): working-hour slots per room and the booking rules SCH-1..SCH-8.
+
+`booking_problems()` lists every rule a proposed slot breaks; `book()` refuses on the first
+(or goes ahead on a permitted override with a written reason); `earliest_slot()` proposes the
+first slot that breaks none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from yiji.core import policy
+from yiji.core.models import PatientSource, Room
+from yiji.core.permissions import Action, may, require
+from yiji.core.rulebook import RuleViolation, carries_out
+from yiji.orders.models import EventKind, Exam, ExamStatus, Modality, Priority
+from yiji.orders.services import record_event
+
+FUNCTIONAL = (Modality.US, Modality.ECG)
+BOOKED_STATUSES = (ExamStatus.BOOKED, ExamStatus.ARRIVED, ExamStatus.IN_PROGRESS)
+SEARCH_DAYS = 14
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.datetime
+    end: dt.datetime
+    morning: bool
+
+
+def working_periods(day: dt.date, department=None) -> list[Period]:
+    """The day's morning and afternoon sessions (SCH-8), as aware datetimes."""
+    tz = timezone.get_current_timezone()
+
+    def at(key: str) -> dt.datetime:
+        return dt.datetime.combine(day, policy.value(key, department=department), tzinfo=tz)
+
+    return [
+        Period(at("sch.morning_start"), at("sch.morning_end"), True),
+        Period(at("sch.afternoon_start"), at("sch.afternoon_end"), False),
+    ]
+
+
+def rooms_for(exam: Exam) -> list[Room]:
+    """Rooms of the exam's department that perform its modality (a department has few)."""
+    rooms = Room.objects.filter(department=exam.department, active=True).order_by("code")
+    return [room for room in rooms if exam.modality in room.modalities]
+
+
+def _overlapping(room: Room, start: dt.datetime, end: dt.datetime, exclude: Exam | None):
+    taken = Exam.objects.filter(
+        room=room,
+        status__in=BOOKED_STATUSES,
+        scheduled_start__lt=end,
+        scheduled_end__gt=start,
+    )
+    return taken.exclude(pk=exclude.pk) if exclude else taken
+
+
+@carries_out("SCH-2", "SCH-3", "SCH-4", "SCH-7", "SCH-8")
+def booking_problems(exam: Exam, room: Room, start: dt.datetime) -> list[RuleViolation]:
+    """Every rule the slot breaks; an empty list means the booking may go ahead."""
+    item = exam.item
+    end = start + dt.timedelta(minutes=item.duration_minutes)
+    problems: list[RuleViolation] = []
+    periods = working_periods(timezone.localdate(start), exam.department)
+    period = next((p for p in periods if p.start <= start and end <= p.end), None)
+    if period is None:
+        problems.append(
+            RuleViolation(
+                "SCH-8",
+                "预约时间不在工作时间内（上午、下午各4小时）。",
+                "The slot is outside working hours (4 h morning, 4 h afternoon).",
+                field="start",
+            )
+        )
+        return problems
+    if item.fasting and item.modality == Modality.US and not period.morning:
+        problems.append(
+            RuleViolation(
+                "SCH-3",
+                f"空腹超声项目（{item.name}）须安排在上午。",
+                f"Fasting ultrasound items ({item.name_en or item.name}) are scheduled in the "
+                "morning.",
+                field="start",
+                overridable=True,
+            )
+        )
+    if item.non_fasting_us and period.morning and _morning_is_busy(exam, period):
+        problems.append(
+            RuleViolation(
+                "SCH-4",
+                f"上午超声预约已满，非空腹项目（{item.name}）改约下午。",
+                f"The morning is busy: non-fasting ultrasound ({item.name_en or item.name}) "
+                "goes to the afternoon.",
+                field="start",
+                overridable=True,
+            )
+        )
+    if _inpatient_after_cutoff(exam, end, periods[-1]):
+        problems.append(
+            RuleViolation(
+                "SCH-7",
+                "住院患者检查须在下午下班前一小时完成，之后仅限危重患者。",
+                "Inpatient exams finish an hour before the afternoon closes; after that only "
+                "critically ill patients.",
+                field="start",
+                overridable=True,
+            )
+        )
+    if exam.modality not in FUNCTIONAL and _unbooked_functional(exam).exists():
+        names = "、".join(e.item.name for e in _unbooked_functional(exam).select_related("item"))
+        problems.append(
+            RuleViolation(
+                "SCH-2",
+                f"该患者有功能检查（{names}）尚未预约，须先预约超声/心电图项目。",
+                "The patient has ultrasound/ECG items not yet booked: book those first.",
+                field="exam",
+                overridable=True,
+            )
+        )
+    if _overlapping(room, start, end, exam).exists():
+        problems.append(
+            RuleViolation(
+                "SCH-8",
+                f"{room.name}在该时间已有预约。",
+                f"{room.name} is already booked at that time.",
+                field="start",
+            )
+        )
+    return problems
+
+
+def _morning_is_busy(exam: Exam, period: Period) -> bool:
+    threshold = policy.value("sch.ultrasound_busy_threshold", department=exam.department)
+    booked = Exam.objects.filter(
+        department=exam.department,
+        modality=Modality.US,
+        status__in=BOOKED_STATUSES,
+        scheduled_start__gte=period.start,
+        scheduled_start__lt=period.end,
+    ).exclude(pk=exam.pk)
+    return booked.count() >= threshold
+
+
+def _inpatient_after_cutoff(exam: Exam, end: dt.datetime, afternoon: Period) -> bool:
+    if exam.patient.source != PatientSource.INPATIENT or exam.requisition.critically_ill:
+        return False
+    minutes = policy.value("sch.inpatient_cutoff_minutes", department=exam.department)
+    return end > afternoon.end - dt.timedelta(minutes=minutes)
+
+
+def _unbooked_functional(exam: Exam):
+    return Exam.objects.filter(
+        patient=exam.patient,
+        modality__in=FUNCTIONAL,
+        status=ExamStatus.REQUESTED,
+        requisition__cancelled_at__isnull=True,
+    ).exclude(pk=exam.pk)
+
+
+def _check_bookable(exam: Exam, start: dt.datetime) -> None:
+    if exam.status not in (ExamStatus.REQUESTED, ExamStatus.BOOKED):
+        raise RuleViolation(
+            "SCH-1",
+            "该检查已登记或已结束，不能再预约。",
+            "This exam has been checked in or has ended; it cannot be booked.",
+            field="exam",
+        )
+    if start < timezone.now():
+        raise RuleViolation(
+            "SCH-8", "预约时间已过。", "The appointment time is in the past.", field="start"
+        )
+
+
+@carries_out("SCH-1")
+def book(actor, exam: Exam, room: Room, start: dt.datetime, *, override_reason: str = "") -> Exam:
+    """Book (or move) an exam into a room slot. A rule refusal may be overridden by a
+    permitted role with a written reason; the override is an event, counted later."""
+    require(actor, Action.BOOK_EXAM)
+    override_reason = override_reason.strip()
+    with transaction.atomic():
+        # Locking the room makes two clerks booking its last slot queue: one wins.
+        room = Room.objects.select_for_update().get(pk=room.pk)
+        exam = (
+            Exam.objects.select_for_update()
+            .select_related("item", "patient", "requisition")
+            .get(pk=exam.pk)
+        )
+        _check_bookable(exam, start)
+        if exam.modality not in room.modalities:
+            raise RuleViolation(
+                "SCH-1",
+                f"{room.name}不能做{exam.item.name}。",
+                f"{room.name} does not perform {exam.item.name_en or exam.item.name}.",
+                field="room",
+            )
+        problems = booking_problems(exam, room, start)
+        overridden = _apply_overrides(actor, problems, override_reason)
+        moved = exam.status == ExamStatus.BOOKED
+        old = exam.scheduled_start
+        exam.room = room
+        exam.scheduled_start = start
+        exam.scheduled_end = start + dt.timedelta(minutes=exam.item.duration_minutes)
+        exam.status = ExamStatus.BOOKED
+        exam.save(update_fields=["room", "scheduled_start", "scheduled_end", "status"])
+        kind = EventKind.RESCHEDULED if moved else EventKind.BOOKED
+        record_event(
+            exam,
+            kind,
+            actor,
+            room=room.code,
+            start=start.isoformat(),
+            **({"previous": old.isoformat()} if moved and old else {}),
+        )
+        for problem in overridden:
+            record_event(
+                exam, EventKind.OVERRIDE, actor, note=override_reason, rule=problem.rule_id
+            )
+    return exam
+
+
+def _apply_overrides(actor, problems: list[RuleViolation], reason: str) -> list[RuleViolation]:
+    """Raise the first problem that stands; return those a permitted override sets aside."""
+    for problem in problems:
+        if not (problem.overridable and reason and may(actor, Action.OVERRIDE_RULE)):
+            raise problem
+    return problems
+
+
+def cancel_booking(actor, exam: Exam, reason: str) -> Exam:
+    require(actor, Action.BOOK_EXAM)
+    with transaction.atomic():
+        exam = Exam.objects.select_for_update().get(pk=exam.pk)
+        if exam.status != ExamStatus.BOOKED:
+            raise RuleViolation(
+                "SCH-1", "只有已预约的检查可以取消预约。", "Only a booked exam can be unbooked."
+            )
+        exam.status = ExamStatus.REQUESTED
+        exam.room = None
+        exam.scheduled_start = exam.scheduled_end = None
+        exam.save(update_fields=["status", "room", "scheduled_start", "scheduled_end"])
+        record_event(exam, EventKind.CANCELLED, actor, note=reason.strip(), booking=True)
+    return exam
+
+
+def earliest_slot(
+    exam: Exam, after: dt.datetime | None = None, room: Room | None = None
+) -> tuple[Room, dt.datetime] | None:
+    """The first slot, from `after` on, in a room that performs the exam, breaking no rule."""
+    after = after or timezone.now()
+    step = dt.timedelta(
+        minutes=policy.value("sch.default_slot_minutes", department=exam.department)
+    )
+    rooms = [room] if room else list(rooms_for(exam))
+    day = timezone.localdate(after)
+    for offset in range(SEARCH_DAYS):
+        current = day + dt.timedelta(days=offset)
+        for period in working_periods(current, exam.department):
+            start = period.start
+            while start < period.end:
+                if start >= after:
+                    for candidate in rooms:
+                        if not booking_problems(exam, candidate, start):
+                            return candidate, start
+                start += step
+    return None
+
+
+def is_emergency(exam: Exam) -> bool:
+    return exam.priority == Priority.URGENT

@@ -1,0 +1,215 @@
+"""Requisitions and the exam state machine. Every path that creates or moves an exam (web
+form, API, later HL7 and FHIR) goes through these functions, where the rules live."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from yiji.core import audit, numbering, policy
+from yiji.core.models import AuditAction, Department, Patient, Staff
+from yiji.core.permissions import Action, require
+from yiji.core.rulebook import RuleViolation, carries_out
+from yiji.orders.models import (
+    OPEN_STATUSES,
+    AllergyScreen,
+    EventKind,
+    Exam,
+    ExamEvent,
+    ExamItem,
+    ExamStatus,
+    OrderSource,
+    Pregnancy,
+    Priority,
+    Requisition,
+)
+
+# ORD-1 field names, as in the policy setting ord.required_requisition_fields.
+FIELD_LABELS = {
+    "patient_identity": ("患者身份信息", "patient identity"),
+    "ordering_physician": ("申请医师", "ordering physician"),
+    "ordering_department": ("申请科室", "ordering department"),
+    "clinical_history": ("病史", "clinical history"),
+    "clinical_diagnosis": ("临床诊断", "clinical diagnosis"),
+    "purpose": ("检查目的", "purpose of the exam"),
+    "items": ("检查项目", "exam items"),
+}
+
+
+@dataclass
+class RequisitionInput:
+    """What a requisition carries, whichever interface it came through."""
+
+    patient: Patient | None
+    items: list[ExamItem] = field(default_factory=list)
+    ordering_physician: Staff | None = None
+    ordering_physician_name: str = ""
+    ordering_department: Department | None = None
+    clinical_history: str = ""
+    clinical_diagnosis: str = ""
+    purpose: str = ""
+    priority: str = Priority.ROUTINE
+    bedside: bool = False
+    critically_ill: bool = False
+    infectious: bool = False
+    infectious_disease: str = ""
+    pregnancy: str = Pregnancy.NOT_APPLICABLE
+    allergy_screen: str = AllergyScreen.NOT_DONE
+    allergy_note: str = ""
+    source: str = OrderSource.WEB
+    external_id: str = ""
+
+
+def policy_modality(modality: str) -> str:
+    """Catalogue modality as the policy settings name it (DR and CR are both X-ray)."""
+    return "XR" if modality in ("DR", "CR") else modality
+
+
+def _missing_fields(data: RequisitionInput) -> list[str]:
+    present = {
+        "patient_identity": data.patient is not None,
+        "ordering_physician": bool(data.ordering_physician or data.ordering_physician_name.strip()),
+        "ordering_department": data.ordering_department is not None,
+        "clinical_history": bool(data.clinical_history.strip()),
+        "clinical_diagnosis": bool(data.clinical_diagnosis.strip()),
+        "purpose": bool(data.purpose.strip()),
+        "items": bool(data.items),
+    }
+    departments = {item.department for item in data.items} or {None}
+    required: set[str] = {"patient_identity", "items"}  # never optional: nothing to examine
+    for department in departments:
+        required |= set(policy.value("ord.required_requisition_fields", department=department))
+    return [name for name in FIELD_LABELS if name in required and not present[name]]
+
+
+@carries_out("ORD-1", "ORD-3")
+def create_requisition(actor, data: RequisitionInput) -> Requisition:
+    """A requisition with one exam per item. ORD-1: refused while a required field is
+    missing. ORD-3: the bedside flag is recorded, for the modalities that go to the bedside."""
+    require(actor, Action.ORDER_EXAM)
+    missing = _missing_fields(data)
+    if missing:
+        raise RuleViolation(
+            "ORD-1",
+            "申请单缺少必填项：" + "、".join(FIELD_LABELS[m][0] for m in missing) + "。",
+            "The requisition lacks: " + ", ".join(FIELD_LABELS[m][1] for m in missing) + ".",
+            field=missing[0],
+        )
+    inactive = [item.name for item in data.items if not item.active]
+    if inactive:
+        raise RuleViolation(
+            "ORD-1",
+            f"检查项目已停用：{'、'.join(inactive)}。",
+            f"Exam items no longer offered: {', '.join(inactive)}.",
+            field="items",
+        )
+    if data.bedside:
+        _check_bedside(data.items)
+    now = timezone.now()
+    with transaction.atomic():
+        requisition = Requisition.objects.create(
+            number=numbering.daily_number("R", timezone.localdate(now)),
+            patient=data.patient,
+            ordering_physician=data.ordering_physician,
+            ordering_physician_name=(
+                data.ordering_physician.name
+                if data.ordering_physician
+                else data.ordering_physician_name.strip()
+            ),
+            ordering_department=data.ordering_department,
+            clinical_history=data.clinical_history.strip(),
+            clinical_diagnosis=data.clinical_diagnosis.strip(),
+            purpose=data.purpose.strip(),
+            priority=data.priority,
+            bedside=data.bedside,
+            critically_ill=data.critically_ill,
+            infectious=data.infectious,
+            infectious_disease=data.infectious_disease.strip(),
+            pregnancy=data.pregnancy,
+            allergy_screen=data.allergy_screen,
+            allergy_note=data.allergy_note.strip(),
+            source=data.source,
+            external_id=data.external_id,
+            created_at=now,
+            created_by=actor,
+        )
+        for item in data.items:
+            exam = Exam.objects.create(
+                requisition=requisition,
+                item=item,
+                patient=data.patient,
+                department=item.department,
+                modality=item.modality,
+                priority=data.priority,
+                created_at=now,
+            )
+            record_event(exam, EventKind.REQUESTED, actor, at=now)
+        audit.record(
+            actor,
+            AuditAction.CREATE,
+            requisition,
+            patient=data.patient,
+            after={"items": [item.code for item in data.items], "priority": data.priority},
+        )
+    return requisition
+
+
+def _check_bedside(items: list[ExamItem]) -> None:
+    allowed = set(policy.value("ord.bedside_modalities"))
+    refused = [item.name for item in items if policy_modality(item.modality) not in allowed]
+    if refused:
+        raise RuleViolation(
+            "ORD-3",
+            f"以下项目不能床旁检查：{'、'.join(refused)}。",
+            f"These items cannot be done at the bedside: {', '.join(refused)}.",
+            field="bedside",
+        )
+
+
+def record_event(exam: Exam, kind: str, actor, *, at=None, note: str = "", **data) -> ExamEvent:
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return ExamEvent.objects.create(
+        exam=exam, kind=kind, at=at or timezone.now(), actor=user, note=note, data=data
+    )
+
+
+def cancel_requisition(actor, requisition: Requisition, reason: str) -> Requisition:
+    """Cancel what has not started; the requisition and its exams are kept with the reason."""
+    require(actor, Action.CANCEL_ORDER)
+    reason = reason.strip()
+    if not reason:
+        raise RuleViolation(
+            "ORD-1", "撤销申请单须填写原因。", "A cancellation needs a reason.", field="reason"
+        )
+    with transaction.atomic():
+        requisition = Requisition.objects.select_for_update().get(pk=requisition.pk)
+        if requisition.cancelled_at:
+            return requisition
+        started = requisition.exams.exclude(
+            status__in=[ExamStatus.REQUESTED, ExamStatus.BOOKED, ExamStatus.ARRIVED]
+        ).exclude(status__in=[ExamStatus.CANCELLED, ExamStatus.NO_SHOW])
+        if started.exists():
+            raise RuleViolation(
+                "ORD-1",
+                "已开始或已完成的检查不能撤销申请单。",
+                "A requisition whose exam has started cannot be cancelled.",
+            )
+        requisition.cancelled_at = timezone.now()
+        requisition.cancel_reason = reason
+        requisition.save(update_fields=["cancelled_at", "cancel_reason"])
+        for exam in requisition.exams.filter(status__in=OPEN_STATUSES):
+            exam.status = ExamStatus.CANCELLED
+            exam.queue_number = None
+            exam.save(update_fields=["status", "queue_number"])
+            record_event(exam, EventKind.CANCELLED, actor, note=reason)
+        audit.record(
+            actor,
+            AuditAction.UPDATE,
+            requisition,
+            patient=requisition.patient,
+            after={"cancelled": True},
+            reason=reason,
+        )
+    return requisition
