@@ -97,6 +97,8 @@ def _databases() -> dict:
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
+        # A file, not memory: tests of concurrent writers need SQLite's real locking.
+        config["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
     return {"default": config}
 
 

@@ -36,7 +36,7 @@ RECORD_FIELDS = {
 
 def _locked(exam: Exam) -> tuple[Exam, ExamRecord]:
     exam = (
-        Exam.objects.select_for_update()
+        Exam.objects.select_for_update(of=("self",))
         .select_related("item", "patient", "requisition", "room")
         .get(pk=exam.pk)
     )

@@ -103,7 +103,7 @@ def check_in(
     require(actor, Action.BOOK_EXAM)
     with transaction.atomic():
         exam = (
-            Exam.objects.select_for_update()
+            Exam.objects.select_for_update(of=("self",))
             .select_related("item", "patient", "requisition", "room")
             .get(pk=exam.pk)
         )
