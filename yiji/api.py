@@ -6,6 +6,7 @@ Every endpoint calls the same services and permission checks as the web pages.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -14,8 +15,13 @@ from ninja import NinjaAPI, Query, Schema, Status
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 from yiji.core import accounts, policy, rulebook, services
-from yiji.core.models import Department, Patient
+from yiji.core.models import Department, Patient, Room
 from yiji.core.permissions import Action, PermissionRefused, require, roles_of
+from yiji.core.rulebook import RuleViolation
+from yiji.orders import checkin, scheduling
+from yiji.orders import services as order_services
+from yiji.orders.models import Exam, ExamItem, OrderSource
+from yiji.orders.worklists import worklist_rows
 
 
 class TokenAuth(HttpBearer):
@@ -240,3 +246,173 @@ def list_policy(request, department: str = ""):
             }
         )
     return rows
+
+
+# ---------------------------------------------------------------- orders
+
+
+@api.exception_handler(RuleViolation)
+def _rule(request, exc: RuleViolation):
+    return api.create_response(request, exc.as_json(), status=409)
+
+
+class RequisitionIn(Schema):
+    patient_id: str
+    items: list[str]
+    ordering_department: str = ""
+    ordering_physician_name: str = ""
+    clinical_history: str = ""
+    clinical_diagnosis: str = ""
+    purpose: str = ""
+    priority: Literal["routine", "urgent"] = "routine"
+    bedside: bool = False
+    critically_ill: bool = False
+    infectious: bool = False
+    infectious_disease: str = ""
+    pregnancy: Literal["na", "no", "possible", "yes"] = "na"
+    allergy_screen: Literal["not_done", "clear", "contraindicated"] = "not_done"
+    allergy_note: str = ""
+    submission_key: str = ""
+
+
+class ExamOut(Schema):
+    id: int
+    item: str
+    status: str
+    accession: str | None
+    room: str | None
+    scheduled_start: dt.datetime | None
+    queue_number: int | None
+
+    @staticmethod
+    def resolve_item(exam):
+        return exam.item.code
+
+    @staticmethod
+    def resolve_room(exam):
+        return exam.room.code if exam.room else None
+
+
+class RequisitionOut(Schema):
+    number: str
+    patient_id: str
+    priority: str
+    exams: list[ExamOut]
+
+    @staticmethod
+    def resolve_patient_id(requisition):
+        return requisition.patient.patient_id
+
+    @staticmethod
+    def resolve_exams(requisition):
+        return list(requisition.exams.select_related("item", "room").order_by("pk"))
+
+
+class RuleRefusal(Schema):
+    detail: str
+    rule: str
+    field: str
+    message_zh: str
+    message_en: str
+    overridable: bool
+
+
+@api.post(
+    "/requisitions",
+    response={
+        201: RequisitionOut,
+        200: RequisitionOut,
+        400: Invalid,
+        403: Refusal,
+        409: RuleRefusal,
+    },
+    tags=["orders"],
+)
+def create_requisition(request, payload: RequisitionIn):
+    """ORD-1 applies here exactly as on the form. A resent `submission_key` returns the
+    first requisition (200) instead of creating a second."""
+    patient = Patient.objects.filter(patient_id=payload.patient_id).first()
+    codes = list(dict.fromkeys(payload.items))
+    items = list(ExamItem.objects.filter(code__in=codes).select_related("department"))
+    unknown = sorted(set(codes) - {item.code for item in items})
+    errors = {}
+    if payload.patient_id and patient is None:
+        errors["patient_id"] = ["unknown patient / 无此患者"]
+    if unknown:
+        errors["items"] = [f"unknown items / 未知项目: {', '.join(unknown)}"]
+    department = None
+    if payload.ordering_department:
+        department = Department.objects.filter(code=payload.ordering_department).first()
+        if department is None:
+            errors["ordering_department"] = ["unknown department / 无此科室"]
+    if errors:
+        raise ValidationError(errors)
+    staff = getattr(request.user, "staff", None)
+    data = order_services.RequisitionInput(
+        patient=patient,
+        items=sorted(items, key=lambda i: codes.index(i.code)),
+        ordering_physician=staff if staff and staff.physician_title else None,
+        ordering_department=department,
+        source=OrderSource.API,
+        **payload.dict(exclude={"patient_id", "items", "ordering_department"}),
+    )
+    try:
+        requisition = order_services.create_requisition(request.user, data)
+    except order_services.DuplicateSubmission as duplicate:
+        return Status(200, duplicate.requisition)
+    return Status(201, requisition)
+
+
+class BookingIn(Schema):
+    room: str
+    start: dt.datetime
+    override_reason: str = ""
+
+
+@api.post(
+    "/exams/{exam_id}/booking",
+    response={200: ExamOut, 400: Invalid, 403: Refusal, 409: RuleRefusal},
+    tags=["orders"],
+)
+def book_exam(request, exam_id: int, payload: BookingIn):
+    exam = get_object_or_404(Exam, pk=exam_id)
+    room = Room.objects.filter(code=payload.room, department=exam.department).first()
+    if room is None:
+        raise ValidationError({"room": ["unknown room / 无此检查室"]})
+    if payload.start.tzinfo is None:
+        raise ValidationError({"start": ["give the time zone / 请注明时区, e.g. +08:00"]})
+    return scheduling.book(
+        request.user, exam, room, payload.start, override_reason=payload.override_reason
+    )
+
+
+class CheckInIn(Schema):
+    name: str = ""
+    patient_id: str = ""
+    birth_date: str = ""
+    id_card: str = ""
+    phone: str = ""
+    accompanying_physician: str = ""
+
+
+@api.post(
+    "/exams/{exam_id}/check-in",
+    response={200: ExamOut, 403: Refusal, 409: RuleRefusal},
+    tags=["orders"],
+)
+def check_in_exam(request, exam_id: int, payload: CheckInIn):
+    exam = get_object_or_404(Exam, pk=exam_id)
+    ids = checkin.Identifiers(**payload.dict(exclude={"accompanying_physician"}))
+    return checkin.check_in(
+        request.user, exam, ids, accompanying_physician=payload.accompanying_physician
+    )
+
+
+@api.get("/worklist", response=list[ExamOut], tags=["orders"])
+def worklist(request, status: str = "", modality: str = "", room: str = "", after: str = ""):
+    """Open exams, emergencies first; pass the last row's `cursor` as `after` for more."""
+    require(request.user, Action.VIEW_PATIENT)
+    filters = {"status": status, "modality": modality}
+    if room:
+        filters["room"] = Room.objects.filter(code=room).first()
+    return list(worklist_rows(filters, after)[:100])

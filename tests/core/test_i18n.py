@@ -18,6 +18,10 @@ ZH_PO = LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.po"
 
 # Words that are the same in Chinese software: abbreviations, units, the language's own name.
 ALLOWED = {
+    "mGy",
+    "Gy",
+    "Excel",
+    "xlsx",
     "API",
     "PIN",
     "ID",
@@ -112,8 +116,15 @@ def site(db):
 
     call_command("demo", stdout=StringIO())
     from yiji.core.models import Patient, Staff
+    from yiji.orders.models import Exam
 
     return {
+        "exams": [
+            Exam.objects.filter(status=status).first().pk
+            for status in ("requested", "booked", "arrived", "in_progress", "completed")
+        ],
+        "room": Exam.objects.filter(status="arrived").first().room_id,
+        "requisition": Exam.objects.first().requisition_id,
         "patient": Patient.objects.order_by("pk").first(),
         "staff": Staff.objects.order_by("pk").first(),
         "usernames": set(Staff.objects.values_list("user__username", flat=True)),
@@ -134,7 +145,10 @@ def _pages(site):
         "/policy/rpt.difficult_case_min_title/",
         "/audit/",
         "/account/",
-    ]
+        "/worklist/",
+        "/catalogue/",
+        f"/requisitions/{site['requisition']}/",
+    ] + [f"/exams/{pk}/" for pk in site["exams"]]
 
 
 def _login(username: str, language: str) -> Client:
@@ -147,7 +161,11 @@ def test_no_page_shows_untranslated_english(site):
     director = _login("director", "zh-hans")
     anonymous = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     pages = [(director, url) for url in _pages(site)] + [(anonymous, "/login/")]
-    pages += [(_login("clerk", "zh-hans"), "/patients/new/")]
+    clerk, tech = _login("clerk", "zh-hans"), _login("tech", "zh-hans")
+    pages += [(clerk, "/patients/new/"), (clerk, "/requisitions/new/")]
+    pages += [(clerk, f"/exams/{pk}/") for pk in site["exams"][:2]]
+    pages += [(tech, f"/exams/{pk}/") for pk in site["exams"][2:4]]
+    pages += [(tech, f"/rooms/{site['room']}/queue/"), (Client(), f"/screen/{site['room']}/")]
     pages += [(_login("admin", "zh-hans"), "/admin/")]
     problems = {}
     for client, url in pages:

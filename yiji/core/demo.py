@@ -62,21 +62,22 @@ GROUPS = [
 ]
 
 ROOMS = [
-    ("RAD", "XR", "DR1", "DR一室", "门诊楼一层"),
-    ("RAD", "XR", "DR2", "DR二室", "门诊楼一层"),
-    ("RAD", "XR", "RF1", "胃肠造影室", "门诊楼一层"),
-    ("RAD", "XR", "MG1", "乳腺摄影室", "门诊楼一层"),
-    ("RAD", "CT", "CT1", "CT一室", "医技楼一层"),
-    ("RAD", "CT", "CT2", "CT二室", "医技楼一层"),
-    ("RAD", "MR", "MR1", "MRI一室", "医技楼负一层"),
-    ("RAD", "IR", "DSA1", "DSA介入室", "医技楼二层"),
-    ("US", None, "US1", "超声一室", "门诊楼二层"),
-    ("US", None, "US2", "超声二室", "门诊楼二层"),
-    ("US", None, "US3", "超声三室（妇产）", "门诊楼二层"),
-    ("ECG", None, "ECG1", "心电图一室", "门诊楼二层"),
-    ("ECG", None, "ECG2", "运动平板室", "门诊楼二层"),
-    ("LAB", None, "LAB1", "门诊采血室", "门诊楼一层"),
-    ("LAB", None, "LAB2", "生化免疫室", "医技楼三层"),
+    # department, group, code, name, location, modalities
+    ("RAD", "XR", "DR1", "DR一室", "门诊楼一层", ["DR", "CR"]),
+    ("RAD", "XR", "DR2", "DR二室", "门诊楼一层", ["DR", "CR"]),
+    ("RAD", "XR", "RF1", "胃肠造影室", "门诊楼一层", ["RF"]),
+    ("RAD", "XR", "MG1", "乳腺摄影室", "门诊楼一层", ["MG"]),
+    ("RAD", "CT", "CT1", "CT一室", "医技楼一层", ["CT"]),
+    ("RAD", "CT", "CT2", "CT二室", "医技楼一层", ["CT"]),
+    ("RAD", "MR", "MR1", "MRI一室", "医技楼负一层", ["MR"]),
+    ("RAD", "IR", "DSA1", "DSA介入室", "医技楼二层", ["DSA"]),
+    ("US", None, "US1", "超声一室", "门诊楼二层", ["US"]),
+    ("US", None, "US2", "超声二室", "门诊楼二层", ["US"]),
+    ("US", None, "US3", "超声三室（妇产）", "门诊楼二层", ["US"]),
+    ("ECG", None, "ECG1", "心电图一室", "门诊楼二层", ["ECG"]),
+    ("ECG", None, "ECG2", "运动平板室", "门诊楼二层", ["ECG"]),
+    ("LAB", None, "LAB1", "门诊采血室", "门诊楼一层", []),
+    ("LAB", None, "LAB2", "生化免疫室", "医技楼三层", []),
 ]
 
 P = PhysicianTitle
@@ -265,13 +266,14 @@ def load(stdout=None) -> bool:
             )
             for dept, code, name, name_en in GROUPS
         }
-        for dept, group, code, name, location in ROOMS:
+        for dept, group, code, name, location, modalities in ROOMS:
             Room.objects.create(
                 department=departments[dept],
                 group=groups.get(group) if group else None,
                 code=code,
                 name=name,
                 location=location,
+                modalities=modalities,
             )
         people = list(DEMO_ACCOUNTS) + _planned_people(rng)
         password = make_password(DEMO_PASSWORD)  # hashed once: hashing is slow on purpose

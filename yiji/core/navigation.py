@@ -20,7 +20,10 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem("home", _("Workbench")),
+    NavItem("worklist", _("Worklist"), Action.VIEW_PATIENT),
+    NavItem("requisition_new", _("New requisition"), Action.ORDER_EXAM),
     NavItem("patients", _("Patients"), Action.VIEW_PATIENT),
+    NavItem("catalogue", _("Exam catalogue"), Action.VIEW_RULES),
     NavItem("staff", _("Staff"), Action.VIEW_STAFF),
     NavItem("organisation", _("Organisation"), Action.VIEW_STAFF),
     NavItem("policy", _("Policy settings"), Action.VIEW_POLICY),

@@ -128,7 +128,7 @@ def check_in(
         now = timezone.now()
         today = timezone.localdate(now)
         exam.room = room
-        exam.accession = numbering.daily_number("A", today, width=6)
+        exam.accession = exam.accession or numbering.daily_number("A", today, width=6)
         exam.queue_number = numbering.next_value(f"Q{room.pk}", today)
         exam.accompanying_physician = accompanying_physician.strip()
         exam.status = ExamStatus.ARRIVED
@@ -247,3 +247,20 @@ def masked_name(name: str) -> str:
     if len(name) == 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def current(room: Room) -> Exam | None:
+    """The patient called last in this room who has not finished yet."""
+    from yiji.orders.models import ExamEvent
+
+    called = (
+        ExamEvent.objects.filter(
+            kind=EventKind.CALLED,
+            exam__room=room,
+            exam__status__in=[ExamStatus.ARRIVED, ExamStatus.IN_PROGRESS],
+        )
+        .select_related("exam__patient")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    return called.exam if called else None

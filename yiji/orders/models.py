@@ -134,6 +134,8 @@ class Requisition(models.Model):
     allergy_note = models.CharField(_("allergy screen note"), max_length=200, blank=True)
     source = models.CharField(max_length=8, choices=OrderSource.choices, default="web")
     external_id = models.CharField(_("external order number"), max_length=64, blank=True)
+    # One key per form or API submission: a resent submission finds the first, adds nothing.
+    submission_key = models.CharField(max_length=64, null=True, blank=True, unique=True)  # noqa: DJ001
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from yiji.core import policy
+from yiji.core import numbering, policy
 from yiji.core.models import PatientSource, Room
 from yiji.core.permissions import Action, may, require
 from yiji.core.rulebook import RuleViolation, carries_out
@@ -207,7 +207,9 @@ def book(actor, exam: Exam, room: Room, start: dt.datetime, *, override_reason: 
         exam.scheduled_start = start
         exam.scheduled_end = start + dt.timedelta(minutes=exam.item.duration_minutes)
         exam.status = ExamStatus.BOOKED
-        exam.save(update_fields=["room", "scheduled_start", "scheduled_end", "status"])
+        if exam.accession is None:  # printed on the slip, so it exists from booking on
+            exam.accession = numbering.daily_number("A", timezone.localdate(), width=6)
+        exam.save(update_fields=["room", "scheduled_start", "scheduled_end", "status", "accession"])
         kind = EventKind.RESCHEDULED if moved else EventKind.BOOKED
         record_event(
             exam,

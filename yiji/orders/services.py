@@ -60,6 +60,15 @@ class RequisitionInput:
     allergy_note: str = ""
     source: str = OrderSource.WEB
     external_id: str = ""
+    submission_key: str = ""
+
+
+class DuplicateSubmission(Exception):
+    """The same submission arrived twice; the first requisition stands."""
+
+    def __init__(self, requisition: Requisition):
+        super().__init__(requisition.number)
+        self.requisition = requisition
 
 
 def policy_modality(modality: str) -> str:
@@ -89,6 +98,10 @@ def create_requisition(actor, data: RequisitionInput) -> Requisition:
     """A requisition with one exam per item. ORD-1: refused while a required field is
     missing. ORD-3: the bedside flag is recorded, for the modalities that go to the bedside."""
     require(actor, Action.ORDER_EXAM)
+    if data.submission_key:
+        earlier = Requisition.objects.filter(submission_key=data.submission_key).first()
+        if earlier:
+            raise DuplicateSubmission(earlier)
     missing = _missing_fields(data)
     if missing:
         raise RuleViolation(
@@ -132,6 +145,7 @@ def create_requisition(actor, data: RequisitionInput) -> Requisition:
             allergy_note=data.allergy_note.strip(),
             source=data.source,
             external_id=data.external_id,
+            submission_key=data.submission_key or None,
             created_at=now,
             created_by=actor,
         )

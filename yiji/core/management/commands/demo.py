@@ -12,10 +12,14 @@ class Command(BaseCommand):
     help = "Load a believable demo hospital (idempotent) and print the demo accounts."
 
     def handle(self, *args, **options):
+        from yiji.orders import demo as clinical_demo
+
         if demo.load():
             self.stdout.write("Demo hospital loaded.")
         else:
             self.stdout.write("Demo hospital already loaded; nothing added.")
+        if clinical_demo.load():
+            self.stdout.write("Demo catalogue, a week of bookings and a day in progress loaded.")
         self.stdout.write(f"\nYiji: http://127.0.0.1:{settings.YIJI_PORT}/")
         self.stdout.write(f"Demo accounts (password {demo.DEMO_PASSWORD}):")
         for person in demo.DEMO_ACCOUNTS:

@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from yiji.core.models import Department, DepartmentKind, Room
+from yiji.orders.models import (
+    AllergyScreen,
+    ExamItem,
+    ExamStatus,
+    Modality,
+    Pregnancy,
+    Priority,
+)
+
+
+class RequisitionForm(forms.Form):
+    """Fields are optional here on purpose: ORD-1 is checked by the service, which names the
+    rule and the missing field, the same for the form, the API and HL7."""
+
+    submission_key = forms.CharField(widget=forms.HiddenInput, required=False)
+    patient_id = forms.CharField(label=_("Patient ID"), max_length=32, required=False)
+    ordering_department = forms.ModelChoiceField(
+        label=_("Ordering department"),
+        queryset=Department.objects.filter(kind=DepartmentKind.CLINICAL, active=True),
+        required=False,
+    )
+    ordering_physician_name = forms.CharField(
+        label=_("Ordering physician"),
+        max_length=50,
+        required=False,
+        help_text=_("Filled in for you when you are the ordering clinician."),
+    )
+    clinical_history = forms.CharField(
+        label=_("Clinical history"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    clinical_diagnosis = forms.CharField(
+        label=_("Clinical diagnosis"), max_length=200, required=False
+    )
+    purpose = forms.CharField(label=_("Purpose of the exam"), max_length=200, required=False)
+    items = forms.ModelMultipleChoiceField(
+        label=_("Exam items"),
+        queryset=ExamItem.objects.filter(active=True).order_by("modality", "code"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+    )
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
+    bedside = forms.BooleanField(label=_("Bedside exam"), required=False)
+    critically_ill = forms.BooleanField(label=_("Critically ill"), required=False)
+    infectious = forms.BooleanField(label=_("Notifiable infectious disease"), required=False)
+    infectious_disease = forms.CharField(
+        label=_("Infectious disease"), max_length=100, required=False
+    )
+    pregnancy = forms.ChoiceField(label=_("Pregnancy status"), choices=Pregnancy.choices)
+    allergy_screen = forms.ChoiceField(
+        label=_("Contrast allergy screen"), choices=AllergyScreen.choices
+    )
+    allergy_note = forms.CharField(label=_("Allergy screen note"), max_length=200, required=False)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class BookingForm(forms.Form):
+    room = forms.ModelChoiceField(label=_("Room"), queryset=Room.objects.none())
+    start = forms.DateTimeField(
+        label=_("Time"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    override_reason = forms.CharField(
+        label=_("Reason for overriding a rule"),
+        max_length=200,
+        required=False,
+        help_text=_("Only the director, a deputy or a group leader may override."),
+    )
+
+    def __init__(self, rooms, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["room"].queryset = Room.objects.filter(pk__in=[r.pk for r in rooms])
+
+
+class CheckInForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=50, required=False)
+    patient_id = forms.CharField(label=_("Patient ID"), max_length=32, required=False)
+    birth_date = forms.CharField(
+        label=_("Birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    id_card = forms.CharField(label=_("ID-card number"), max_length=18, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    accompanying_physician = forms.CharField(
+        label=_("Accompanying physician"), max_length=50, required=False
+    )
+
+
+class WorklistFilter(forms.Form):
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        required=False,
+        queryset=Department.objects.exclude(kind__in=[DepartmentKind.CLINICAL, "admin"]),
+    )
+    room = forms.ModelChoiceField(label=_("Room"), required=False, queryset=Room.objects.all())
+    modality = forms.ChoiceField(
+        label=_("Modality"), required=False, choices=[("", _("All"))] + Modality.choices
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Open"))] + ExamStatus.choices
+    )
+    priority = forms.ChoiceField(
+        label=_("Priority"), required=False, choices=[("", _("All"))] + Priority.choices
+    )
+    day = forms.DateField(
+        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class ItemForm(forms.ModelForm):
+    class Meta:
+        model = ExamItem
+        fields = [
+            "code",
+            "name",
+            "name_en",
+            "department",
+            "modality",
+            "body_part",
+            "body_part_en",
+            "duration_minutes",
+            "price",
+            "preparation",
+            "preparation_en",
+            "needs_appointment",
+            "fasting",
+            "non_fasting_us",
+            "contrast_route",
+            "important",
+            "radiation",
+            "exercise",
+            "active",
+        ]
+        widgets = {
+            "preparation": forms.Textarea(attrs={"rows": 3}),
+            "preparation_en": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"))

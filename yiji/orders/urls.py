@@ -1,0 +1,21 @@
+from django.urls import path
+
+from yiji.exams import views as exam_views
+from yiji.orders import catalogue_views, views
+
+urlpatterns = [
+    path("requisitions/new/", views.requisition_new, name="requisition_new"),
+    path("requisitions/<int:pk>/", views.requisition, name="requisition"),
+    path("exams/<int:pk>/", views.exam_detail, name="exam"),
+    path("exams/<int:pk>/act/", exam_views.act, name="exam_act"),
+    path("exams/<int:pk>/slip.pdf", views.slip, name="slip"),
+    path("worklist/", views.worklist, name="worklist"),
+    path("rooms/<int:pk>/queue/", views.room_queue, name="room_queue"),
+    path("rooms/<int:pk>/disinfect/", views.disinfect, name="disinfect"),
+    path("screen/<int:pk>/", views.screen, name="screen"),
+    path("catalogue/", catalogue_views.catalogue_list, name="catalogue"),
+    path("catalogue/new/", catalogue_views.item_edit, name="item_new"),
+    path("catalogue/<int:pk>/", catalogue_views.item_edit, name="item_edit"),
+    path("catalogue/export.xlsx", catalogue_views.export, name="catalogue_export"),
+    path("catalogue/import/", catalogue_views.import_items, name="catalogue_import"),
+]

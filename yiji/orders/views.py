@@ -1,0 +1,309 @@
+"""Thin views for requisitions, booking, check-in, the worklist and the queues."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yiji.core.models import Patient, Room
+from yiji.core.permissions import Action, may
+from yiji.core.rulebook import RuleViolation
+from yiji.core.views import requires
+from yiji.exams.services import pending_disinfection
+from yiji.orders import checkin, scheduling, services
+from yiji.orders.forms import BookingForm, CancelForm, CheckInForm, RequisitionForm, WorklistFilter
+from yiji.orders.models import OPEN_STATUSES, Exam, ExamStatus, Priority, Requisition
+from yiji.orders.worklists import cursor_of, worklist_rows
+
+PAGE = 50
+
+
+def refuse(form, violation: RuleViolation) -> None:
+    """Show a rule refusal on the field it concerns, quoting the rule ID."""
+    field = violation.field if violation.field in form.fields else None
+    form.add_error(field, violation.message)
+
+
+@requires(Action.ORDER_EXAM)
+def requisition_new(request: HttpRequest) -> HttpResponse:
+    initial = {
+        "submission_key": uuid.uuid4().hex,
+        "priority": "routine",
+        "pregnancy": "na",
+        "allergy_screen": "not_done",
+        "patient_id": request.GET.get("patient", ""),
+    }
+    form = RequisitionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        staff = getattr(request.user, "staff", None)
+        patient = Patient.objects.filter(patient_id=data["patient_id"].strip()).first()
+        if data["patient_id"] and patient is None:
+            form.add_error("patient_id", _("No patient with this ID."))
+        else:
+            ordering = (
+                staff
+                if staff and may(request.user, Action.ORDER_EXAM) and staff.physician_title
+                else None
+            )
+            try:
+                requisition = services.create_requisition(
+                    request.user,
+                    services.RequisitionInput(
+                        patient=patient,
+                        items=list(data["items"]),
+                        ordering_physician=ordering,
+                        ordering_physician_name=data["ordering_physician_name"],
+                        ordering_department=data["ordering_department"],
+                        clinical_history=data["clinical_history"],
+                        clinical_diagnosis=data["clinical_diagnosis"],
+                        purpose=data["purpose"],
+                        priority=data["priority"],
+                        bedside=data["bedside"],
+                        critically_ill=data["critically_ill"],
+                        infectious=data["infectious"],
+                        infectious_disease=data["infectious_disease"],
+                        pregnancy=data["pregnancy"],
+                        allergy_screen=data["allergy_screen"],
+                        allergy_note=data["allergy_note"],
+                        submission_key=data["submission_key"],
+                    ),
+                )
+            except services.DuplicateSubmission as duplicate:
+                messages.info(request, _("This requisition was already submitted."))
+                return redirect("requisition", pk=duplicate.requisition.pk)
+            except RuleViolation as violation:
+                refuse(form, violation)
+            else:
+                messages.success(
+                    request, _("Requisition %(n)s created.") % {"n": requisition.number}
+                )
+                return redirect("requisition", pk=requisition.pk)
+    return render(request, "orders/requisition_form.html", {"form": form})
+
+
+@requires(Action.VIEW_PATIENT)
+def requisition(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_object_or_404(
+        Requisition.objects.select_related("patient", "ordering_department"), pk=pk
+    )
+    exams = record.exams.select_related("item", "room").prefetch_related("events")
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cancel_requisition(request.user, record, form.cleaned_data["reason"])
+        except RuleViolation as violation:
+            refuse(form, violation)
+        else:
+            messages.success(request, _("Requisition cancelled; the record is kept."))
+            return redirect("requisition", pk=pk)
+    return render(
+        request,
+        "orders/requisition.html",
+        {
+            "requisition": record,
+            "exams": exams,
+            "cancel_form": form,
+            "can_cancel": may(request.user, Action.CANCEL_ORDER),
+        },
+    )
+
+
+@requires(Action.VIEW_PATIENT)
+def exam_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    exam = get_object_or_404(
+        Exam.objects.select_related("item", "patient", "requisition", "room"), pk=pk
+    )
+    rooms = scheduling.rooms_for(exam)
+    proposal = None
+    if exam.status in (ExamStatus.REQUESTED, ExamStatus.BOOKED) and rooms:
+        proposal = scheduling.earliest_slot(exam)
+    booking = BookingForm(
+        rooms,
+        initial={
+            "room": proposal[0] if proposal else None,
+            "start": timezone.localtime(proposal[1]) if proposal else None,
+        },
+    )
+    identity = CheckInForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "book":
+                booking = BookingForm(rooms, request.POST)
+                if booking.is_valid():
+                    data = booking.cleaned_data
+                    scheduling.book(
+                        request.user,
+                        exam,
+                        data["room"],
+                        data["start"],
+                        override_reason=data["override_reason"],
+                    )
+                    messages.success(request, _("Appointment booked."))
+                    return redirect("exam", pk=pk)
+            elif action == "unbook":
+                scheduling.cancel_booking(request.user, exam, request.POST.get("reason", ""))
+                return redirect("exam", pk=pk)
+            elif action == "checkin":
+                identity = CheckInForm(request.POST)
+                if identity.is_valid():
+                    data = identity.cleaned_data
+                    ids = checkin.Identifiers(**{k: data[k] for k in checkin.IDENTIFIER_LABELS})
+                    checked = checkin.check_in(
+                        request.user,
+                        exam,
+                        ids,
+                        accompanying_physician=data["accompanying_physician"],
+                    )
+                    messages.success(
+                        request,
+                        _("Checked in: accession %(a)s, queue number %(q)s.")
+                        % {"a": checked.accession, "q": checked.queue_number},
+                    )
+                    return redirect("exam", pk=pk)
+        except RuleViolation as violation:
+            refuse(booking if action == "book" else identity, violation)
+    from yiji.exams.views import exam_room_context
+
+    return render(
+        request,
+        "orders/exam.html",
+        {
+            "exam": exam,
+            "booking": booking,
+            "identity": identity,
+            "proposal": proposal,
+            "events": exam.events.select_related("actor__staff"),
+            "can_book": may(request.user, Action.BOOK_EXAM),
+            **exam_room_context(request, exam),
+        },
+    )
+
+
+@requires(Action.VIEW_PATIENT)
+def worklist(request: HttpRequest) -> HttpResponse:
+    form = WorklistFilter(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    after = request.GET.get("after", "")
+    rows = list(worklist_rows(filters, after)[: PAGE + 1])
+    more = len(rows) > PAGE
+    rows = rows[:PAGE]
+    counts = dict(
+        worklist_rows({**filters, "status": ""}, "")
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+    return render(
+        request,
+        "orders/worklist.html",
+        {
+            "form": form,
+            "rows": rows,
+            "counts": counts,
+            "statuses": OPEN_STATUSES,
+            "next_cursor": cursor_of(rows[-1]) if more else "",
+            "urgent": Priority.URGENT,
+        },
+    )
+
+
+@requires(Action.PERFORM_EXAM)
+def room_queue(request: HttpRequest, pk: int) -> HttpResponse:
+    room = get_object_or_404(Room, pk=pk)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "call":
+                called = checkin.call_next(request.user, room)
+                if called is None:
+                    messages.info(request, _("Nobody is waiting."))
+            elif action in ("recall", "noshow"):
+                exam = get_object_or_404(Exam, pk=request.POST.get("exam"), room=room)
+                if action == "recall":
+                    checkin.recall(request.user, exam)
+                else:
+                    checkin.mark_no_show(request.user, exam)
+        except RuleViolation as violation:
+            messages.error(request, violation.message)
+        return redirect("room_queue", pk=pk)
+    return render(
+        request,
+        "orders/queue.html",
+        {
+            "room": room,
+            "waiting": checkin.queue(room),
+            "current": checkin.current(room),
+            "disinfection": pending_disinfection(room),
+        },
+    )
+
+
+def screen(request: HttpRequest, pk: int) -> HttpResponse:
+    """The public waiting-room screen: numbers and masked names only; refreshed by htmx."""
+    room = get_object_or_404(Room, pk=pk, active=True)
+    waiting = [
+        {
+            "number": e.queue_number,
+            "name": checkin.masked_name(e.patient.name),
+            "urgent": e.priority == Priority.URGENT,
+        }
+        for e in checkin.queue(room)[:8]
+    ]
+    current = checkin.current(room)
+    context = {
+        "room": room,
+        "waiting": waiting,
+        "current": {
+            "number": current.queue_number,
+            "name": checkin.masked_name(current.patient.name),
+        }
+        if current
+        else None,
+    }
+    template = (
+        "orders/screen_body.html" if request.headers.get("HX-Request") else "orders/screen.html"
+    )
+    return render(request, template, context)
+
+
+@require_POST
+@requires(Action.PERFORM_EXAM)
+def disinfect(request: HttpRequest, pk: int) -> HttpResponse:
+    from yiji.exams.services import record_disinfection
+
+    room = get_object_or_404(Room, pk=pk)
+    try:
+        record_disinfection(request.user, room, request.POST.get("method", ""))
+        messages.success(request, _("Disinfection recorded."))
+    except RuleViolation as violation:
+        messages.error(request, violation.message)
+    return redirect("room_queue", pk=pk)
+
+
+__all__ = ["ValidationError"]
+
+
+@requires(Action.VIEW_PATIENT)
+def slip(request: HttpRequest, pk: int) -> HttpResponse:
+    from yiji.core import policy
+    from yiji.orders.slip import appointment_slip
+
+    exam = get_object_or_404(Exam.objects.select_related("item", "patient", "room"), pk=pk)
+    if exam.status not in (ExamStatus.BOOKED, ExamStatus.ARRIVED):
+        messages.error(request, _("Only a booked or checked-in exam has a slip."))
+        return redirect("exam", pk=pk)
+    hospital = policy.current_hospital()
+    pdf = appointment_slip(exam, hospital.name if hospital else "")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="slip-{exam.accession}.pdf"'
+    return response
