@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.contrib import messages
@@ -18,7 +19,7 @@ from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation
 from yiji.core.views import requires
 from yiji.exams.services import pending_disinfection
-from yiji.orders import checkin, scheduling, services
+from yiji.orders import checkin, figures, scheduling, services
 from yiji.orders.forms import BookingForm, CancelForm, CheckInForm, RequisitionForm, WorklistFilter
 from yiji.orders.models import OPEN_STATUSES, Exam, ExamStatus, Priority, Requisition
 from yiji.orders.worklists import cursor_of, worklist_rows
@@ -203,16 +204,23 @@ def worklist(request: HttpRequest) -> HttpResponse:
         .values_list("status")
         .annotate(n=Count("pk"))
     )
+    today = timezone.localdate()
+    department = filters.get("department")
     return render(
         request,
         "orders/worklist.html",
         {
             "form": form,
             "rows": rows,
-            "counts": counts,
-            "statuses": OPEN_STATUSES,
+            "tabs": [(s.value, s.label, counts.get(s.value, 0)) for s in OPEN_STATUSES],
+            "status": filters.get("status", ""),
             "next_cursor": cursor_of(rows[-1]) if more else "",
             "urgent": Priority.URGENT,
+            "today": today,
+            "backlog": figures.same_day_backlog(today, department).count(),
+            "same_day": figures.same_day_completion(
+                today - dt.timedelta(days=6), today, department
+            ),
         },
     )
 
