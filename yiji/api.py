@@ -127,6 +127,7 @@ class PatientIn(Schema):
     phone: str = ""
     allergy_history: str = ""
     source: str
+    residence_distance_km: int | None = None
 
 
 class PatientFilter(Schema):

@@ -25,6 +25,7 @@ class PatientForm(forms.ModelForm):
             "id_card",
             "phone",
             "source",
+            "residence_distance_km",
             "allergy_history",
         ]
         widgets = {

@@ -307,6 +307,10 @@ class Patient(models.Model):
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     allergy_history = models.TextField(_("allergy history"), blank=True)
     source = models.CharField(_("source"), max_length=16, choices=PatientSource.choices)
+    # How far the patient lives from the hospital: those from afar are booked first (SCH-5).
+    residence_distance_km = models.PositiveIntegerField(
+        _("distance from home (km)"), null=True, blank=True
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 

@@ -117,19 +117,18 @@ def implementing_functions(rule_id: str) -> list[str]:
 
 
 def _load_services() -> None:
-    """Import every app's services so their @carries_out marks are registered."""
+    """Import every module of Yiji's apps so their @carries_out marks are registered."""
+    import pkgutil
     from importlib import import_module
 
     from django.apps import apps
 
     for config in apps.get_app_configs():
-        if config.name.startswith("yiji."):
-            for module in ("services", "permissions", "audit", "accounts", "policy"):
-                try:
-                    import_module(f"{config.name}.{module}")
-                except ModuleNotFoundError as exc:
-                    if exc.name != f"{config.name}.{module}":
-                        raise
+        if not config.name.startswith("yiji."):
+            continue
+        for module in pkgutil.iter_modules([config.path]):
+            if module.name not in ("migrations", "management", "admin", "tests"):
+                import_module(f"{config.name}.{module.name}")
 
 
 TESTS_DIR = Path(__file__).resolve().parents[2] / "tests"

@@ -39,6 +39,7 @@ PATIENT_FIELDS = [
     "phone",
     "allergy_history",
     "source",
+    "residence_distance_km",
 ]
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -80,6 +81,14 @@ def clean_patient_data(data: dict[str, Any]) -> dict[str, Any]:
         problem = id_card_problem(card)
         if problem:
             errors["id_card"] = problem
+    if "residence_distance_km" in cleaned:
+        distance = cleaned["residence_distance_km"]
+        if distance in ("", None):
+            cleaned["residence_distance_km"] = None
+        elif not str(distance).isdigit() or int(distance) > 5000:
+            errors["residence_distance_km"] = _("The distance is a whole number of kilometres.")
+        else:
+            cleaned["residence_distance_km"] = int(distance)
     birth = cleaned.get("birth_date")
     if isinstance(birth, dt.date) and birth > timezone.localdate():
         errors["birth_date"] = _("The birth date is in the future.")

@@ -193,6 +193,8 @@ class Exam(models.Model):
     accompanying_physician = models.CharField(
         _("accompanying physician"), max_length=50, blank=True
     )
+    # Bowel preparation, fasting etc. confirmed done (SCH-5 orders special contrast by it).
+    preparation_done = models.BooleanField(_("preparation done"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
     arrived_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -233,6 +235,7 @@ class EventKind(models.TextChoices):
     OVERRIDE = "override", _("Rule overridden")
     TECHNIQUE = "technique", _("Technique confirmed")
     IMAGES_ACCEPTED = "images_accepted", _("Images accepted")
+    PREPARED = "prepared", _("Preparation confirmed")
 
 
 class ExamEvent(models.Model):

@@ -275,3 +275,42 @@ def earliest_slot(
 
 def is_emergency(exam: Exam) -> bool:
     return exam.priority == Priority.URGENT
+
+
+def is_special_contrast(exam: Exam) -> bool:
+    return exam.item.needs_appointment and exam.item.uses_contrast
+
+
+@carries_out("SCH-5")
+def special_contrast_waitlist(department=None) -> list[Exam]:
+    """Special-contrast exams waiting for a slot, in the order they should be booked (SCH-5):
+    the most severe first, then those who live furthest away, then those already prepared."""
+    waiting = (
+        Exam.objects.filter(
+            status=ExamStatus.REQUESTED,
+            item__needs_appointment=True,
+            requisition__cancelled_at__isnull=True,
+        )
+        .exclude(item__contrast_route="none")
+        .select_related("item", "patient", "requisition")
+    )
+    if department:
+        waiting = waiting.filter(department=department)
+    return sorted(waiting, key=special_contrast_priority, reverse=True)
+
+
+def special_contrast_priority(exam: Exam) -> tuple:
+    severity = (exam.priority == Priority.URGENT) * 2 + exam.requisition.critically_ill
+    distance = exam.patient.residence_distance_km or 0
+    return (severity, distance, exam.preparation_done, -exam.created_at.timestamp())
+
+
+@carries_out("SCH-5")
+def confirm_preparation(actor, exam: Exam) -> Exam:
+    require(actor, Action.BOOK_EXAM)
+    with transaction.atomic():
+        exam = Exam.objects.select_for_update().get(pk=exam.pk)
+        exam.preparation_done = True
+        exam.save(update_fields=["preparation_done"])
+        record_event(exam, EventKind.PREPARED, actor)
+    return exam

@@ -10,6 +10,7 @@ urlpatterns = [
     path("exams/<int:pk>/act/", exam_views.act, name="exam_act"),
     path("exams/<int:pk>/slip.pdf", views.slip, name="slip"),
     path("worklist/", views.worklist, name="worklist"),
+    path("special-contrast/", views.special_contrast, name="special_contrast"),
     path("rooms/<int:pk>/queue/", views.room_queue, name="room_queue"),
     path("rooms/<int:pk>/disinfect/", views.disinfect, name="disinfect"),
     path("screen/<int:pk>/", views.screen, name="screen"),

@@ -315,3 +315,17 @@ def slip(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="slip-{exam.accession}.pdf"'
     return response
+
+
+@requires(Action.BOOK_EXAM)
+def special_contrast(request: HttpRequest) -> HttpResponse:
+    """The booking order for special-contrast exams (SCH-5), with preparation confirmation."""
+    if request.method == "POST":
+        exam = get_object_or_404(Exam, pk=request.POST.get("exam"))
+        scheduling.confirm_preparation(request.user, exam)
+        return redirect("special_contrast")
+    return render(
+        request,
+        "orders/special_contrast.html",
+        {"rows": scheduling.special_contrast_waitlist()},
+    )
