@@ -292,3 +292,15 @@ def test_worklist_pages_by_keyset_with_emergencies_first(
     second = client.get("/worklist/", {"after": first.context["next_cursor"]})
     assert len(second.context["rows"]) == 10
     assert not {r.pk for r in rows} & {r.pk for r in second.context["rows"]}
+
+
+def test_technologists_see_each_room_with_its_waiting_count(
+    clerk, technologist, client_for, order, items
+):
+    from yiji.orders.checkin import Identifiers, check_in
+
+    check_in(clerk.user, order(items["chest"])[0], Identifiers(name="张三明", patient_id="P100"))
+    page = client_for(technologist).get("/worklist/")
+    waiting = {room.code: room.waiting for room in page.context["rooms"]}
+    assert waiting["DR1"] == 1 and waiting["CT1"] == 0
+    assert client_for(clerk).get("/worklist/").context["rooms"] == []

@@ -7,7 +7,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -221,6 +221,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "same_day": figures.same_day_completion(
                 today - dt.timedelta(days=6), today, department
             ),
+            "rooms": _rooms_with_waiting() if may(request.user, Action.PERFORM_EXAM) else [],
         },
     )
 
@@ -328,4 +329,17 @@ def special_contrast(request: HttpRequest) -> HttpResponse:
         request,
         "orders/special_contrast.html",
         {"rows": scheduling.special_contrast_waitlist()},
+    )
+
+
+def _rooms_with_waiting():
+    """Every room that performs exams, with how many patients wait there (one query)."""
+    return (
+        Room.objects.filter(active=True)
+        .exclude(modalities=[])
+        .annotate(
+            waiting=Count("exam", filter=Q(exam__status=ExamStatus.ARRIVED)),
+        )
+        .select_related("department")
+        .order_by("department__kind", "code")
     )
