@@ -22,3 +22,18 @@ class RecordForm(forms.ModelForm):
             "extravasation",
         ]
         labels = {"kv": "kV", "mas": "mAs"}  # units keep their case
+
+
+RADIATION_FIELDS = ("kv", "mas", "ctdi_vol", "dlp", "dap", "shielding", "pregnancy_checked")
+CONTRAST_FIELDS = ("contrast_agent", "contrast_ml", "contrast_route", "reaction", "extravasation")
+
+
+def record_form_for(item, *args, **kwargs) -> RecordForm:
+    """Only the fields the item needs: no dose boxes for ultrasound, no contrast for plain."""
+    form = RecordForm(*args, **kwargs)
+    hidden = ([] if item.radiation else list(RADIATION_FIELDS)) + (
+        [] if item.uses_contrast else list(CONTRAST_FIELDS)
+    )
+    for name in hidden:
+        form.fields.pop(name)
+    return form

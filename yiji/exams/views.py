@@ -12,7 +12,7 @@ from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation
 from yiji.core.views import requires
 from yiji.exams import services
-from yiji.exams.forms import RecordForm
+from yiji.exams.forms import record_form_for
 from yiji.exams.models import ExamRecord
 from yiji.orders.models import Exam, ExamStatus
 
@@ -21,7 +21,7 @@ def exam_room_context(request: HttpRequest, exam: Exam) -> dict:
     record = ExamRecord.objects.filter(exam=exam).first() or ExamRecord(exam=exam)
     return {
         "record": record,
-        "record_form": RecordForm(instance=record),
+        "record_form": record_form_for(exam.item, instance=record),
         "can_perform": may(request.user, Action.PERFORM_EXAM),
         "disinfection": services.pending_disinfection(exam.room) if exam.room else None,
         "turnaround": services.turnaround(exam) if exam.status == ExamStatus.COMPLETED else None,
@@ -41,7 +41,7 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
         elif action == "start":
             services.start_exam(request.user, exam)
         elif action == "record":
-            form = RecordForm(request.POST)
+            form = record_form_for(exam.item, request.POST)
             if not form.is_valid():
                 for field, errors in form.errors.items():
                     messages.error(
