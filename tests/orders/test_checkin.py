@@ -148,3 +148,19 @@ def test_a_cancelled_requisition_cannot_be_checked_in(clerk, clinician, order, i
 )
 def test_public_screens_mask_names(name, shown):
     assert masked_name(name) == shown
+
+
+def test_a_skipped_patient_goes_to_the_back_and_keeps_the_arrival_time(
+    clerk, technologist, order, items, ids, frozen_clock, client_for
+):
+    first = check_in(clerk.user, order(items["chest"])[0], ids)
+    frozen_clock.shift(60)
+    second = check_in(clerk.user, order(items["chest"])[0], ids)
+    frozen_clock.shift(60)
+    client_for(technologist).post(
+        f"/rooms/{first.room_id}/queue/", {"action": "skip", "exam": first.pk}
+    )
+    assert [e.pk for e in queue(first.room)] == [second.pk, first.pk]
+    first.refresh_from_db()
+    assert first.arrived_at < second.arrived_at
+    assert first.events.filter(kind=EventKind.SKIPPED).exists()

@@ -132,7 +132,7 @@ def check_in(
         exam.queue_number = numbering.next_value(f"Q{room.pk}", today)
         exam.accompanying_physician = accompanying_physician.strip()
         exam.status = ExamStatus.ARRIVED
-        exam.arrived_at = now
+        exam.arrived_at = exam.queued_at = now
         exam.save()
         record_event(
             exam,
@@ -205,7 +205,7 @@ def queue(room: Room):
                 output_field=IntegerField(),
             )
         )
-        .order_by("urgent", "arrived_at", "pk")
+        .order_by("urgent", "queued_at", "pk")
     )
 
 
@@ -226,6 +226,19 @@ def recall(actor, exam: Exam) -> None:
     record_event(
         exam, EventKind.CALLED, actor, room=exam.room.code, queue=exam.queue_number, recall=True
     )
+
+
+def skip(actor, exam: Exam) -> Exam:
+    """A patient not there when called goes to the back of the queue (the arrival time stays)."""
+    require(actor, Action.PERFORM_EXAM)
+    with transaction.atomic():
+        exam = Exam.objects.select_for_update().get(pk=exam.pk)
+        if exam.status != ExamStatus.ARRIVED:
+            raise RuleViolation("ORD-2", "该患者不在候检队列中。", "This patient is not waiting.")
+        exam.queued_at = timezone.now()
+        exam.save(update_fields=["queued_at"])
+        record_event(exam, EventKind.SKIPPED, actor)
+    return exam
 
 
 def mark_no_show(actor, exam: Exam) -> Exam:

@@ -197,6 +197,8 @@ class Exam(models.Model):
     preparation_done = models.BooleanField(_("preparation done"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
     arrived_at = models.DateTimeField(null=True, blank=True)
+    # Place in the room's queue: the arrival time, moved to the back when a patient is skipped.
+    queued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
 
@@ -236,6 +238,7 @@ class EventKind(models.TextChoices):
     TECHNIQUE = "technique", _("Technique confirmed")
     IMAGES_ACCEPTED = "images_accepted", _("Images accepted")
     PREPARED = "prepared", _("Preparation confirmed")
+    SKIPPED = "skipped", _("Skipped in the queue")
 
 
 class ExamEvent(models.Model):

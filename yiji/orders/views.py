@@ -236,12 +236,11 @@ def room_queue(request: HttpRequest, pk: int) -> HttpResponse:
                 called = checkin.call_next(request.user, room)
                 if called is None:
                     messages.info(request, _("Nobody is waiting."))
-            elif action in ("recall", "noshow"):
+            elif action in ("recall", "skip", "noshow"):
                 exam = get_object_or_404(Exam, pk=request.POST.get("exam"), room=room)
-                if action == "recall":
-                    checkin.recall(request.user, exam)
-                else:
-                    checkin.mark_no_show(request.user, exam)
+                {"recall": checkin.recall, "skip": checkin.skip, "noshow": checkin.mark_no_show}[
+                    action
+                ](request.user, exam)
         except RuleViolation as violation:
             messages.error(request, violation.message)
         return redirect("room_queue", pk=pk)
