@@ -239,6 +239,8 @@ def main() -> None:
     from django.db import connection
 
     generate(args.exams)
+    with connection.cursor() as cursor:  # fresh planner statistics, as autovacuum would keep
+        cursor.execute("ANALYZE")
     from yiji.orders.models import Exam
 
     print(f"\n{connection.vendor}, {Exam.objects.count():,} exams, {args.runs} runs each\n")

@@ -93,7 +93,11 @@ def _databases() -> dict:
         # WAL lets readers work while one writer commits; IMMEDIATE takes the write lock at
         # BEGIN so two writers queue on busy_timeout instead of failing with "database locked".
         config["OPTIONS"] = {
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            # optimize=0x10002 refreshes the planner's statistics when they are stale, as
+            # SQLite's documentation advises for each new connection.
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA optimize=0x10002;"
+            ),
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
