@@ -348,11 +348,10 @@ def create_requisition(request, payload: RequisitionIn):
             errors["ordering_department"] = ["unknown department / 无此科室"]
     if errors:
         raise ValidationError(errors)
-    staff = getattr(request.user, "staff", None)
     data = order_services.RequisitionInput(
         patient=patient,
         items=sorted(items, key=lambda i: codes.index(i.code)),
-        ordering_physician=staff if staff and staff.physician_title else None,
+        ordering_physician=order_services.ordering_physician(request.user),
         ordering_department=department,
         source=OrderSource.API,
         **payload.dict(exclude={"patient_id", "items", "ordering_department"}),

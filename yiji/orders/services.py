@@ -71,6 +71,13 @@ class DuplicateSubmission(Exception):
         self.requisition = requisition
 
 
+def ordering_physician(user) -> Staff | None:
+    """The signed-in clinician orders in their own name; a clerk entering a paper
+    requisition types the physician's name instead."""
+    staff = getattr(user, "staff", None)
+    return staff if staff and staff.physician_title else None
+
+
 def policy_modality(modality: str) -> str:
     """Catalogue modality as the policy settings name it (DR and CR are both X-ray)."""
     return "XR" if modality in ("DR", "CR") else modality

@@ -45,23 +45,17 @@ def requisition_new(request: HttpRequest) -> HttpResponse:
     form = RequisitionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        staff = getattr(request.user, "staff", None)
         patient = Patient.objects.filter(patient_id=data["patient_id"].strip()).first()
         if data["patient_id"] and patient is None:
             form.add_error("patient_id", _("No patient with this ID."))
         else:
-            ordering = (
-                staff
-                if staff and may(request.user, Action.ORDER_EXAM) and staff.physician_title
-                else None
-            )
             try:
                 requisition = services.create_requisition(
                     request.user,
                     services.RequisitionInput(
                         patient=patient,
                         items=list(data["items"]),
-                        ordering_physician=ordering,
+                        ordering_physician=services.ordering_physician(request.user),
                         ordering_physician_name=data["ordering_physician_name"],
                         ordering_department=data["ordering_department"],
                         clinical_history=data["clinical_history"],
