@@ -210,18 +210,7 @@ class Exam(models.Model):
             models.Index(fields=["room", "scheduled_start"]),
             models.Index(fields=["patient", "created_at"]),
             models.Index(fields=["modality", "status", "created_at"]),
-            # The open worklist in its own order: a small partial index, because open exams
-            # are a few thousand among millions; the query repeats this exact predicate.
-            models.Index(
-                fields=["-priority", "created_at", "id"],
-                condition=Q(status__in=OPEN_STATUSES),
-                name="exam_open_worklist",
-            ),
-            models.Index(
-                fields=["room", "queued_at"],
-                condition=Q(status="arrived"),
-                name="exam_room_queue",
-            ),
+            models.Index(fields=["room", "status", "queued_at"]),
         ]
         constraints = [
             models.CheckConstraint(
