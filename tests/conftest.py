@@ -17,6 +17,9 @@ from yiji.core.models import (
 )
 from yiji.core.services import StaffSpec, add_staff
 
+# Fixtures of the clinical flow (a department with rooms, items, staff), shared by several apps.
+pytest_plugins = ["tests.orders.fixtures"]
+
 PASSWORD = "Test2026pass"
 _numbers = itertools.count(1)
 

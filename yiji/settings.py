@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "yiji.core",
     "yiji.orders",
     "yiji.exams",
+    "yiji.reports",
 ]
 
 MIDDLEWARE = [

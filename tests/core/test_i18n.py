@@ -166,6 +166,8 @@ def test_no_page_shows_untranslated_english(site):
     pages += [(clerk, f"/exams/{pk}/") for pk in site["exams"][:2]]
     pages += [(tech, f"/exams/{pk}/") for pk in site["exams"][2:4]]
     pages += [(tech, f"/rooms/{site['room']}/queue/"), (Client(), f"/screen/{site['room']}/")]
+    physician = _login("physician", "zh-hans")
+    pages += [(physician, "/reading/"), (physician, f"/exams/{site['exams'][4]}/report/")]
     pages += [(_login("admin", "zh-hans"), "/admin/")]
     problems = {}
     for client, url in pages:

@@ -58,6 +58,8 @@ EXPECTED = {
     Action.BOOK_EXAM: {R.CLERK, R.NURSE},
     Action.OVERRIDE_RULE: {R.DIRECTOR, R.DEPUTY_DIRECTOR, R.GROUP_LEADER},
     Action.PERFORM_EXAM: {R.TECHNOLOGIST, R.PHYSICIAN, R.TRAINEE, R.NURSE},
+    Action.WRITE_REPORT: {R.PHYSICIAN, R.TRAINEE},
+    Action.SIGN_REPORT: {R.PHYSICIAN},
 }
 
 CASES = [(action, role) for action in Action.values for role in Role.values]

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.orders.conftest import at
+from tests.orders.fixtures import at
 from yiji.core.models import PhysicianTitle, Role
 from yiji.core.rulebook import RuleViolation
 from yiji.exams import services as room

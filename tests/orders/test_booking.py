@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from tests.orders.conftest import at
+from tests.orders.fixtures import at
 from yiji.core import policy
 from yiji.core.models import Role
 from yiji.core.rulebook import RuleViolation

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.orders.conftest import at
+from tests.orders.fixtures import at
 from yiji.core.rulebook import RuleViolation
 from yiji.orders.checkin import (
     Identifiers,

@@ -8,7 +8,7 @@ import threading
 import pytest
 from django.db import connection
 
-from tests.orders.conftest import at
+from tests.orders.fixtures import at
 from yiji.core.rulebook import RuleViolation
 from yiji.orders.checkin import Identifiers, check_in
 from yiji.orders.models import Exam, ExamStatus

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from tests.orders.conftest import at
+from tests.orders.fixtures import at
 from yiji.orders.models import Exam, ExamStatus, Requisition
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from tests.orders.conftest import at
+from tests.orders.fixtures import at
 from yiji.core.models import PhysicianTitle, Role
 from yiji.orders.checkin import Identifiers, check_in
 from yiji.orders.models import AllergyScreen, ExamStatus

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.orders.conftest import at
+from tests.orders.fixtures import at
 from yiji.exams import services as room
 from yiji.orders.checkin import Identifiers, check_in
 from yiji.orders.figures import same_day_backlog, same_day_completion

@@ -7,7 +7,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from tests.orders.conftest import at
+from tests.orders.fixtures import at
 from yiji.orders.scheduling import book
 
 

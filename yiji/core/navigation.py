@@ -21,6 +21,7 @@ class NavItem:
 NAV: list[NavItem] = [
     NavItem("home", _("Workbench")),
     NavItem("worklist", _("Worklist"), Action.VIEW_PATIENT),
+    NavItem("reading", _("Reading"), Action.WRITE_REPORT),
     NavItem("requisition_new", _("New requisition"), Action.ORDER_EXAM),
     NavItem("patients", _("Patients"), Action.VIEW_PATIENT),
     NavItem("catalogue", _("Exam catalogue"), Action.VIEW_RULES),

@@ -33,6 +33,8 @@ class Action(models.TextChoices):
     BOOK_EXAM = "book_exam", _("Book, reschedule or cancel an appointment")
     OVERRIDE_RULE = "override_rule", _("Override a scheduling rule with a reason")
     PERFORM_EXAM = "perform_exam", _("Call patients and perform exams")
+    WRITE_REPORT = "write_report", _("Write report drafts")
+    SIGN_REPORT = "sign_report", _("Sign reports")
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,18 @@ GRANTS: dict[str, Grant] = {
         "EXM-3",
         "检查由技师或检查医师（超声、心电图）操作。",
         "Exams are performed by technologists or examining physicians (ultrasound, ECG).",
+    ),
+    Action.WRITE_REPORT: _grant(
+        {R.PHYSICIAN, R.TRAINEE},
+        "RPT-1",
+        "报告由诊断医师（含进修、规培人员）书写。",
+        "Reports are written by diagnostic physicians and trainees.",
+    ),
+    Action.SIGN_REPORT: _grant(
+        {R.PHYSICIAN},
+        "RPT-2",
+        "报告只能由执业医师签发；进修、实习、规培人员须由上级医师签字。",
+        "Only licensed physicians sign reports; trainees' reports are signed by a superior.",
     ),
 }
 

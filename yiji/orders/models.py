@@ -240,11 +240,14 @@ class EventKind(models.TextChoices):
     IMAGES_ACCEPTED = "images_accepted", _("Images accepted")
     PREPARED = "prepared", _("Preparation confirmed")
     SKIPPED = "skipped", _("Skipped in the queue")
+    REPORT_PRELIMINARY = "report_preliminary", _("Preliminary report issued")
+    REPORT_FINAL = "report_final", _("Final report signed")
+    REPORT_AMENDED = "report_amended", _("Report amended")
 
 
 class ExamEvent(models.Model):
     exam = models.ForeignKey(Exam, on_delete=models.PROTECT, related_name="events")
-    kind = models.CharField(max_length=16, choices=EventKind.choices)
+    kind = models.CharField(max_length=24, choices=EventKind.choices)
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"

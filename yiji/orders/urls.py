@@ -2,6 +2,7 @@ from django.urls import path
 
 from yiji.exams import views as exam_views
 from yiji.orders import catalogue_views, views
+from yiji.reports import views as report_views
 
 urlpatterns = [
     path("requisitions/new/", views.requisition_new, name="requisition_new"),
@@ -10,6 +11,8 @@ urlpatterns = [
     path("exams/<int:pk>/act/", exam_views.act, name="exam_act"),
     path("exams/<int:pk>/slip.pdf", views.slip, name="slip"),
     path("worklist/", views.worklist, name="worklist"),
+    path("reading/", report_views.reading, name="reading"),
+    path("exams/<int:pk>/report/", report_views.report_page, name="report"),
     path("special-contrast/", views.special_contrast, name="special_contrast"),
     path("rooms/<int:pk>/queue/", views.room_queue, name="room_queue"),
     path("rooms/<int:pk>/disinfect/", views.disinfect, name="disinfect"),

@@ -1,0 +1,110 @@
+"""Reports: drafts with every version kept, author and reviewer signatures, addenda.
+
+A signed report is never edited (RPT-13): corrections are addenda, signed, the original kept.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from yiji.core.models import ElectronicSignature, Staff
+from yiji.orders.models import Exam
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Awaiting review")
+    PRELIMINARY = "preliminary", _("Preliminary")
+    FINAL = "final", _("Final")
+    AMENDED = "amended", _("Amended")
+
+
+SIGNED_STATUSES = (ReportStatus.PRELIMINARY, ReportStatus.FINAL, ReportStatus.AMENDED)
+
+
+class ImageGrade(models.TextChoices):
+    A = "A", _("Grade A (甲)")
+    B = "B", _("Grade B (乙)")
+    C = "C", _("Grade C (丙)")
+    REJECT = "reject", _("Reject (废片)")
+
+
+class Report(models.Model):
+    exam = models.OneToOneField(Exam, on_delete=models.PROTECT, related_name="report")
+    status = models.CharField(
+        _("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    findings = models.TextField(_("findings"), blank=True)
+    impression = models.TextField(_("impression"), blank=True)
+    positive = models.BooleanField(_("positive finding"), null=True, blank=True)
+    difficult = models.BooleanField(_("difficult case"), default=False)
+    teaching = models.BooleanField(_("teaching case"), default=False)
+    image_grade = models.CharField(
+        _("image quality grade"), max_length=8, choices=ImageGrade.choices, blank=True
+    )
+    # Optimistic locking: each save must name the version it started from.
+    version = models.PositiveIntegerField(default=0)
+    author = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    author_signature = models.ForeignKey(
+        ElectronicSignature, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewer = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewer_signature = models.ForeignKey(
+        ElectronicSignature, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    preliminary_at = models.DateTimeField(null=True, blank=True)
+    final_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        indexes = [models.Index(fields=["status", "author"])]
+
+    def __str__(self) -> str:
+        return f"{self.exam} {self.get_status_display()}"
+
+    @property
+    def signed(self) -> bool:
+        return self.status in SIGNED_STATUSES
+
+
+class ReportVersion(models.Model):
+    """Every saved state of a report, in order: nothing written is ever lost."""
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    status = models.CharField(max_length=16, choices=ReportStatus.choices)
+    findings = models.TextField(blank=True)
+    impression = models.TextField(blank=True)
+    flags = models.JSONField(default=dict)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="report_version_unique")
+        ]
+
+
+class Addendum(models.Model):
+    """A signed correction to a signed report (RPT-13)."""
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="addenda")
+    text = models.TextField(_("addendum"))
+    reason = models.CharField(_("reason"), max_length=200)
+    author = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    signature = models.ForeignKey(ElectronicSignature, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]

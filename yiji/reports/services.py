@@ -1,0 +1,332 @@
+"""Writing, signing and amending reports. The signature rules (RPT-1, RPT-2, RPT-3, RPT-7,
+RPT-9 and RAD-1 for signers) live here, for every interface."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from yiji.core import accounts, audit, policy
+from yiji.core.models import AuditAction, CredentialKind, PhysicianTitle, Staff
+from yiji.core.permissions import Action, require
+from yiji.core.rulebook import RuleViolation, carries_out
+from yiji.orders.models import EventKind, Exam, ExamStatus, Modality, Priority
+from yiji.orders.services import record_event
+from yiji.reports.models import Addendum, Report, ReportStatus, ReportVersion
+
+TITLE_RANK = {"resident": 1, "attending": 2, "associate_chief": 3, "chief": 4}
+TITLE_ZH = {1: "住院医师", 2: "主治医师", 3: "副主任医师", 4: "主任医师"}
+IMAGING = (
+    Modality.DR,
+    Modality.CR,
+    Modality.CT,
+    Modality.MR,
+    Modality.DSA,
+    Modality.MG,
+    Modality.RF,
+)
+EDITABLE = (ReportStatus.DRAFT, ReportStatus.SUBMITTED)
+REPORTABLE_EXAMS = (ExamStatus.COMPLETED,)
+
+
+class EditConflict(Exception):
+    """Someone saved the report after this editor opened it; nothing was overwritten."""
+
+    def __init__(self, report: Report):
+        super().__init__(report.version)
+        self.report = report
+
+
+@dataclass
+class Draft:
+    findings: str
+    impression: str
+    positive: bool | None = None
+    difficult: bool = False
+    teaching: bool = False
+    image_grade: str = ""
+
+
+def _staff(actor) -> Staff:
+    staff = getattr(actor, "staff", None)
+    if staff is None:
+        raise RuleViolation(
+            "RPT-1", "只有在册医师可以书写报告。", "Only staff physicians write reports."
+        )
+    return staff
+
+
+def _snapshot(report: Report, actor) -> None:
+    ReportVersion.objects.create(
+        report=report,
+        number=report.version,
+        status=report.status,
+        findings=report.findings,
+        impression=report.impression,
+        flags={
+            "positive": report.positive,
+            "difficult": report.difficult,
+            "teaching": report.teaching,
+            "image_grade": report.image_grade,
+        },
+        saved_by=actor,
+    )
+
+
+def save_draft(actor, exam: Exam, draft: Draft, *, expected_version: int) -> Report:
+    """Save findings and impression; every save is a version. A save started from an older
+    version is refused instead of overwriting a colleague's work."""
+    require(actor, Action.WRITE_REPORT)
+    staff = _staff(actor)
+    with transaction.atomic():
+        exam = Exam.objects.select_for_update().get(pk=exam.pk)
+        if exam.status not in REPORTABLE_EXAMS and not hasattr(exam, "report"):
+            raise RuleViolation(
+                "RPT-1",
+                "检查完成后才能书写报告。",
+                "A report is written once the exam is complete.",
+            )
+        report = Report.objects.select_for_update().filter(exam=exam).first()
+        if report is None:
+            report = Report(exam=exam, author=staff)
+        if report.signed:
+            raise RuleViolation(
+                "RPT-13",
+                "已签发的报告不能修改，请以补充报告（附注）更正。",
+                "A signed report is never edited: add an addendum.",
+            )
+        if report.pk and report.version != expected_version:
+            raise EditConflict(report)
+        for field in ("findings", "impression", "positive", "difficult", "teaching", "image_grade"):
+            setattr(report, field, getattr(draft, field))
+        report.version += 1
+        report.save()
+        _snapshot(report, actor)
+    return report
+
+
+@dataclass(frozen=True)
+class SignerCheck:
+    staff: Staff
+
+    def licence_valid(self) -> bool:
+        today = timezone.localdate()
+        return any(
+            c.is_valid_on(today)
+            for c in self.staff.credentials.filter(kind=CredentialKind.PRACTISING_LICENCE)
+        )
+
+
+@carries_out("RAD-1")
+def require_licence(staff: Staff, rule: str = "RAD-1") -> None:
+    """Signing needs a practising licence that has not expired (RAD-1)."""
+    if staff.is_trainee or not staff.physician_title:
+        raise RuleViolation(
+            "RPT-2",
+            "进修、实习、规培人员及非医师不能签发报告，须由上级医师签字。",
+            "Trainees and non-physicians cannot sign a report out: a superior signs.",
+        )
+    if not SignerCheck(staff).licence_valid():
+        raise RuleViolation(
+            "RAD-1",
+            "执业证书缺失或已过期，不能签发报告。",
+            "A missing or expired practising licence blocks signing.",
+        )
+
+
+def _needs_review(report: Report) -> bool:
+    """Whether a second signature is needed before the report is final."""
+    exam = report.exam
+    if exam.modality in IMAGING:
+        return True  # RPT-1 double signature (RPT-7: MRI too, emergencies go preliminary)
+    if exam.modality == Modality.US:
+        return bool(report.positive) or report.author.is_trainee  # RPT-9
+    return report.author.is_trainee  # ECG: a trainee's report needs a superior (RPT-2)
+
+
+@carries_out("RPT-1", "RPT-2", "RPT-9")
+def submit(actor, report: Report, secret: str) -> Report:
+    """The author signs the report: final at once where no review is needed (RPT-9: a
+    negative ultrasound by a licensed sonographer), otherwise it waits for a reviewer."""
+    require(actor, Action.WRITE_REPORT)
+    staff = _staff(actor)
+    with transaction.atomic():
+        report = (
+            Report.objects.select_for_update().select_related("exam", "author").get(pk=report.pk)
+        )
+        if report.status != ReportStatus.DRAFT:
+            raise RuleViolation("RPT-1", "只有草稿可以提交。", "Only a draft can be submitted.")
+        if report.author_id != staff.pk:
+            raise RuleViolation(
+                "RPT-1", "报告须由书写医师本人提交。", "The author submits the report."
+            )
+        _check_content(report)
+        signature = _sign(actor, secret, "report author", report)
+        report.author_signature = signature
+        report.submitted_at = signature.signed_at
+        if _needs_review(report):
+            report.status = ReportStatus.SUBMITTED
+        else:
+            require_licence(staff)
+            _finalise(report, signature.signed_at)
+        report.version += 1
+        report.save()
+        _snapshot(report, actor)
+    return report
+
+
+def _check_content(report: Report) -> None:
+    if not report.impression.strip():
+        raise RuleViolation(
+            "RPT-10", "诊断意见不能为空。", "The impression cannot be empty.", field="impression"
+        )
+
+
+def _sign(actor, secret: str, meaning: str, report: Report):
+    try:
+        return accounts.sign(actor, secret, meaning, report)
+    except accounts.SignatureRefused as exc:
+        raise RuleViolation("RPT-1", str(exc), str(exc), field="signature") from exc
+
+
+@carries_out("RPT-1", "RPT-2", "RPT-3", "RPT-7")
+def check_reviewer(report: Report, reviewer: Staff) -> None:
+    """Who may co-sign: another, licensed physician of at least the policy title; a higher
+    title for difficult cases; never a trainee."""
+    department = report.exam.department
+    if reviewer.pk == report.author_id:
+        raise RuleViolation(
+            "RPT-1",
+            "双签字须由两位不同的医师完成，书写医师不能审核自己的报告。",
+            "Double signature: the reviewer must be a different physician from the author.",
+        )
+    require_licence(reviewer)
+    needed = TITLE_RANK[policy.value("rpt.reviewer_min_title", department=department)]
+    rule = "RPT-3"
+    if report.difficult:
+        needed = max(
+            needed, TITLE_RANK[policy.value("rpt.difficult_case_min_title", department=department)]
+        )
+    if report.author.physician_title and report.author.physician_title >= needed:
+        needed = max(needed, report.author.physician_title)  # a superior reviews
+    if (reviewer.physician_title or 0) < needed:
+        raise RuleViolation(
+            rule,
+            f"审核医师须为{TITLE_ZH[needed]}或以上"
+            + ("（疑难病例）" if report.difficult else "")
+            + "。",
+            f"The reviewer must be at least {PhysicianTitle(needed).label}"
+            + (" for a difficult case" if report.difficult else "")
+            + ".",
+        )
+
+
+@carries_out("RPT-1", "RPT-3", "RPT-7")
+def sign_final(actor, report: Report, secret: str) -> Report:
+    """The reviewer's signature: the report becomes final and is released."""
+    require(actor, Action.SIGN_REPORT)
+    reviewer = _staff(actor)
+    with transaction.atomic():
+        report = (
+            Report.objects.select_for_update().select_related("exam", "author").get(pk=report.pk)
+        )
+        if report.status not in (ReportStatus.SUBMITTED, ReportStatus.PRELIMINARY):
+            raise RuleViolation(
+                "RPT-1", "报告尚未提交或已签发。", "The report is not awaiting review."
+            )
+        check_reviewer(report, reviewer)
+        signature = _sign(actor, secret, "report reviewer", report)
+        report.reviewer, report.reviewer_signature = reviewer, signature
+        _finalise(report, signature.signed_at)
+        report.version += 1
+        report.save()
+        _snapshot(report, actor)
+    return report
+
+
+@carries_out("RPT-7", "RPT-8")
+def issue_preliminary(actor, report: Report, secret: str) -> Report:
+    """Emergencies may go out on one licensed signature as a preliminary report, finalised
+    later by a reviewer (RPT-7, RPT-8)."""
+    require(actor, Action.SIGN_REPORT)
+    staff = _staff(actor)
+    with transaction.atomic():
+        report = (
+            Report.objects.select_for_update().select_related("exam", "author").get(pk=report.pk)
+        )
+        if report.exam.priority != Priority.URGENT:
+            raise RuleViolation(
+                "RPT-7",
+                "只有急诊报告可以先发初步报告，非急诊须经复核后发出。",
+                "Only emergency reports may go out preliminary; others are reviewed first.",
+            )
+        if report.status != ReportStatus.DRAFT:
+            raise RuleViolation(
+                "RPT-7", "只有草稿可以发初步报告。", "Only a draft goes preliminary."
+            )
+        _check_content(report)
+        require_licence(staff)
+        signature = _sign(actor, secret, "preliminary report", report)
+        report.author_signature = report.author_signature or signature
+        report.status = ReportStatus.PRELIMINARY
+        report.preliminary_at = signature.signed_at
+        report.version += 1
+        report.save()
+        _snapshot(report, actor)
+        record_event(report.exam, EventKind.REPORT_PRELIMINARY, actor, at=signature.signed_at)
+    return report
+
+
+def _finalise(report: Report, at) -> None:
+    report.status = ReportStatus.FINAL
+    report.final_at = at
+    record_event(report.exam, EventKind.REPORT_FINAL, None, at=at)
+
+
+@carries_out("RPT-13")
+def amend(actor, report: Report, text: str, reason: str, secret: str) -> Addendum:
+    """A correction to a signed report: an addendum with its reason, signed; the original
+    report stays as it was signed."""
+    require(actor, Action.SIGN_REPORT)
+    staff = _staff(actor)
+    if not text.strip() or not reason.strip():
+        raise RuleViolation(
+            "RPT-13",
+            "补充报告须填写内容和原因。",
+            "An addendum needs its text and a reason.",
+            field="text" if not text.strip() else "reason",
+        )
+    with transaction.atomic():
+        report = Report.objects.select_for_update().select_related("exam").get(pk=report.pk)
+        if report.status not in (
+            ReportStatus.FINAL,
+            ReportStatus.AMENDED,
+            ReportStatus.PRELIMINARY,
+        ):
+            raise RuleViolation(
+                "RPT-13", "只有已签发的报告需要补充。", "Only a signed report takes an addendum."
+            )
+        require_licence(staff)
+        signature = _sign(actor, secret, "report addendum", report)
+        addendum = Addendum.objects.create(
+            report=report,
+            text=text.strip(),
+            reason=reason.strip(),
+            author=staff,
+            signature=signature,
+        )
+        if report.status == ReportStatus.FINAL:
+            report.status = ReportStatus.AMENDED
+            report.save(update_fields=["status"])
+        record_event(report.exam, EventKind.REPORT_AMENDED, actor, note=reason.strip())
+        audit.record(
+            actor,
+            AuditAction.UPDATE,
+            report,
+            patient=report.exam.patient,
+            after={"addendum": addendum.pk},
+            reason=reason.strip(),
+        )
+    return addendum

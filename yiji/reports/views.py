@@ -1,0 +1,151 @@
+"""The reading worklist and the report page: thin, the rules are in services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from yiji.core.permissions import Action, may
+from yiji.core.rulebook import RuleViolation
+from yiji.core.views import requires
+from yiji.orders.models import Exam, ExamStatus
+from yiji.reports import services
+from yiji.reports.forms import AddendumForm, ReportForm, SignForm
+from yiji.reports.models import Report, ReportStatus
+
+TABS = {
+    "unreported": gettext_lazy("Awaiting a report"),
+    "drafts": gettext_lazy("My drafts"),
+    "review": gettext_lazy("Awaiting my review"),
+    "preliminary": gettext_lazy("Preliminary, to finalise"),
+}
+
+
+def reading_rows(user, tab: str):
+    staff = getattr(user, "staff", None)
+    exams = Exam.objects.select_related("patient", "item", "report").order_by(
+        "-priority", "completed_at", "pk"
+    )
+    if tab == "drafts":
+        return exams.filter(report__status=ReportStatus.DRAFT, report__author=staff)
+    if tab == "review":
+        return exams.filter(report__status=ReportStatus.SUBMITTED).exclude(report__author=staff)
+    if tab == "preliminary":
+        return exams.filter(report__status=ReportStatus.PRELIMINARY)
+    return exams.filter(status=ExamStatus.COMPLETED, report__isnull=True)
+
+
+@requires(Action.WRITE_REPORT)
+def reading(request: HttpRequest) -> HttpResponse:
+    tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "unreported"
+    modality = request.GET.get("modality", "")
+    rows = reading_rows(request.user, tab)
+    if modality:
+        rows = rows.filter(modality=modality)
+    return render(
+        request,
+        "reports/reading.html",
+        {"tabs": TABS, "tab": tab, "rows": rows[:100], "modality": modality},
+    )
+
+
+@requires(Action.WRITE_REPORT)
+def report_page(request: HttpRequest, pk: int) -> HttpResponse:
+    exam = get_object_or_404(Exam.objects.select_related("patient", "item", "requisition"), pk=pk)
+    report = (
+        Report.objects.filter(exam=exam)
+        .select_related("author", "reviewer", "author_signature", "reviewer_signature")
+        .first()
+    )
+    initial = {"version": report.version if report else 0}
+    if report:
+        initial |= {
+            f: getattr(report, f)
+            for f in ("findings", "impression", "positive", "difficult", "teaching", "image_grade")
+        }
+    form = ReportForm(request.POST or None, initial=initial)
+    sign_form, addendum_form = SignForm(), AddendumForm()
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        try:
+            if action in ("save", "submit", "preliminary") and form.is_valid():
+                report = _save(request, exam, form)
+                if action != "save":
+                    sign_form = SignForm(request.POST)
+                    if sign_form.is_valid():
+                        step = services.submit if action == "submit" else services.issue_preliminary
+                        step(request.user, report, sign_form.cleaned_data["signature"])
+                        messages.success(request, _("Report signed."))
+                        return redirect("report", pk=pk)
+                else:
+                    messages.success(request, _("Draft saved."))
+                    return redirect("report", pk=pk)
+            elif action == "final" and report:
+                sign_form = SignForm(request.POST)
+                if sign_form.is_valid():
+                    services.sign_final(request.user, report, sign_form.cleaned_data["signature"])
+                    messages.success(request, _("Report signed and released."))
+                    return redirect("report", pk=pk)
+            elif action == "amend" and report:
+                addendum_form = AddendumForm(request.POST)
+                if addendum_form.is_valid():
+                    data = addendum_form.cleaned_data
+                    services.amend(
+                        request.user, report, data["text"], data["reason"], data["signature"]
+                    )
+                    messages.success(request, _("Addendum signed."))
+                    return redirect("report", pk=pk)
+        except services.EditConflict:
+            form.add_error(
+                None,
+                _(
+                    "Another physician saved this report after you opened it. "
+                    "Your text is still in the boxes: copy it, reload, and merge."
+                ),
+            )
+        except RuleViolation as violation:
+            messages.error(request, violation.message)
+    priors = (
+        Report.objects.filter(
+            exam__patient=exam.patient, status__in=[ReportStatus.FINAL, ReportStatus.AMENDED]
+        )
+        .exclude(exam=exam)
+        .select_related("exam__item")
+        .order_by("-final_at")[:10]
+    )
+    return render(
+        request,
+        "reports/report.html",
+        {
+            "exam": exam,
+            "report": report,
+            "form": form,
+            "sign_form": sign_form,
+            "addendum_form": addendum_form,
+            "priors": priors,
+            "versions": report.versions.select_related("saved_by__staff") if report else [],
+            "addenda": report.addenda.select_related("author") if report else [],
+            "editable": report is None or report.status in services.EDITABLE,
+            "can_sign": may(request.user, Action.SIGN_REPORT),
+        },
+    )
+
+
+def _save(request, exam, form) -> Report:
+    data = form.cleaned_data
+    return services.save_draft(
+        request.user,
+        exam,
+        services.Draft(
+            findings=data["findings"],
+            impression=data["impression"],
+            positive=data["positive"],
+            difficult=data["difficult"],
+            teaching=data["teaching"],
+            image_grade=data["image_grade"],
+        ),
+        expected_version=data["version"],
+    )
