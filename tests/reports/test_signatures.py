@@ -15,12 +15,9 @@ from yiji.reports.models import ReportStatus
 FINDINGS = "双肺纹理清晰，未见实变。心影不大。"
 
 
-def _draft(author, exam, **flags):
+def _draft(author, exam, impression="胸部未见明显异常。", **flags):
     return services.save_draft(
-        author.user,
-        exam,
-        services.Draft(FINDINGS, "胸部未见明显异常。", **flags),
-        expected_version=0,
+        author.user, exam, services.Draft(FINDINGS, impression, **flags), expected_version=0
     )
 
 
@@ -137,7 +134,9 @@ def test_positive_ultrasound_is_rechecked_by_a_second_physician(
     doctor, completed, items, ultrasound
 ):
     sonographer = doctor("attending", department=ultrasound)
-    report = _draft(sonographer, completed(items["us_thyroid"]), positive=True)
+    report = _draft(
+        sonographer, completed(items["us_thyroid"]), "甲状腺右叶结节，TI-RADS 3类。", positive=True
+    )
     report = services.submit(sonographer.user, report, PASSWORD)
     assert report.status == ReportStatus.SUBMITTED
     senior = doctor("associate_chief", department=ultrasound)

@@ -45,6 +45,8 @@ class Report(models.Model):
     image_grade = models.CharField(
         _("image quality grade"), max_length=8, choices=ImageGrade.choices, blank=True
     )
+    # RPT-10 warnings the signer saw and signed anyway: they count against compliance (R3).
+    quality_issues = models.JSONField(default=list, blank=True)
     # Optimistic locking: each save must name the version it started from.
     version = models.PositiveIntegerField(default=0)
     author = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")

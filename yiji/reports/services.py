@@ -15,6 +15,7 @@ from yiji.core.rulebook import RuleViolation, carries_out
 from yiji.orders.models import EventKind, Exam, ExamStatus, Modality, Priority
 from yiji.orders.services import record_event
 from yiji.reports.models import Addendum, Report, ReportStatus, ReportVersion
+from yiji.reports.quality import quality_warnings
 
 TITLE_RANK = {"resident": 1, "attending": 2, "associate_chief": 3, "chief": 4}
 TITLE_ZH = {1: "住院医师", 2: "主治医师", 3: "副主任医师", 4: "主任医师"}
@@ -147,7 +148,7 @@ def _needs_review(report: Report) -> bool:
 
 
 @carries_out("RPT-1", "RPT-2", "RPT-9")
-def submit(actor, report: Report, secret: str) -> Report:
+def submit(actor, report: Report, secret: str, *, confirm_warnings: bool = False) -> Report:
     """The author signs the report: final at once where no review is needed (RPT-9: a
     negative ultrasound by a licensed sonographer), otherwise it waits for a reviewer."""
     require(actor, Action.WRITE_REPORT)
@@ -162,7 +163,7 @@ def submit(actor, report: Report, secret: str) -> Report:
             raise RuleViolation(
                 "RPT-1", "报告须由书写医师本人提交。", "The author submits the report."
             )
-        _check_content(report)
+        _check_content(report, confirm_warnings)
         signature = _sign(actor, secret, "report author", report)
         report.author_signature = signature
         report.submitted_at = signature.signed_at
@@ -177,11 +178,23 @@ def submit(actor, report: Report, secret: str) -> Report:
     return report
 
 
-def _check_content(report: Report) -> None:
+def _check_content(report: Report, confirm_warnings: bool = False) -> None:
+    """An empty impression is refused; other RPT-10 warnings need the signer to confirm, and
+    are kept on the report so the compliance rate counts them."""
     if not report.impression.strip():
         raise RuleViolation(
             "RPT-10", "诊断意见不能为空。", "The impression cannot be empty.", field="impression"
         )
+    warnings = quality_warnings(report)
+    if warnings and not confirm_warnings:
+        raise RuleViolation(
+            "RPT-10",
+            "报告书写规范检查：" + " ".join(warnings),
+            "Report check: " + " ".join(warnings),
+            overridable=True,
+            data={"warnings": warnings},
+        )
+    report.quality_issues = warnings
 
 
 def _sign(actor, secret: str, meaning: str, report: Report):
@@ -224,7 +237,7 @@ def check_reviewer(report: Report, reviewer: Staff) -> None:
 
 
 @carries_out("RPT-1", "RPT-3", "RPT-7")
-def sign_final(actor, report: Report, secret: str) -> Report:
+def sign_final(actor, report: Report, secret: str, *, confirm_warnings: bool = False) -> Report:
     """The reviewer's signature: the report becomes final and is released."""
     require(actor, Action.SIGN_REPORT)
     reviewer = _staff(actor)
@@ -237,6 +250,7 @@ def sign_final(actor, report: Report, secret: str) -> Report:
                 "RPT-1", "报告尚未提交或已签发。", "The report is not awaiting review."
             )
         check_reviewer(report, reviewer)
+        _check_content(report, confirm_warnings)
         signature = _sign(actor, secret, "report reviewer", report)
         report.reviewer, report.reviewer_signature = reviewer, signature
         _finalise(report, signature.signed_at)
@@ -247,7 +261,9 @@ def sign_final(actor, report: Report, secret: str) -> Report:
 
 
 @carries_out("RPT-7", "RPT-8")
-def issue_preliminary(actor, report: Report, secret: str) -> Report:
+def issue_preliminary(
+    actor, report: Report, secret: str, *, confirm_warnings: bool = False
+) -> Report:
     """Emergencies may go out on one licensed signature as a preliminary report, finalised
     later by a reviewer (RPT-7, RPT-8)."""
     require(actor, Action.SIGN_REPORT)
@@ -266,7 +282,7 @@ def issue_preliminary(actor, report: Report, secret: str) -> Report:
             raise RuleViolation(
                 "RPT-7", "只有草稿可以发初步报告。", "Only a draft goes preliminary."
             )
-        _check_content(report)
+        _check_content(report, confirm_warnings)
         require_licence(staff)
         signature = _sign(actor, secret, "preliminary report", report)
         report.author_signature = report.author_signature or signature

@@ -68,8 +68,10 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
         }
     form = ReportForm(request.POST or None, initial=initial)
     sign_form, addendum_form = SignForm(), AddendumForm()
+    warnings: list[str] = []
     if request.method == "POST":
         action = request.POST.get("action", "save")
+        confirmed = request.POST.get("confirm_warnings") == "on"
         try:
             if action in ("save", "submit", "preliminary") and form.is_valid():
                 report = _save(request, exam, form)
@@ -77,7 +79,12 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
                     sign_form = SignForm(request.POST)
                     if sign_form.is_valid():
                         step = services.submit if action == "submit" else services.issue_preliminary
-                        step(request.user, report, sign_form.cleaned_data["signature"])
+                        step(
+                            request.user,
+                            report,
+                            sign_form.cleaned_data["signature"],
+                            confirm_warnings=confirmed,
+                        )
                         messages.success(request, _("Report signed."))
                         return redirect("report", pk=pk)
                 else:
@@ -86,7 +93,12 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
             elif action == "final" and report:
                 sign_form = SignForm(request.POST)
                 if sign_form.is_valid():
-                    services.sign_final(request.user, report, sign_form.cleaned_data["signature"])
+                    services.sign_final(
+                        request.user,
+                        report,
+                        sign_form.cleaned_data["signature"],
+                        confirm_warnings=confirmed,
+                    )
                     messages.success(request, _("Report signed and released."))
                     return redirect("report", pk=pk)
             elif action == "amend" and report:
@@ -107,7 +119,9 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
             )
         except RuleViolation as violation:
-            messages.error(request, violation.message)
+            warnings = violation.data.get("warnings", [])
+            if not warnings:
+                messages.error(request, violation.message)
     priors = (
         Report.objects.filter(
             exam__patient=exam.patient, status__in=[ReportStatus.FINAL, ReportStatus.AMENDED]
@@ -130,6 +144,7 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
             "addenda": report.addenda.select_related("author") if report else [],
             "editable": report is None or report.status in services.EDITABLE,
             "can_sign": may(request.user, Action.SIGN_REPORT),
+            "warnings": warnings,
         },
     )
 
