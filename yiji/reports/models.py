@@ -5,6 +5,8 @@ A signed report is never edited (RPT-13): corrections are addenda, signed, the o
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -45,6 +47,8 @@ class Report(models.Model):
     image_grade = models.CharField(
         _("image quality grade"), max_length=8, choices=ImageGrade.choices, blank=True
     )
+    # The key in the QR code of printed copies; random, so it reveals nothing by itself.
+    verification_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # RPT-10 warnings the signer saw and signed anyway: they count against compliance (R3).
     quality_issues = models.JSONField(default=list, blank=True)
     # Optimistic locking: each save must name the version it started from.
@@ -110,3 +114,17 @@ class Addendum(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+
+
+class ReportPrint(models.Model):
+    """Every printed or downloaded copy: who, when, and what the copy's QR code vouches for."""
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="prints")
+    printed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    printed_at = models.DateTimeField(default=timezone.now)
+    content_hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-printed_at"]

@@ -346,3 +346,47 @@ def amend(actor, report: Report, text: str, reason: str, secret: str) -> Addendu
             reason=reason.strip(),
         )
     return addendum
+
+
+@carries_out("RPT-11")
+def print_report(actor, report: Report, hospital_name: str, verify_base: str) -> bytes:
+    """A printed copy of a signed report, logged, with a QR code that vouches for this copy."""
+    from yiji.reports.document import content_hash, report_pdf
+    from yiji.reports.models import ReportPrint
+
+    if not report.signed:
+        raise RuleViolation(
+            "RPT-11", "只有已签发的报告可以打印。", "Only a signed report can be printed."
+        )
+    digest = content_hash(report)
+    url = f"{verify_base.rstrip('/')}/verify/{report.verification_key}/{digest[:16]}/"
+    pdf = report_pdf(report, hospital_name, url)
+    ReportPrint.objects.create(report=report, printed_by=actor, content_hash=digest)
+    audit.record(
+        actor, AuditAction.EXPORT, report, patient=report.exam.patient, reason="report pdf"
+    )
+    return pdf
+
+
+@dataclass(frozen=True)
+class Verification:
+    state: str  # "authentic", "changed" or "unknown"
+    report: Report | None = None
+
+
+def verify_copy(key, digest: str) -> Verification:
+    """Whether a printed copy (its key and the hash it carries) matches the report today."""
+    from yiji.reports.document import content_hash
+
+    report = (
+        Report.objects.select_related(
+            "exam__item", "exam__patient", "author_signature", "reviewer_signature"
+        )
+        .filter(verification_key=key)
+        .first()
+    )
+    if report is None or len(digest) < 16:
+        return Verification("unknown")
+    if content_hash(report).startswith(digest.lower()):
+        return Verification("authentic", report)
+    return Verification("changed", report)

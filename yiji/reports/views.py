@@ -164,3 +164,41 @@ def _save(request, exam, form) -> Report:
         ),
         expected_version=data["version"],
     )
+
+
+@requires(Action.WRITE_REPORT)
+def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    from yiji.core import policy
+
+    report = get_object_or_404(
+        Report.objects.select_related("exam__patient", "exam__item"), exam_id=pk
+    )
+    hospital = policy.current_hospital()
+    try:
+        pdf = services.print_report(
+            request.user, report, hospital.name if hospital else "", request.build_absolute_uri("/")
+        )
+    except RuleViolation as violation:
+        messages.error(request, violation.message)
+        return redirect("report", pk=pk)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="report-{report.exam.accession}.pdf"'
+    return response
+
+
+def verify(request: HttpRequest, key, digest: str) -> HttpResponse:
+    """Public: anyone holding a printed copy checks it, seeing no more than the paper shows."""
+    from yiji.orders.checkin import masked_name
+
+    result = services.verify_copy(key, digest)
+    report = result.report
+    return render(
+        request,
+        "reports/verify.html",
+        {
+            "state": result.state,
+            "report": report,
+            "patient": masked_name(report.exam.patient.name) if report else "",
+        },
+        status=200 if report else 404,
+    )

@@ -1,0 +1,142 @@
+"""The report as a document: a PDF with header, patient and exam data, findings, impression,
+both signatures, addenda, page numbers, and a QR code that verifies the copy (RPT-11)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+
+from django.utils import timezone
+from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode import qr
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from yiji.orders.slip import FONT
+from yiji.reports.models import Report
+
+BODY = ParagraphStyle("body", fontName=FONT, fontSize=11, leading=17, wordWrap="CJK")
+HEAD = ParagraphStyle("head", parent=BODY, fontSize=12, leading=18, spaceBefore=6)
+TITLE = ParagraphStyle("title", parent=BODY, fontSize=16, leading=22, alignment=1)
+SMALL = ParagraphStyle("small", parent=BODY, fontSize=9, leading=12)
+
+
+def _when(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "—"
+
+
+def content(report: Report) -> dict:
+    """Everything the paper shows, in a canonical form: what the QR code vouches for."""
+    exam = report.exam
+
+    def signed(sig):
+        return [sig.signer_name, sig.title, sig.signed_at.isoformat()] if sig else None
+
+    return {
+        "accession": exam.accession,
+        "patient": exam.patient.patient_id,
+        "item": exam.item.code,
+        "findings": report.findings,
+        "impression": report.impression,
+        "author": signed(report.author_signature),
+        "reviewer": signed(report.reviewer_signature),
+        "addenda": [[a.text, a.reason, signed(a.signature)] for a in report.addenda.all()],
+    }
+
+
+def content_hash(report: Report) -> str:
+    text = json.dumps(content(report), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def report_pdf(report: Report, hospital_name: str, verify_url: str) -> bytes:
+    exam = report.exam
+    patient = exam.patient
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=18 * mm,
+        bottomMargin=22 * mm,
+        title=f"{exam.item.name} {exam.accession}",
+    )
+    facts = [
+        ["姓名", patient.name, "性别", patient.get_sex_display(), "患者ID", patient.patient_id],
+        [
+            "检查号",
+            exam.accession or "",
+            "检查项目",
+            exam.item.name,
+            "检查时间",
+            _when(exam.completed_at),
+        ],
+        [
+            "申请科室",
+            exam.requisition.ordering_department.name
+            if exam.requisition.ordering_department
+            else "",
+            "申请医师",
+            exam.requisition.ordering_physician_name,
+            "状态",
+            report.get_status_display(),
+        ],
+    ]
+    table = Table(
+        [[Paragraph(str(cell), SMALL) for cell in row] for row in facts],
+        colWidths=[16 * mm, 30 * mm, 18 * mm, 42 * mm, 18 * mm, 50 * mm],
+    )
+    table.setStyle(TableStyle([("LINEBELOW", (0, -1), (-1, -1), 0.5, "#888888")]))
+    story = [
+        Paragraph(hospital_name, TITLE),
+        Paragraph(f"{exam.department.name}检查报告单", TITLE),
+        Spacer(1, 4 * mm),
+        table,
+        Paragraph("检查所见：", HEAD),
+        *[Paragraph(line or "&nbsp;", BODY) for line in report.findings.splitlines()],
+        Paragraph("诊断意见：", HEAD),
+        *[Paragraph(line or "&nbsp;", BODY) for line in report.impression.splitlines()],
+        Spacer(1, 6 * mm),
+    ]
+    for label, sig in (
+        ("报告医师", report.author_signature),
+        ("审核医师", report.reviewer_signature),
+    ):
+        if sig:
+            story.append(
+                Paragraph(
+                    f"{label}：{sig.signer_name}（{sig.title}）  {_when(sig.signed_at)}", BODY
+                )
+            )
+    for addendum in report.addenda.select_related("signature"):
+        story += [
+            Paragraph(f"补充报告（{_when(addendum.created_at)}）：", HEAD),
+            Paragraph(addendum.text, BODY),
+            Paragraph(
+                f"原因：{addendum.reason}  签名：{addendum.signature.signer_name}"
+                f"（{addendum.signature.title}）",
+                SMALL,
+            ),
+        ]
+    story.append(Spacer(1, 4 * mm))
+    story.append(Paragraph("本报告仅供临床参考。扫描右下角二维码可核验本报告的真实性。", SMALL))
+
+    def decorate(canvas, doc):
+        canvas.saveState()
+        canvas.setFont(FONT, 9)
+        canvas.drawCentredString(A4[0] / 2, 10 * mm, f"第 {doc.page} 页")
+        code = qr.QrCodeWidget(verify_url)
+        x0, y0, x1, y1 = code.getBounds()
+        size = 22 * mm
+        drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+        drawing.add(code)
+        renderPDF.draw(drawing, canvas, A4[0] - 18 * mm - size, 4 * mm)
+        canvas.restoreState()
+
+    document.build(story, onFirstPage=decorate, onLaterPages=decorate)
+    return buffer.getvalue()
