@@ -60,6 +60,7 @@ EXPECTED = {
     Action.PERFORM_EXAM: {R.TECHNOLOGIST, R.PHYSICIAN, R.TRAINEE, R.NURSE},
     Action.WRITE_REPORT: {R.PHYSICIAN, R.TRAINEE},
     Action.SIGN_REPORT: {R.PHYSICIAN},
+    Action.READ_RESULTS: {R.CLINICIAN},
 }
 
 CASES = [(action, role) for action in Action.values for role in Role.values]

@@ -35,6 +35,7 @@ class Action(models.TextChoices):
     PERFORM_EXAM = "perform_exam", _("Call patients and perform exams")
     WRITE_REPORT = "write_report", _("Write report drafts")
     SIGN_REPORT = "sign_report", _("Sign reports")
+    READ_RESULTS = "read_results", _("Read released reports of own patients")
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,12 @@ GRANTS: dict[str, Grant] = {
         "RPT-2",
         "报告只能由执业医师签发；进修、实习、规培人员须由上级医师签字。",
         "Only licensed physicians sign reports; trainees' reports are signed by a superior.",
+    ),
+    Action.READ_RESULTS: _grant(
+        {R.CLINICIAN},
+        "ARC-5",
+        "临床医师只能查看本人或本科室患者已发出的报告。",
+        "Clinicians read released reports of their own or their department's patients only.",
     ),
 }
 

@@ -464,6 +464,18 @@ SETTINGS: tuple[PolicySetting, ...] = (
         en="Lowest title of the physician who signs off a difficult-case report.",
     ),
     PolicySetting(
+        key="rpt.emergency_consultation_fee",
+        kind=K.DECIMAL,
+        default=Decimal("40"),
+        unit="元",
+        minimum=Decimal("0"),
+        maximum=Decimal("1000"),
+        rules=("RPT-14",),
+        group="reports",
+        zh="急诊CT会诊（急诊报告）收取的急会诊费。",
+        en="The emergency consultation fee charged for an emergency CT report.",
+    ),
+    PolicySetting(
         key="rpt.mri_double_check",
         kind=K.BOOLEAN,
         default=True,

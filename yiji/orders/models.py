@@ -258,3 +258,18 @@ class ExamEvent(models.Model):
     class Meta:
         ordering = ["at", "pk"]
         indexes = [models.Index(fields=["exam", "kind"])]
+
+
+class ExamCharge(models.Model):
+    """A charge item raised on an exam by a rule (RPT-14: the emergency consultation fee)."""
+
+    exam = models.ForeignKey(Exam, on_delete=models.PROTECT, related_name="charges")
+    code = models.CharField(_("charge code"), max_length=32)
+    name = models.CharField(_("charge"), max_length=100)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=9, decimal_places=2)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("charge")
+        verbose_name_plural = _("charges")
+        constraints = [models.UniqueConstraint(fields=["exam", "code"], name="charge_once")]

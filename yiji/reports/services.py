@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from yiji.core import accounts, audit, policy
@@ -292,6 +292,7 @@ def issue_preliminary(
         report.save()
         _snapshot(report, actor)
         record_event(report.exam, EventKind.REPORT_PRELIMINARY, actor, at=signature.signed_at)
+        charge_emergency_consultation(report.exam)
     return report
 
 
@@ -299,6 +300,7 @@ def _finalise(report: Report, at) -> None:
     report.status = ReportStatus.FINAL
     report.final_at = at
     record_event(report.exam, EventKind.REPORT_FINAL, None, at=at)
+    charge_emergency_consultation(report.exam)
 
 
 @carries_out("RPT-13")
@@ -390,3 +392,59 @@ def verify_copy(key, digest: str) -> Verification:
     if content_hash(report).startswith(digest.lower()):
         return Verification("authentic", report)
     return Verification("changed", report)
+
+
+RELEASED = (ReportStatus.PRELIMINARY, ReportStatus.FINAL, ReportStatus.AMENDED)
+
+
+def results_for_clinician(actor):
+    """Released reports (preliminary, final, amended; never drafts) of the clinician's own
+    patients: those they ordered for, or their departments ordered for."""
+    require(actor, Action.READ_RESULTS)
+    staff = _staff(actor)
+    departments = staff.memberships.values_list("department_id", flat=True)
+    return (
+        Report.objects.filter(status__in=RELEASED)
+        .filter(
+            models.Q(exam__requisition__ordering_physician=staff)
+            | models.Q(exam__requisition__ordering_department__in=departments)
+        )
+        .select_related("exam__patient", "exam__item", "exam__requisition")
+        .order_by("-final_at", "-preliminary_at", "-pk")
+    )
+
+
+@carries_out("ORD-7")
+def open_result(actor, report: Report) -> Report:
+    """A clinician opens a report: only a released one of their own patients; logged."""
+    from yiji.core.permissions import Decision, PermissionRefused
+
+    if not results_for_clinician(actor).filter(pk=report.pk).exists():
+        grant = Action.READ_RESULTS
+        raise PermissionRefused(
+            Decision(
+                False,
+                grant,
+                "ARC-5",
+                "只能查看本人或本科室患者已发出的报告。",
+                "Only released reports of your own or your department's patients.",
+            )
+        )
+    audit.record(actor, AuditAction.VIEW, report, patient=report.exam.patient, reason="result")
+    return report
+
+
+EMERGENCY_CONSULTATION = "JHZ"
+
+
+@carries_out("RPT-14")
+def charge_emergency_consultation(exam: Exam) -> None:
+    """An emergency CT report carries the emergency consultation fee, once per exam."""
+    from yiji.orders.models import ExamCharge
+
+    if exam.priority != Priority.URGENT or exam.modality != Modality.CT:
+        return
+    amount = policy.value("rpt.emergency_consultation_fee", department=exam.department)
+    ExamCharge.objects.get_or_create(
+        exam=exam, code=EMERGENCY_CONSULTATION, defaults={"name": "急会诊费", "amount": amount}
+    )

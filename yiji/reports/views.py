@@ -202,3 +202,23 @@ def verify(request: HttpRequest, key, digest: str) -> HttpResponse:
         },
         status=200 if report else 404,
     )
+
+
+@requires(Action.READ_RESULTS)
+def results(request: HttpRequest) -> HttpResponse:
+    rows = services.results_for_clinician(request.user)[:200]
+    return render(request, "reports/results.html", {"rows": rows})
+
+
+@requires(Action.READ_RESULTS)
+def result(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(
+        Report.objects.select_related(
+            "exam__patient", "exam__item", "author_signature", "reviewer_signature"
+        ),
+        pk=pk,
+    )
+    services.open_result(request.user, report)
+    return render(
+        request, "reports/result.html", {"report": report, "addenda": report.addenda.all()}
+    )
