@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "huey.contrib.djhuey",
     "yiji.core",
     "yiji.orders",
     "yiji.exams",
@@ -113,6 +114,16 @@ DATABASES = _databases()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = envstr("REDIS_URL")
+
+# Background work (reminders, escalations) runs in Huey's consumer (`yiji up` starts it):
+# SQLite storage under var/ by default, Redis when REDIS_URL is set.
+HUEY = {
+    "name": "yiji",
+    "huey_class": "huey.RedisHuey" if REDIS_URL else "huey.SqliteHuey",
+    "immediate": envbool("YIJI_TASKS_IMMEDIATE", "False"),
+    "connection": {"url": REDIS_URL} if REDIS_URL else {"filename": str(VAR_DIR / "tasks.sqlite3")},
+    "consumer": {"workers": 2, "worker_type": "thread"},
+}
 if REDIS_URL:
     CACHES = {
         "default": {

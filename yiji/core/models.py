@@ -486,3 +486,22 @@ class Counter(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["name", "day"], name="counter_unique")]
+
+
+class Notice(models.Model):
+    """A reminder or escalation addressed to one person, shown on their workbench."""
+
+    recipient = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="notices")
+    rule = models.CharField(_("rule"), max_length=8)
+    key = models.CharField(max_length=100)  # what it is about, so it is sent once
+    message = models.CharField(_("message"), max_length=300)
+    url = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="notice_once")]
+        indexes = [models.Index(fields=["recipient", "read_at"])]

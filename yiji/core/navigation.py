@@ -22,6 +22,7 @@ NAV: list[NavItem] = [
     NavItem("home", _("Workbench")),
     NavItem("worklist", _("Worklist"), Action.VIEW_PATIENT),
     NavItem("reading", _("Reading"), Action.WRITE_REPORT),
+    NavItem("critical", _("Critical results"), Action.WRITE_REPORT),
     NavItem("results", _("Results"), Action.READ_RESULTS),
     NavItem("requisition_new", _("New requisition"), Action.ORDER_EXAM),
     NavItem("patients", _("Patients"), Action.VIEW_PATIENT),

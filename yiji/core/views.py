@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yiji.core import accounts, audit, policy, rulebook, services
+from yiji.core import accounts, audit, notices, policy, rulebook, services
 from yiji.core.forms import (
     LoginForm,
     PatientFilterForm,
@@ -106,6 +106,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "assignments": role_assignments(request.user),
             "memberships": staff.memberships.select_related("department", "group") if staff else [],
             "expiring": credentials,
+            "notices": notices.unread(staff)[:20] if staff else [],
             "today": timezone.localdate(),
         },
     )
@@ -429,3 +430,14 @@ def account(request: HttpRequest) -> HttpResponse:
 
 def not_found(request: HttpRequest, exception=None) -> HttpResponse:
     return render(request, "core/not_found.html", status=404)
+
+
+@require_POST
+@login_required
+def notice_read(request: HttpRequest, pk: int) -> HttpResponse:
+    from yiji.core.models import Notice
+
+    notice = get_object_or_404(Notice, pk=pk, recipient__user=request.user)
+    notice.read_at = timezone.now()
+    notice.save(update_fields=["read_at"])
+    return redirect(notice.url or "home")

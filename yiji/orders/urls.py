@@ -16,6 +16,7 @@ urlpatterns = [
     path("exams/<int:pk>/report.pdf", report_views.report_pdf, name="report_pdf"),
     path("verify/<uuid:key>/<str:digest>/", report_views.verify, name="verify"),
     path("results/", report_views.results, name="results"),
+    path("critical/", report_views.critical_register, name="critical"),
     path("results/<int:pk>/", report_views.result, name="result"),
     path("special-contrast/", views.special_contrast, name="special_contrast"),
     path("rooms/<int:pk>/queue/", views.room_queue, name="room_queue"),

@@ -128,3 +128,35 @@ class ReportPrint(models.Model):
 
     class Meta:
         ordering = ["-printed_at"]
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Telephone")
+    IN_PERSON = "in_person", _("In person")
+    SYSTEM = "system", _("Information system")
+
+
+class CriticalResult(models.Model):
+    """A critical value (危急值, RPT-12): found, notified with read-back, acknowledged."""
+
+    exam = models.ForeignKey(Exam, on_delete=models.PROTECT, related_name="critical_results")
+    item = models.CharField(_("critical item"), max_length=32)
+    finding = models.CharField(_("finding"), max_length=300)
+    found_at = models.DateTimeField(_("found at"), default=timezone.now)
+    found_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
+    notified_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, blank=True)
+    receiver = models.CharField(_("receiver"), max_length=50, blank=True)
+    receiver_department = models.CharField(_("receiver department"), max_length=50, blank=True)
+    read_back = models.BooleanField(_("read back confirmed"), default=False)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    action_taken = models.CharField(_("action taken"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("critical result")
+        verbose_name_plural = _("critical results")
+        ordering = ["-found_at"]
+        indexes = [models.Index(fields=["found_at"]), models.Index(fields=["notified_at"])]

@@ -13,8 +13,9 @@ from yiji.core.rulebook import RuleViolation
 from yiji.core.views import requires
 from yiji.orders.models import Exam, ExamStatus
 from yiji.reports import services
+from yiji.reports.critical import critical_items
 from yiji.reports.forms import AddendumForm, ReportForm, SignForm
-from yiji.reports.models import Report, ReportStatus
+from yiji.reports.models import Channel, CriticalResult, Report, ReportStatus
 
 TABS = {
     "unreported": gettext_lazy("Awaiting a report"),
@@ -101,6 +102,17 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                     messages.success(request, _("Report signed and released."))
                     return redirect("report", pk=pk)
+            elif action == "critical":
+                from yiji.reports import critical
+
+                critical.flag_critical(
+                    request.user,
+                    exam,
+                    request.POST.get("item", ""),
+                    request.POST.get("finding", ""),
+                )
+                messages.success(request, _("Critical result recorded: notify the clinic now."))
+                return redirect("critical")
             elif action == "amend" and report:
                 addendum_form = AddendumForm(request.POST)
                 if addendum_form.is_valid():
@@ -145,6 +157,7 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
             "editable": report is None or report.status in services.EDITABLE,
             "can_sign": may(request.user, Action.SIGN_REPORT),
             "warnings": warnings,
+            "critical_items": critical_items(exam),
         },
     )
 
@@ -221,4 +234,50 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
     services.open_result(request.user, report)
     return render(
         request, "reports/result.html", {"report": report, "addenda": report.addenda.all()}
+    )
+
+
+@requires(Action.WRITE_REPORT)
+def critical_register(request: HttpRequest) -> HttpResponse:
+    """The critical-result register with the national rates (R4) and each record."""
+    from django.utils import timezone
+
+    from yiji.reports import critical
+
+    if request.method == "POST":
+        result = get_object_or_404(CriticalResult, pk=request.POST.get("result"))
+        try:
+            if request.POST.get("action") == "notify":
+                critical.record_notification(
+                    request.user,
+                    result,
+                    receiver=request.POST.get("receiver", ""),
+                    department=request.POST.get("department", ""),
+                    channel=request.POST.get("channel", ""),
+                    read_back=request.POST.get("read_back") == "on",
+                )
+            elif request.POST.get("action") == "acknowledge":
+                critical.acknowledge(request.user, result, request.POST.get("action_taken", ""))
+            messages.success(request, _("Saved."))
+        except RuleViolation as violation:
+            messages.error(request, violation.message)
+        return redirect("critical")
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    rates = critical.rates(first, today)
+    rows = CriticalResult.objects.select_related(
+        "exam__patient", "exam__item", "found_by", "notified_by"
+    )[:200]
+    return render(
+        request,
+        "reports/critical.html",
+        {
+            "rows": rows,
+            "rates": rates,
+            "first": first,
+            "today": today,
+            "notified_rate": rates.percent(rates.notified),
+            "within_rate": rates.percent(rates.within_limit),
+            "channels": Channel.choices,
+        },
     )

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand
 
 PROCESSES: list[tuple[str, list[str]]] = [
     ("web", ["serve"]),
+    ("tasks", ["run_huey"]),
 ]
 
 

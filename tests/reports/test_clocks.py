@@ -1,0 +1,80 @@
+"""Report deadlines (RPT-5, RPT-6, RPT-8) and the reminders and escalations the task queue
+sends, on a frozen clock across the cut-offs and midnight."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import PASSWORD
+from tests.orders.fixtures import at
+from yiji.core.models import Notice, Role
+from yiji.reports import clocks, services, tasks
+
+
+@pytest.fixture
+def chain(make_staff, imaging):
+    leader = make_staff(Role.GROUP_LEADER)
+    director = make_staff(Role.DIRECTOR)
+    reader = make_staff(Role.PHYSICIAN)
+    return leader, director, reader
+
+
+def _finished_at(frozen_clock, completed, item, when, **fields):
+    frozen_clock.move_to(when)
+    return completed(item, **fields)
+
+
+@pytest.mark.rules("RPT-5")
+def test_emergency_ct_is_due_in_30_minutes(frozen_clock, completed, items):
+    exam = _finished_at(frozen_clock, completed, items["ct_head"], at(10, 0), priority="urgent")
+    assert clocks.deadline(exam) == (at(10, 30), "RPT-5")
+
+
+@pytest.mark.rules("RPT-6")
+def test_routine_x_ray_is_due_the_same_day(frozen_clock, completed, items):
+    morning = _finished_at(frozen_clock, completed, items["chest"], at(10, 0))
+    assert clocks.deadline(morning) == (at(18, 0), "RPT-6")
+    late = _finished_at(frozen_clock, completed, items["chest"], at(18, 30))
+    assert clocks.deadline(late)[0] == at(0, 0, days=1)  # by midnight
+
+
+@pytest.mark.rules("RPT-5")
+def test_the_task_reminds_then_escalates_to_the_leader_then_the_director(
+    frozen_clock, completed, items, chain
+):
+    leader, director, reader = chain
+    exam = _finished_at(frozen_clock, completed, items["ct_head"], at(10, 0), priority="urgent")
+    frozen_clock.move_to(at(10, 15))
+    assert tasks.report_deadlines.call_local() == 0
+    frozen_clock.move_to(at(10, 21))  # 9 minutes left: remind the readers
+    tasks.report_deadlines.call_local()
+    assert Notice.objects.filter(recipient=reader, key=f"report-warn-{exam.pk}").exists()
+    assert not Notice.objects.filter(recipient=leader).exists()
+    frozen_clock.move_to(at(10, 31))  # late: the group leader is told
+    tasks.report_deadlines.call_local()
+    assert Notice.objects.get(recipient=leader).rule == "RPT-5"
+    assert not Notice.objects.filter(recipient=director).exists()
+    frozen_clock.move_to(at(11, 1))  # 30 minutes later: the director
+    tasks.report_deadlines.call_local()
+    assert Notice.objects.filter(recipient=director, key=f"report-late-director-{exam.pk}").exists()
+    tasks.report_deadlines.call_local()
+    # one notice each, however often the task runs
+    assert sorted(n.recipient_id for n in Notice.objects.all()) == sorted(
+        [reader.pk, leader.pk, director.pk]
+    )
+
+
+@pytest.mark.rules("RPT-8")
+def test_a_released_report_stops_the_clock(frozen_clock, completed, items, chain, doctor):
+    exam = _finished_at(frozen_clock, completed, items["ct_head"], at(10, 0), priority="urgent")
+    writer = doctor("resident")
+    report = services.save_draft(
+        writer.user, exam, services.Draft("所见", "意见"), expected_version=0
+    )
+    services.issue_preliminary(writer.user, report, PASSWORD)
+    frozen_clock.move_to(at(12, 0))
+    assert tasks.report_deadlines.call_local() == 0
+
+
+def test_no_deadline_before_completion(order, items):
+    assert clocks.deadline(order(items["chest"])[0]) == (None, "")
