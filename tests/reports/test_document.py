@@ -1,4 +1,4 @@
-"""The report PDF and its QR verification (RPT-11): text, signers, print log, tamper check."""
+"""The report PDF and its QR verification: text, signers, print log, tamper check."""
 
 from __future__ import annotations
 
@@ -30,7 +30,6 @@ def signed(doctor, completed, items):
     return services.sign_final(reviewer.user, report, PASSWORD), writer, reviewer
 
 
-@pytest.mark.rules("RPT-11")
 def test_the_pdf_carries_findings_both_signers_and_is_logged(signed, client_for):
     report, writer, reviewer = signed
     response = client_for(reviewer).get(f"/exams/{report.exam_id}/report.pdf")
@@ -52,7 +51,7 @@ def test_the_pdf_carries_findings_both_signers_and_is_logged(signed, client_for)
     ).exists()
 
 
-@pytest.mark.rules("RPT-11", "RPT-13")
+@pytest.mark.rules("RPT-13")
 def test_the_qr_code_verifies_until_the_report_changes(signed, client_for):
     report, _writer, reviewer = signed
     client_for(reviewer).get(f"/exams/{report.exam_id}/report.pdf")

@@ -1,5 +1,5 @@
 """The report as a document: a PDF with header, patient and exam data, findings, impression,
-both signatures, addenda, page numbers, and a QR code that verifies the copy (RPT-11)."""
+both signatures, addenda, page numbers, and a QR code that verifies the copy."""
 
 from __future__ import annotations
 

@@ -67,6 +67,8 @@ class Report(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     preliminary_at = models.DateTimeField(null=True, blank=True)
     final_at = models.DateTimeField(null=True, blank=True)
+    # When clinicians and the HIS may see it (RPT-4: routine CT after the next morning's session).
+    released_at = models.DateTimeField(_("released at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("report")

@@ -288,6 +288,7 @@ def issue_preliminary(
         report.author_signature = report.author_signature or signature
         report.status = ReportStatus.PRELIMINARY
         report.preliminary_at = signature.signed_at
+        report.released_at = signature.signed_at  # emergencies go out at once
         report.version += 1
         report.save()
         _snapshot(report, actor)
@@ -296,9 +297,29 @@ def issue_preliminary(
     return report
 
 
+@carries_out("RPT-4")
+def release_time(report: Report, signed_at):
+    """When a signed report goes out: emergencies at once; the policy modalities (CT by
+    default) after the next working morning's reading session; the rest at once."""
+    import datetime as dt
+
+    from yiji.orders.services import policy_modality
+
+    exam = report.exam
+    held = policy.value("rpt.next_morning_release_modalities", department=exam.department)
+    if exam.priority == Priority.URGENT or policy_modality(exam.modality) not in held:
+        return signed_at
+    day = timezone.localdate(signed_at) + dt.timedelta(days=1)
+    while day.weekday() >= 5:  # Saturday, Sunday: no session (holidays: with the calendar)
+        day += dt.timedelta(days=1)
+    at = policy.value("rpt.next_morning_release_time", department=exam.department)
+    return dt.datetime.combine(day, at, tzinfo=timezone.get_current_timezone())
+
+
 def _finalise(report: Report, at) -> None:
     report.status = ReportStatus.FINAL
     report.final_at = at
+    report.released_at = report.released_at or release_time(report, at)
     record_event(report.exam, EventKind.REPORT_FINAL, None, at=at)
     charge_emergency_consultation(report.exam)
 
@@ -350,7 +371,6 @@ def amend(actor, report: Report, text: str, reason: str, secret: str) -> Addendu
     return addendum
 
 
-@carries_out("RPT-11")
 def print_report(actor, report: Report, hospital_name: str, verify_base: str) -> bytes:
     """A printed copy of a signed report, logged, with a QR code that vouches for this copy."""
     from yiji.reports.document import content_hash, report_pdf
@@ -358,7 +378,7 @@ def print_report(actor, report: Report, hospital_name: str, verify_base: str) ->
 
     if not report.signed:
         raise RuleViolation(
-            "RPT-11", "只有已签发的报告可以打印。", "Only a signed report can be printed."
+            "RPT-13", "只有已签发的报告可以打印。", "Only a signed report can be printed."
         )
     digest = content_hash(report)
     url = f"{verify_base.rstrip('/')}/verify/{report.verification_key}/{digest[:16]}/"
@@ -404,7 +424,7 @@ def results_for_clinician(actor):
     staff = _staff(actor)
     departments = staff.memberships.values_list("department_id", flat=True)
     return (
-        Report.objects.filter(status__in=RELEASED)
+        Report.objects.filter(status__in=RELEASED, released_at__lte=timezone.now())
         .filter(
             models.Q(exam__requisition__ordering_physician=staff)
             | models.Q(exam__requisition__ordering_department__in=departments)
