@@ -122,3 +122,16 @@ def test_the_page_refuses_a_deputy_naming_the_rule(make_staff, client_for):
     assert client.get("/policy/").status_code == 200  # may read
     response = client.get("/policy/crit.notify_minutes/")
     assert response.status_code == 403 and "STF-1" in response.text
+
+
+def test_a_batch_answers_as_single_lookups_do_with_one_query(
+    director, imaging, lab, django_assert_num_queries
+):
+    key = "rpt.emergency_ct_report_minutes"
+    policy.change(director.user, key, 25, hospital=imaging.hospital, reason="院内")
+    policy.change(director.user, key, 20, hospital=imaging.hospital, department=imaging, reason="科")
+    single = [policy.value(key, department=d) for d in (imaging, lab, None)]
+    with django_assert_num_queries(1), policy.batch():
+        batched = [policy.value(key, department=d) for d in (imaging, lab, None)]
+        assert policy.value("crit.notify_minutes", department=lab) == 10
+    assert batched == single == [20, 25, 25]

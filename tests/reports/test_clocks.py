@@ -78,3 +78,29 @@ def test_a_released_report_stops_the_clock(frozen_clock, completed, items, chain
 
 def test_no_deadline_before_completion(order, items):
     assert clocks.deadline(order(items["chest"])[0]) == (None, "")
+
+
+@pytest.mark.rules("RPT-5")
+def test_the_reading_list_shows_each_deadline_in_a_fixed_number_of_queries(
+    frozen_clock, completed, items, doctor, client_for
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    frozen_clock.move_to(at(10, 0))
+    completed(items["ct_head"], priority="urgent")
+    client = client_for(doctor("attending"))
+    client.get("/reading/")
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get("/reading/")
+        return len(captured), page
+
+    few, page = queries()
+    assert page.context["rows"][0][1:] == (at(10, 30), "RPT-5")
+    for _ in range(5):
+        completed(items["ct_head"], priority="urgent")
+        completed(items["chest"])
+    many, page = queries()
+    assert len(page.context["rows"]) == 11 and many == few

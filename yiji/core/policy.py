@@ -6,6 +6,8 @@ default; `change()` is the only way to store one, and every change is audited.
 
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
@@ -35,14 +37,48 @@ def current_hospital() -> Hospital | None:
     return Hospital.objects.order_by("pk").first()
 
 
+_batch = threading.local()
+
+
+@contextmanager
+def batch():
+    """Within this block every value comes from one read of the stored values: for pages and
+    tasks that ask about many exams (deadlines), instead of one query per question."""
+    _batch.rows = None
+    try:
+        yield
+    finally:
+        del _batch.rows
+
+
+def _stored(key: str, department_id: int | None) -> tuple[bool, Any]:
+    rows = getattr(_batch, "rows", False)
+    if rows is False:
+        raise LookupError
+    if rows is None:
+        rows = _batch.rows = {
+            (row.key, row.department_id): row.value for row in PolicyValue.objects.all()
+        }
+    return ((key, department_id) in rows, rows.get((key, department_id)))
+
+
 def value(key: str, department: Department | None = None, hospital: Hospital | None = None) -> Any:
     """The value in force: the department's, else the hospital's, else the default."""
     spec = setting(key)
+    department_id = department.pk if department is not None and spec.per_department else None
+    try:
+        for scope in ([department_id] if department_id else []) + [None]:
+            found, stored = _stored(key, scope)
+            if found:
+                return spec.parse(stored)
+        return spec.parse(spec.default)
+    except LookupError:
+        pass
     hospital = hospital or (department.hospital if department else current_hospital())
     if hospital is None:
         return spec.parse(spec.default)
     rows = PolicyValue.objects.filter(hospital=hospital, key=key)
-    if department is not None and spec.per_department:
+    if department_id:
         row = rows.filter(department=department).first() or rows.filter(department=None).first()
     else:
         row = rows.filter(department=None).first()

@@ -3,16 +3,19 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from yiji.core import policy
 from yiji.reports import clocks, critical
 
 
 @db_periodic_task(crontab(minute="*"))
 def report_deadlines() -> int:
     """Every minute: remind before report deadlines and escalate missed ones."""
-    return clocks.remind_and_escalate()
+    with policy.batch():
+        return clocks.remind_and_escalate()
 
 
 @db_periodic_task(crontab(minute="*"))
 def critical_results() -> int:
     """Every minute: escalate critical results not notified or not acknowledged in time."""
-    return critical.escalate()
+    with policy.batch():
+        return critical.escalate()

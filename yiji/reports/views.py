@@ -9,11 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from yiji.core import policy
 from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation
 from yiji.core.views import requires
 from yiji.orders.models import Exam, ExamStatus
-from yiji.reports import services
+from yiji.reports import clocks, services
 from yiji.reports.critical import critical_items
 from yiji.reports.forms import AddendumForm, ReportForm, SignForm
 from yiji.reports.models import Channel, CriticalResult, Report, ReportStatus
@@ -44,13 +45,15 @@ def reading_rows(user, tab: str):
 def reading(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "unreported"
     modality = request.GET.get("modality", "")
-    rows = reading_rows(request.user, tab)
+    rows = reading_rows(request.user, tab).select_related("requisition", "department")
     if modality:
         rows = rows.filter(modality=modality)
+    with policy.batch():
+        rows = [(exam, *clocks.deadline(exam)) for exam in rows[:100]]
     return render(
         request,
         "reports/reading.html",
-        {"tabs": TABS, "tab": tab, "rows": rows[:100], "modality": modality},
+        {"tabs": TABS, "tab": tab, "rows": rows, "modality": modality, "now": timezone.now()},
     )
 
 
