@@ -129,7 +129,9 @@ def test_a_batch_answers_as_single_lookups_do_with_one_query(
 ):
     key = "rpt.emergency_ct_report_minutes"
     policy.change(director.user, key, 25, hospital=imaging.hospital, reason="院内")
-    policy.change(director.user, key, 20, hospital=imaging.hospital, department=imaging, reason="科")
+    policy.change(
+        director.user, key, 20, hospital=imaging.hospital, department=imaging, reason="科"
+    )
     single = [policy.value(key, department=d) for d in (imaging, lab, None)]
     with django_assert_num_queries(1), policy.batch():
         batched = [policy.value(key, department=d) for d in (imaging, lab, None)]
