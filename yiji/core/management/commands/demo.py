@@ -20,6 +20,10 @@ class Command(BaseCommand):
             self.stdout.write("Demo hospital already loaded; nothing added.")
         if clinical_demo.load():
             self.stdout.write("Demo catalogue, a week of bookings and a day in progress loaded.")
+        from yiji.reports import demo as report_demo
+
+        if report_demo.load():
+            self.stdout.write("Demo reports and a critical result loaded.")
         self.stdout.write(f"\nYiji: http://127.0.0.1:{settings.YIJI_PORT}/")
         self.stdout.write(f"Demo accounts (password {demo.DEMO_PASSWORD}):")
         for person in demo.DEMO_ACCOUNTS:

@@ -1,0 +1,63 @@
+"""Demo reports: drafts, reports awaiting review, signed reports and a critical result, made
+through the same services the physicians use."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+
+from yiji.core.demo import DEMO_PASSWORD
+from yiji.core.rulebook import RuleViolation
+from yiji.orders.models import Exam, ExamStatus
+from yiji.reports import critical, services
+from yiji.reports.models import Report
+
+TEXTS = {
+    "DR": (
+        "双肺纹理清晰，未见实变及占位。心影大小形态正常。双膈光整，肋膈角锐利。",
+        "胸部未见明显异常。",
+    ),
+    "CT": (
+        "脑实质密度均匀，灰白质分界清楚，脑室系统不大，中线结构居中。",
+        "颅脑CT平扫未见明显异常。",
+    ),
+    "MR": ("各序列未见异常信号，脑室系统未见扩张，中线结构居中。", "头颅MR未见明显异常。"),
+    "US": (
+        "肝脏大小形态正常，包膜光整，实质回声均匀。胆囊壁光滑，腔内未见异常回声。",
+        "肝胆未见明显异常。",
+    ),
+    "ECG": ("窦性心律，心率72次/分，PR间期0.16秒，QRS时限0.08秒，ST-T未见异常。", "正常心电图。"),
+}
+
+
+def load() -> bool:
+    if Report.objects.exists():
+        return False
+    users = get_user_model().objects.in_bulk(
+        ["trainee", "physician", "leader"], field_name="username"
+    )
+    trainee, physician, leader = users["trainee"], users["physician"], users["leader"]
+    exams = Exam.objects.filter(status=ExamStatus.COMPLETED).select_related("item").order_by("pk")
+    for index, exam in enumerate(exams):
+        findings, impression = TEXTS.get(exam.modality, TEXTS["DR"])
+        author = trainee if index % 3 == 0 else physician
+        try:
+            report = services.save_draft(
+                author,
+                exam,
+                services.Draft(findings, impression, positive=False, image_grade="A"),
+                expected_version=0,
+            )
+            if index % 3 == 1:
+                report = services.submit(author, report, DEMO_PASSWORD)
+            elif index % 3 == 2:
+                report = services.submit(author, report, DEMO_PASSWORD)
+                if report.status != "final":
+                    services.sign_final(leader, report, DEMO_PASSWORD)
+        except RuleViolation:
+            continue  # left as it stands, as a real reading room would
+    urgent_ct = Exam.objects.filter(status=ExamStatus.COMPLETED, modality="CT").first()
+    if urgent_ct:
+        critical.flag_critical(
+            physician, urgent_ct, "intracerebral_haemorrhage", "右侧基底节区脑出血，出血量约32ml"
+        )
+    return True
