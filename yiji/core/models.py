@@ -476,6 +476,9 @@ class ApiToken(models.Model):
         verbose_name_plural = _("API tokens")
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
 
 class Counter(models.Model):
     """A per-day sequence (requisition numbers, accession numbers, queue numbers)."""

@@ -273,3 +273,6 @@ class ExamCharge(models.Model):
         verbose_name = _("charge")
         verbose_name_plural = _("charges")
         constraints = [models.UniqueConstraint(fields=["exam", "code"], name="charge_once")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.amount}"

@@ -117,6 +117,9 @@ class Addendum(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.report} 补充报告"
+
 
 class ReportPrint(models.Model):
     """Every printed or downloaded copy: who, when, and what the copy's QR code vouches for."""
@@ -162,3 +165,6 @@ class CriticalResult(models.Model):
         verbose_name_plural = _("critical results")
         ordering = ["-found_at"]
         indexes = [models.Index(fields=["found_at"]), models.Index(fields=["notified_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.exam} 危急值 {self.finding[:40]}"
