@@ -9,7 +9,7 @@ from yiji.core.demo import DEMO_PASSWORD
 from yiji.core.rulebook import RuleViolation
 from yiji.orders.models import Exam, ExamStatus
 from yiji.reports import critical, services
-from yiji.reports.models import Report
+from yiji.reports.models import Report, ReportTemplate
 
 TEXTS = {
     "DR": (
@@ -32,6 +32,12 @@ TEXTS = {
 def load() -> bool:
     if Report.objects.exists():
         return False
+    for modality, (findings, impression) in TEXTS.items():
+        ReportTemplate.objects.get_or_create(
+            name=f"{modality} 正常",
+            modality=modality,
+            defaults={"findings": findings, "impression": impression},
+        )
     users = get_user_model().objects.in_bulk(
         ["trainee", "physician", "leader"], field_name="username"
     )

@@ -168,3 +168,26 @@ class CriticalResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.exam} 危急值 {self.finding[:40]}"
+
+
+class ReportTemplate(models.Model):
+    """A report template for an item or modality, or (with an owner) a personal phrase."""
+
+    name = models.CharField(_("template name"), max_length=100)
+    item = models.ForeignKey(
+        "orders.ExamItem", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    modality = models.CharField(_("modality"), max_length=8, blank=True)
+    owner = models.ForeignKey(
+        Staff, on_delete=models.CASCADE, null=True, blank=True, related_name="phrases"
+    )
+    findings = models.TextField(_("findings"), blank=True)
+    impression = models.TextField(_("impression"), blank=True)
+
+    class Meta:
+        verbose_name = _("report template")
+        verbose_name_plural = _("report templates and phrases")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -468,3 +468,31 @@ def charge_emergency_consultation(exam: Exam) -> None:
     ExamCharge.objects.get_or_create(
         exam=exam, code=EMERGENCY_CONSULTATION, defaults={"name": "急会诊费", "amount": amount}
     )
+
+
+def templates_for(exam: Exam, staff: Staff | None):
+    """The item's templates, then the modality's, then the reader's own phrases."""
+    from yiji.reports.models import ReportTemplate
+
+    shared = ReportTemplate.objects.filter(owner__isnull=True).filter(
+        models.Q(item=exam.item) | models.Q(item__isnull=True, modality=exam.modality)
+    )
+    own = ReportTemplate.objects.filter(owner=staff) if staff else ReportTemplate.objects.none()
+    item_first = models.F("item").asc(nulls_last=True)
+    return list(shared.order_by(item_first, "name")), list(own)
+
+
+def save_phrase(actor, name: str, findings: str, impression: str):
+    from yiji.reports.models import ReportTemplate
+
+    require(actor, Action.WRITE_REPORT)
+    if not name.strip() or not (findings.strip() or impression.strip()):
+        raise RuleViolation(
+            "RPT-10", "常用语须有名称和内容。", "A phrase needs a name and text.", field="name"
+        )
+    return ReportTemplate.objects.create(
+        owner=_staff(actor),
+        name=name.strip()[:100],
+        findings=findings.strip(),
+        impression=impression.strip(),
+    )

@@ -106,6 +106,15 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                     messages.success(request, _("Report signed and released."))
                     return redirect("report", pk=pk)
+            elif action == "phrase":
+                services.save_phrase(
+                    request.user,
+                    request.POST.get("phrase_name", ""),
+                    request.POST.get("phrase_findings", ""),
+                    request.POST.get("phrase_impression", ""),
+                )
+                messages.success(request, _("Phrase saved."))
+                return redirect("report", pk=pk)
             elif action == "critical":
                 from yiji.reports import critical
 
@@ -162,6 +171,7 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
             "can_sign": may(request.user, Action.SIGN_REPORT),
             "warnings": warnings,
             "critical_items": critical_items(exam),
+            "templates": services.templates_for(exam, getattr(request.user, "staff", None)),
             "now": timezone.now(),
         },
     )
