@@ -78,3 +78,48 @@ def test_technologists_cannot_write_reports(completed, items, client_for, techno
     exam = completed(items["chest"])
     response = client_for(technologist).get(f"/exams/{exam.pk}/report/")
     assert response.status_code == 403 and "RPT-1" in response.text
+
+
+def test_autosave_keeps_the_version_moving_and_stops_on_a_conflict(
+    doctor, completed, items, client_for
+):
+    exam = completed(items["chest"])
+    client = client_for(doctor("resident"))
+    first = client.post(f"/exams/{exam.pk}/report/autosave/", _form(), HTTP_HX_REQUEST="true")
+    assert first.status_code == 200 and 'value="1"' in first.text and "hx-swap-oob" in first.text
+    second = client.post(
+        f"/exams/{exam.pk}/report/autosave/",
+        _form(version=1, findings="改"),
+        HTTP_HX_REQUEST="true",
+    )
+    assert 'value="2"' in second.text
+    stale = client.post(
+        f"/exams/{exam.pk}/report/autosave/",
+        _form(version=1, findings="旧"),
+        HTTP_HX_REQUEST="true",
+    )
+    assert "hx-swap-oob" not in stale.text
+    assert Report.objects.get(exam=exam).findings == "改"
+
+
+def test_the_reading_list_filters_by_modality_group_and_day(
+    doctor, completed, items, client_for, rooms, imaging, frozen_clock
+):
+    from tests.orders.fixtures import at
+    from yiji.core.models import WorkGroup
+
+    ct = WorkGroup.objects.create(department=imaging, code="CT", name="CT组")
+    rooms["CT1"].group = ct
+    rooms["CT1"].save()
+    head = completed(items["ct_head"])
+    chest = completed(items["chest"])
+    client = client_for(doctor("attending"))
+
+    def shown(**params):
+        return {row[0] for row in client.get("/reading/", params).context["rows"]}
+
+    assert shown() == {head, chest}
+    assert shown(modality="CT") == {head}
+    assert shown(group=ct.pk) == {head}
+    assert shown(day=at(0).date().isoformat()) == {head, chest}
+    assert shown(day="2020-01-01") == set()

@@ -14,6 +14,7 @@ urlpatterns = [
     path("reading/", report_views.reading, name="reading"),
     path("exams/<int:pk>/report/", report_views.report_page, name="report"),
     path("exams/<int:pk>/report.pdf", report_views.report_pdf, name="report_pdf"),
+    path("exams/<int:pk>/report/autosave/", report_views.autosave, name="report_autosave"),
     path("verify/<uuid:key>/<str:digest>/", report_views.verify, name="verify"),
     path("results/", report_views.results, name="results"),
     path("critical/", report_views.critical_register, name="critical"),

@@ -6,14 +6,17 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from yiji.core import policy
+from yiji.core.models import WorkGroup
 from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation
 from yiji.core.views import requires
-from yiji.orders.models import Exam, ExamStatus
+from yiji.orders.models import Exam, ExamStatus, Modality
 from yiji.reports import clocks, services
 from yiji.reports.critical import critical_items
 from yiji.reports.forms import AddendumForm, ReportForm, SignForm
@@ -45,15 +48,31 @@ def reading_rows(user, tab: str):
 def reading(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "unreported"
     modality = request.GET.get("modality", "")
+    group = request.GET.get("group", "")
+    day = parse_date(request.GET.get("day", "") or "")
     rows = reading_rows(request.user, tab).select_related("requisition", "department")
     if modality:
         rows = rows.filter(modality=modality)
+    if group.isdigit():
+        rows = rows.filter(room__group_id=int(group))
+    if day:
+        rows = rows.filter(completed_at__date=day)
     with policy.batch():
         rows = [(exam, *clocks.deadline(exam)) for exam in rows[:100]]
     return render(
         request,
         "reports/reading.html",
-        {"tabs": TABS, "tab": tab, "rows": rows, "modality": modality, "now": timezone.now()},
+        {
+            "tabs": TABS,
+            "tab": tab,
+            "rows": rows,
+            "modality": modality,
+            "now": timezone.now(),
+            "modalities": Modality.choices,
+            "groups": WorkGroup.objects.all(),
+            "group": group,
+            "day": day,
+        },
     )
 
 
@@ -296,3 +315,25 @@ def critical_register(request: HttpRequest) -> HttpResponse:
             "channels": Channel.choices,
         },
     )
+
+
+@require_POST
+@requires(Action.WRITE_REPORT)
+def autosave(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx: save the draft a few seconds after typing stops; answer with the new version."""
+    exam = get_object_or_404(Exam, pk=pk)
+    form = ReportForm(request.POST)
+    state, version = "", None
+    if not form.is_valid():
+        state = _("Not saved: check the form.")
+    else:
+        try:
+            version = _save(request, exam, form).version
+            state = _("Draft saved at %(time)s.") % {
+                "time": timezone.localtime().strftime("%H:%M:%S")
+            }
+        except services.EditConflict:
+            state = _("Not saved: another physician saved this report. Reload before going on.")
+        except RuleViolation as violation:
+            state = violation.message
+    return render(request, "reports/autosave.html", {"state": state, "version": version})
