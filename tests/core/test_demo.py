@@ -16,7 +16,7 @@ from yiji.core.models import Department, Patient, Role, RoleAssignment, Staff, W
 NAVIGATION = {
     "director": ({"患者", "人员", "制度参数", "审计日志", "制度规则"}, {"基础数据"}),
     "deputy": ({"患者", "人员", "制度参数"}, {"审计日志", "基础数据"}),
-    "leader": ({"患者", "人员"}, {"审计日志"}),
+    "leader": ({"患者", "人员", "报告时限"}, {"审计日志"}),
     "physician": ({"患者", "制度规则", "阅片报告"}, {"人员", "制度参数", "审计日志"}),
     "trainee": ({"患者"}, {"人员", "审计日志"}),
     "tech": ({"患者"}, {"人员", "审计日志"}),

@@ -168,6 +168,7 @@ def test_no_page_shows_untranslated_english(site):
     pages += [(tech, f"/rooms/{site['room']}/queue/"), (Client(), f"/screen/{site['room']}/")]
     physician = _login("physician", "zh-hans")
     pages += [(physician, "/reading/"), (physician, f"/exams/{site['exams'][4]}/report/")]
+    pages += [(director, "/tat/"), (director, "/tat/late/"), (physician, "/critical/")]
     pages += [(Client(), "/verify/5d0c3c9e-1111-4222-8333-444455556666/abcdefabcdefabcd/")]
     pages += [(_login("admin", "zh-hans"), "/admin/")]
     problems = {}

@@ -61,6 +61,13 @@ EXPECTED = {
     Action.WRITE_REPORT: {R.PHYSICIAN, R.TRAINEE},
     Action.SIGN_REPORT: {R.PHYSICIAN},
     Action.READ_RESULTS: {R.CLINICIAN},
+    Action.VIEW_QUALITY: {
+        R.DIRECTOR,
+        R.DEPUTY_DIRECTOR,
+        R.GROUP_LEADER,
+        R.QC_OFFICER,
+        R.MEDICAL_AFFAIRS,
+    },
 }
 
 CASES = [(action, role) for action in Action.values for role in Role.values]

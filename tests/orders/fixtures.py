@@ -25,7 +25,7 @@ from yiji.orders.services import RequisitionInput, create_requisition
 MONDAY = dt.datetime(2026, 11, 23, 7, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def frozen_clock():
     with time_machine.travel(MONDAY, tick=False) as traveller:
         yield traveller

@@ -23,6 +23,7 @@ NAV: list[NavItem] = [
     NavItem("worklist", _("Worklist"), Action.VIEW_PATIENT),
     NavItem("reading", _("Reading"), Action.WRITE_REPORT),
     NavItem("critical", _("Critical results"), Action.WRITE_REPORT),
+    NavItem("tat", _("Turnaround"), Action.VIEW_QUALITY),
     NavItem("results", _("Results"), Action.READ_RESULTS),
     NavItem("requisition_new", _("New requisition"), Action.ORDER_EXAM),
     NavItem("patients", _("Patients"), Action.VIEW_PATIENT),

@@ -36,6 +36,7 @@ class Action(models.TextChoices):
     WRITE_REPORT = "write_report", _("Write report drafts")
     SIGN_REPORT = "sign_report", _("Sign reports")
     READ_RESULTS = "read_results", _("Read released reports of own patients")
+    VIEW_QUALITY = "view_quality", _("See turnaround and quality figures")
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,12 @@ GRANTS: dict[str, Grant] = {
         "ARC-5",
         "临床医师只能查看本人或本科室患者已发出的报告。",
         "Clinicians read released reports of their own or their department's patients only.",
+    ),
+    Action.VIEW_QUALITY: _grant(
+        MANAGERS,
+        "QLT-4",
+        "质量与报告时限统计只对科室管理人员开放。",
+        "Turnaround and quality figures are open to department management.",
     ),
 }
 

@@ -16,6 +16,7 @@ from yiji.core.rulebook import RuleViolation, carries_out
 from yiji.exams.models import Disinfection, ExamRecord, Reaction
 from yiji.orders.models import EventKind, Exam, ExamStatus
 from yiji.orders.services import record_event
+from yiji.reports.clocks import deadline
 
 RECORD_FIELDS = {
     "protocol",
@@ -194,7 +195,16 @@ def complete_exam(actor, exam: Exam) -> Exam:
         exam.status = ExamStatus.COMPLETED
         exam.completed_at = timezone.now()
         exam.queue_number = None
-        exam.save(update_fields=["status", "completed_at", "queue_number"])
+        exam.report_due_at, exam.report_due_rule = deadline(exam)
+        exam.save(
+            update_fields=[
+                "status",
+                "completed_at",
+                "queue_number",
+                "report_due_at",
+                "report_due_rule",
+            ]
+        )
         record_event(exam, EventKind.COMPLETED, actor, at=exam.completed_at)
         if exam.requisition.infectious and exam.room:
             Disinfection.objects.create(room=exam.room, after_exam=exam)

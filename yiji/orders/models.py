@@ -201,6 +201,9 @@ class Exam(models.Model):
     queued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # The report deadline as the policy set it when the exam was completed (RPT-5/6/8).
+    report_due_at = models.DateTimeField(null=True, blank=True)
+    report_due_rule = models.CharField(max_length=8, blank=True)
 
     class Meta:
         verbose_name = _("exam")

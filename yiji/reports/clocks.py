@@ -81,7 +81,7 @@ def remind_and_escalate(now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     sent = 0
     for exam in awaiting_report(now):
-        due, rule = deadline(exam)
+        due, rule = exam.report_due_at, exam.report_due_rule  # fixed when it was completed
         if due is None:
             continue
         dept = exam.department

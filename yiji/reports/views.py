@@ -337,3 +337,54 @@ def autosave(request: HttpRequest, pk: int) -> HttpResponse:
         except RuleViolation as violation:
             state = violation.message
     return render(request, "reports/autosave.html", {"state": state, "version": version})
+
+
+def _period(request) -> tuple:
+    today = timezone.localdate()
+    first = parse_date(request.GET.get("from", "") or "") or today.replace(day=1)
+    last = parse_date(request.GET.get("to", "") or "") or today
+    return (first, last) if first <= last else (last, first)
+
+
+@requires(Action.VIEW_QUALITY)
+def tat(request: HttpRequest) -> HttpResponse:
+    """Turnaround dashboard: a chart with the numbers beside it, drill-down to late reports."""
+    from yiji.reports import tat as figures
+
+    by = request.GET.get("by") if request.GET.get("by") in figures.GROUPINGS else "modality"
+    first, last = _period(request)
+    with policy.batch():
+        rows = figures.dashboard(first, last, by)
+    chart = {
+        "keys": [row.key for row in rows],
+        "on_time": [row.on_time_rate for row in rows],
+        "p50": [row.p50 for row in rows],
+        "p90": [row.p90 for row in rows],
+    }
+    return render(
+        request,
+        "reports/tat.html",
+        {
+            "rows": rows,
+            "by": by,
+            "first": first,
+            "last": last,
+            "chart": chart,
+            "groupings": figures.GROUPINGS,
+        },
+    )
+
+
+@requires(Action.VIEW_QUALITY)
+def tat_late(request: HttpRequest) -> HttpResponse:
+    from yiji.reports import tat as figures
+
+    by = request.GET.get("by") if request.GET.get("by") in figures.GROUPINGS else "modality"
+    first, last = _period(request)
+    key = request.GET.get("key", "")
+    exams = figures.late_exams(first, last, by, key)
+    return render(
+        request,
+        "reports/tat_late.html",
+        {"exams": exams, "by": by, "key": key, "first": first, "last": last},
+    )
