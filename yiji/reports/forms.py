@@ -15,6 +15,7 @@ class ReportForm(forms.Form):
     )
     positive = forms.NullBooleanField(
         label=_("positive finding"),
+        required=False,
         widget=forms.Select(
             choices=[("unknown", "—"), ("true", _("Positive")), ("false", _("Negative"))]
         ),
