@@ -22,6 +22,7 @@ class ReportForm(forms.Form):
     )
     difficult = forms.BooleanField(label=_("difficult case"), required=False)
     teaching = forms.BooleanField(label=_("teaching case"), required=False)
+    category = forms.CharField(label=_("structured category"), max_length=8, required=False)
     image_grade = forms.ChoiceField(
         label=_("image quality grade"), choices=[("", "—")] + ImageGrade.choices, required=False
     )
@@ -36,3 +37,18 @@ class AddendumForm(SignatureForm):
     reason = forms.CharField(label=_("reason"), max_length=200)
 
     field_order = ["text", "reason", "signature"]
+
+
+def report_form_for(item, *args, **kwargs) -> ReportForm:
+    """The category becomes a list of the item's scheme, or disappears where none applies."""
+    from yiji.reports.structured import SCHEMES, scheme_for
+
+    form = ReportForm(*args, **kwargs)
+    scheme = scheme_for(item)
+    if scheme:
+        form.fields["category"] = forms.ChoiceField(
+            label=scheme, required=False, choices=[("", "—")] + [(c, c) for c in SCHEMES[scheme]]
+        )
+    else:
+        form.fields.pop("category")
+    return form

@@ -47,6 +47,8 @@ class Report(models.Model):
     image_grade = models.CharField(
         _("image quality grade"), max_length=8, choices=ImageGrade.choices, blank=True
     )
+    # BI-RADS / PI-RADS / Lung-RADS category, where the item needs one.
+    category = models.CharField(_("structured category"), max_length=8, blank=True)
     # The key in the QR code of printed copies; random, so it reveals nothing by itself.
     verification_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # RPT-10 warnings the signer saw and signed anyway: they count against compliance (R3).

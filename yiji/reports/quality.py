@@ -7,6 +7,7 @@ import re
 
 from yiji.core.models import Sex
 from yiji.core.rulebook import carries_out
+from yiji.reports.structured import category_problem
 
 FEMALE_ONLY = ("子宫", "卵巢", "输卵管", "宫颈", "附件区", "胎儿", "妊娠囊")
 MALE_ONLY = ("前列腺", "睾丸", "精囊", "阴囊")
@@ -41,4 +42,7 @@ def quality_warnings(report) -> list[str]:
         warnings.append("诊断意见为空。")
     if report.positive and any(phrase in report.impression for phrase in NORMAL_IMPRESSION):
         warnings.append("标为阳性，但诊断意见为“未见异常”，前后矛盾。")
+    problem = category_problem(exam.item, report.category)
+    if problem:
+        warnings.append(problem)
     return warnings

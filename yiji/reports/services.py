@@ -48,6 +48,7 @@ class Draft:
     difficult: bool = False
     teaching: bool = False
     image_grade: str = ""
+    category: str = ""
 
 
 def _staff(actor) -> Staff:
@@ -71,6 +72,7 @@ def _snapshot(report: Report, actor) -> None:
             "difficult": report.difficult,
             "teaching": report.teaching,
             "image_grade": report.image_grade,
+            "category": report.category,
         },
         saved_by=actor,
     )
@@ -100,7 +102,15 @@ def save_draft(actor, exam: Exam, draft: Draft, *, expected_version: int) -> Rep
             )
         if report.pk and report.version != expected_version:
             raise EditConflict(report)
-        for field in ("findings", "impression", "positive", "difficult", "teaching", "image_grade"):
+        for field in (
+            "findings",
+            "impression",
+            "positive",
+            "difficult",
+            "teaching",
+            "image_grade",
+            "category",
+        ):
             setattr(report, field, getattr(draft, field))
         report.version += 1
         report.save()

@@ -19,7 +19,7 @@ from yiji.core.views import requires
 from yiji.orders.models import Exam, ExamStatus, Modality
 from yiji.reports import clocks, services
 from yiji.reports.critical import critical_items
-from yiji.reports.forms import AddendumForm, ReportForm, SignForm
+from yiji.reports.forms import AddendumForm, SignForm, report_form_for
 from yiji.reports.models import Channel, CriticalResult, Report, ReportStatus
 
 TABS = {
@@ -88,9 +88,17 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
     if report:
         initial |= {
             f: getattr(report, f)
-            for f in ("findings", "impression", "positive", "difficult", "teaching", "image_grade")
+            for f in (
+                "findings",
+                "impression",
+                "positive",
+                "difficult",
+                "teaching",
+                "image_grade",
+                "category",
+            )
         }
-    form = ReportForm(request.POST or None, initial=initial)
+    form = report_form_for(exam.item, request.POST or None, initial=initial)
     sign_form, addendum_form = SignForm(), AddendumForm()
     warnings: list[str] = []
     if request.method == "POST":
@@ -208,6 +216,7 @@ def _save(request, exam, form) -> Report:
             difficult=data["difficult"],
             teaching=data["teaching"],
             image_grade=data["image_grade"],
+            category=data.get("category", ""),
         ),
         expected_version=data["version"],
     )
@@ -322,7 +331,7 @@ def critical_register(request: HttpRequest) -> HttpResponse:
 def autosave(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx: save the draft a few seconds after typing stops; answer with the new version."""
     exam = get_object_or_404(Exam, pk=pk)
-    form = ReportForm(request.POST)
+    form = report_form_for(exam.item, request.POST)
     state, version = "", None
     if not form.is_valid():
         state = _("Not saved: check the form.")

@@ -1,0 +1,35 @@
+"""Structured categories where the item needs one (BI-RADS, PI-RADS, Lung-RADS): offered on
+the report page, and their absence is a report-writing warning (RPT-10; indicators R6, R7)."""
+
+from __future__ import annotations
+
+from yiji.orders.models import ExamItem, Modality
+
+SCHEMES = {
+    "BI-RADS": ["0", "1", "2", "3", "4A", "4B", "4C", "5", "6"],
+    "PI-RADS": ["1", "2", "3", "4", "5"],
+    "Lung-RADS": ["0", "1", "2", "3", "4A", "4B", "4X", "S"],
+}
+
+
+def scheme_for(item: ExamItem) -> str:
+    """Which category scheme a report on this item carries, or ''."""
+    text = f"{item.name}{item.body_part}"
+    if item.modality == Modality.MG or (item.modality == Modality.US and "乳腺" in text):
+        return "BI-RADS"
+    if item.modality == Modality.MR and "前列腺" in text:
+        return "PI-RADS"
+    if item.modality == Modality.CT and "低剂量" in text:
+        return "Lung-RADS"
+    return ""
+
+
+def category_problem(item: ExamItem, category: str) -> str | None:
+    scheme = scheme_for(item)
+    if not scheme:
+        return None
+    if not category:
+        return f"本检查须给出{scheme}分类。"
+    if category not in SCHEMES[scheme]:
+        return f"{category}不是有效的{scheme}分类。"
+    return None
