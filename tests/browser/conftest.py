@@ -49,3 +49,18 @@ def page(browser):
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def login(page):
+    """login(site, username): log in through the form with the demo password."""
+    from yiji.core import demo
+
+    def sign_in(site: str, username: str) -> None:
+        page.goto(site + "/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", demo.DEMO_PASSWORD)
+        page.click("button.primary")
+        page.wait_for_url(site + "/")
+
+    return sign_in

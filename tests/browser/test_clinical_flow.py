@@ -17,24 +17,16 @@ def site(live_server):
     return live_server.url
 
 
-def _login(page, site, username):
-    page.goto(site + "/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", demo.DEMO_PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(site + "/")
-
-
 def _logout(page):
     page.click("header form button.link")
 
 
-def test_requisition_booking_check_in_call_exam_and_timeline(page, site):
+def test_requisition_booking_check_in_call_exam_and_timeline(page, site, login):
     from yiji.core.models import Patient
 
     patient = Patient.objects.order_by("pk").first()
 
-    _login(page, site, "clinician")
+    login(site, "clinician")
     page.goto(site + "/requisitions/new/")
     page.fill("#id_patient_id", patient.patient_id)
     page.select_option("#id_ordering_department", label="急诊科")
@@ -50,7 +42,7 @@ def test_requisition_booking_check_in_call_exam_and_timeline(page, site):
     exam_url = page.url
     _logout(page)
 
-    _login(page, site, "clerk")
+    login(site, "clerk")
     page.goto(exam_url)
     page.click("form:has(input[value=book]) button.primary")  # the proposed slot is filled in
     page.wait_for_url(exam_url)
@@ -63,7 +55,7 @@ def test_requisition_booking_check_in_call_exam_and_timeline(page, site):
     assert "已登记" in page.locator("h1").inner_text()
     _logout(page)
 
-    _login(page, site, "tech")
+    login(site, "tech")
     from yiji.orders.models import Exam
 
     exam = Exam.objects.get()

@@ -22,22 +22,14 @@ def site(live_server):
     return live_server.url
 
 
-def _login(page, site, username):
-    page.goto(site + "/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", demo.DEMO_PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(site + "/")
-
-
-def test_draft_review_sign_print_verify_and_amend(page, site):
+def test_draft_review_sign_print_verify_and_amend(page, site, login):
     from yiji.orders.models import Exam
     from yiji.reports.models import ReportPrint
 
     exam = Exam.objects.filter(status="completed", modality="DR", report__isnull=True).first()
     url = f"{site}/exams/{exam.pk}/report/"
 
-    _login(page, site, "trainee")
+    login(site, "trainee")
     page.goto(url)
     page.fill("#id_findings", "双肺纹理增多，右下肺见斑片状模糊影。")
     page.fill("#id_impression", "右下肺炎症，建议治疗后复查。")
@@ -48,7 +40,7 @@ def test_draft_review_sign_print_verify_and_amend(page, site):
     assert "待审核" in page.locator("h1").inner_text()
     page.click("header form button.link")
 
-    _login(page, site, "physician")
+    login(site, "physician")
     page.goto(url)
     page.locator("form:has(#sign-final) #id_signature").fill(demo.DEMO_PASSWORD)
     page.click("#sign-final")

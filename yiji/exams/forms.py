@@ -1,26 +1,13 @@
 from django import forms
 
 from yiji.exams.models import ExamRecord
+from yiji.exams.services import RECORD_FIELDS
 
 
 class RecordForm(forms.ModelForm):
     class Meta:
         model = ExamRecord
-        fields = [
-            "protocol",
-            "kv",
-            "mas",
-            "ctdi_vol",
-            "dlp",
-            "dap",
-            "shielding",
-            "pregnancy_checked",
-            "contrast_agent",
-            "contrast_ml",
-            "contrast_route",
-            "reaction",
-            "extravasation",
-        ]
+        fields = RECORD_FIELDS
         labels = {"kv": "kV", "mas": "mAs"}  # units keep their case
 
 

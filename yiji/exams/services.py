@@ -18,7 +18,7 @@ from yiji.orders.models import EventKind, Exam, ExamStatus
 from yiji.orders.services import record_event
 from yiji.reports.clocks import deadline
 
-RECORD_FIELDS = {
+RECORD_FIELDS = (
     "protocol",
     "kv",
     "mas",
@@ -32,7 +32,7 @@ RECORD_FIELDS = {
     "contrast_route",
     "reaction",
     "extravasation",
-}
+)
 
 
 def _locked(exam: Exam) -> tuple[Exam, ExamRecord]:
@@ -136,7 +136,7 @@ def confirm_physician_present(actor, exam: Exam) -> ExamRecord:
 def record_details(actor, exam: Exam, values: dict[str, Any]) -> ExamRecord:
     """Record protocol, parameters, dose, shielding, pregnancy check and contrast given."""
     require(actor, Action.PERFORM_EXAM)
-    unknown = set(values) - RECORD_FIELDS
+    unknown = set(values) - set(RECORD_FIELDS)
     if unknown:
         raise ValueError(f"unknown fields: {', '.join(sorted(unknown))}")
     with transaction.atomic():

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yiji.core.models import Department, DepartmentKind, Room
+from yiji.orders.catalogue import COLUMNS
 from yiji.orders.models import (
     AllergyScreen,
     ExamItem,
@@ -118,27 +119,7 @@ class WorklistFilter(forms.Form):
 class ItemForm(forms.ModelForm):
     class Meta:
         model = ExamItem
-        fields = [
-            "code",
-            "name",
-            "name_en",
-            "department",
-            "modality",
-            "body_part",
-            "body_part_en",
-            "duration_minutes",
-            "price",
-            "preparation",
-            "preparation_en",
-            "needs_appointment",
-            "fasting",
-            "non_fasting_us",
-            "contrast_route",
-            "important",
-            "radiation",
-            "exercise",
-            "active",
-        ]
+        fields = COLUMNS  # the same columns as the Excel export and import
         widgets = {
             "preparation": forms.Textarea(attrs={"rows": 3}),
             "preparation_en": forms.Textarea(attrs={"rows": 3}),

@@ -40,6 +40,17 @@ class EditConflict(Exception):
         self.report = report
 
 
+DRAFT_FIELDS = (
+    "findings",
+    "impression",
+    "positive",
+    "difficult",
+    "teaching",
+    "image_grade",
+    "category",
+)
+
+
 @dataclass
 class Draft:
     findings: str
@@ -102,15 +113,7 @@ def save_draft(actor, exam: Exam, draft: Draft, *, expected_version: int) -> Rep
             )
         if report.pk and report.version != expected_version:
             raise EditConflict(report)
-        for field in (
-            "findings",
-            "impression",
-            "positive",
-            "difficult",
-            "teaching",
-            "image_grade",
-            "category",
-        ):
+        for field in DRAFT_FIELDS:
             setattr(report, field, getattr(draft, field))
         report.version += 1
         report.save()

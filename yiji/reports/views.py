@@ -86,18 +86,7 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
     initial = {"version": report.version if report else 0}
     if report:
-        initial |= {
-            f: getattr(report, f)
-            for f in (
-                "findings",
-                "impression",
-                "positive",
-                "difficult",
-                "teaching",
-                "image_grade",
-                "category",
-            )
-        }
+        initial |= {field: getattr(report, field) for field in services.DRAFT_FIELDS}
     form = report_form_for(exam.item, request.POST or None, initial=initial)
     sign_form, addendum_form = SignForm(), AddendumForm()
     warnings: list[str] = []
