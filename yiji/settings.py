@@ -185,6 +185,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # The task consumer logs through its own handler; do not print each line twice.
+    "loggers": {"huey": {"handlers": [], "level": "INFO", "propagate": False}},
 }
 
 YIJI_SITE_TITLE = _("Yiji")

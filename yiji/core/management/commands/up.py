@@ -39,7 +39,8 @@ class Command(BaseCommand):
                     break
                 time.sleep(0.5)
         except KeyboardInterrupt:
-            pass
+            # Ctrl-C reached every child too (one process group): let them finish first.
+            _wait_all(children.values(), seconds=15)
         for proc in children.values():
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
@@ -49,3 +50,12 @@ class Command(BaseCommand):
             except subprocess.TimeoutExpired:
                 proc.kill()
         self.stdout.write("Yiji stopped.")
+
+
+def _wait_all(processes, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    for proc in processes:
+        try:
+            proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            pass
