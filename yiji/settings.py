@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "yiji.orders",
     "yiji.exams",
     "yiji.reports",
+    "yiji.interop",
 ]
 
 MIDDLEWARE = [

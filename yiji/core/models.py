@@ -104,6 +104,15 @@ class Room(models.Model):
     location = models.CharField(_("location"), max_length=100, blank=True)
     # Catalogue modality codes (DR, CT, US, ...) the room's equipment performs.
     modalities = models.JSONField(_("modalities"), default=list, blank=True)
+    # The DICOM application entity of the room's modality: its worklist is the room's, and
+    # only configured AE titles may associate with Yiji's DICOM service.
+    ae_title = models.CharField(_("modality AE title"), max_length=16, blank=True, db_index=True)
+    dicom_charset = models.CharField(
+        _("DICOM character set"),
+        max_length=16,
+        choices=[("ISO_IR 192", "UTF-8 (ISO_IR 192)"), ("GB18030", "GB18030")],
+        default="ISO_IR 192",
+    )
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -165,6 +174,8 @@ class Role(models.TextChoices):
     LAB_TECHNOLOGIST = "lab_technologist", _("Lab technologist")
     LAB_REVIEWER = "lab_reviewer", _("Lab reviewer")
     ADMIN = "admin", _("System administrator")
+    # The account a hospital system (HIS, PACS, modality) acts as over HL7, DICOM or FHIR.
+    INTERFACE = "interface", _("Interface account")
 
 
 class Staff(models.Model):
@@ -313,6 +324,10 @@ class Patient(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    # A duplicate record merged into another (HL7 ADT^A40): kept, never shown as a live patient.
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("merged into"), on_delete=models.PROTECT, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("patient")

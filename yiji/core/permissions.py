@@ -37,6 +37,8 @@ class Action(models.TextChoices):
     SIGN_REPORT = "sign_report", _("Sign reports")
     READ_RESULTS = "read_results", _("Read released reports of own patients")
     VIEW_QUALITY = "view_quality", _("See turnaround and quality figures")
+    RECEIVE_RESULTS = "receive_results", _("Receive released reports (hospital systems)")
+    MANAGE_INTERFACES = "manage_interfaces", _("Monitor interfaces and reprocess messages")
 
 
 @dataclass(frozen=True)
@@ -70,13 +72,13 @@ MANAGERS = {R.DIRECTOR, R.DEPUTY_DIRECTOR, R.GROUP_LEADER, R.QC_OFFICER, R.MEDIC
 
 GRANTS: dict[str, Grant] = {
     Action.VIEW_PATIENT: _grant(
-        CLINICAL_READERS,
+        CLINICAL_READERS | {R.INTERFACE},
         "ARC-5",
         "只有参与诊疗的人员可以查看患者资料。",
         "Only staff involved in care may see a patient's record.",
     ),
     Action.REGISTER_PATIENT: _grant(
-        {R.CLERK, R.NURSE, R.CLINICIAN},
+        {R.CLERK, R.NURSE, R.CLINICIAN, R.INTERFACE},
         "ORD-6",
         "患者登记由登记员、护士或临床医师完成。",
         "Patients are registered by a registration clerk, nurse or clinician.",
@@ -130,19 +132,19 @@ GRANTS: dict[str, Grant] = {
         "The exam catalogue is maintained by the department director.",
     ),
     Action.ORDER_EXAM: _grant(
-        {R.CLINICIAN, R.CLERK},
+        {R.CLINICIAN, R.CLERK, R.INTERFACE},
         "ORD-1",
         "申请单由临床医师填写（登记员可录入纸质申请单）。",
         "Requisitions are filled in by clinicians (clerks may enter paper requisitions).",
     ),
     Action.CANCEL_ORDER: _grant(
-        {R.CLINICIAN, R.CLERK, R.DIRECTOR},
+        {R.CLINICIAN, R.CLERK, R.DIRECTOR, R.INTERFACE},
         "ORD-1",
         "只有临床医师、登记员或科主任可以撤销申请单。",
         "Only a clinician, a clerk or the director may cancel a requisition.",
     ),
     Action.BOOK_EXAM: _grant(
-        {R.CLERK, R.NURSE},
+        {R.CLERK, R.NURSE, R.INTERFACE},
         "SCH-1",
         "预约由登记员或护士办理。",
         "Appointments are made by the registration clerk or a nurse.",
@@ -154,7 +156,7 @@ GRANTS: dict[str, Grant] = {
         "Only the director, a deputy or a group leader may override a rule, with a reason.",
     ),
     Action.PERFORM_EXAM: _grant(
-        {R.TECHNOLOGIST, R.PHYSICIAN, R.TRAINEE, R.NURSE},
+        {R.TECHNOLOGIST, R.PHYSICIAN, R.TRAINEE, R.NURSE, R.INTERFACE},
         "EXM-3",
         "检查由技师或检查医师（超声、心电图）操作。",
         "Exams are performed by technologists or examining physicians (ultrasound, ECG).",
@@ -182,6 +184,18 @@ GRANTS: dict[str, Grant] = {
         "QLT-4",
         "质量与报告时限统计只对科室管理人员开放。",
         "Turnaround and quality figures are open to department management.",
+    ),
+    Action.RECEIVE_RESULTS: _grant(
+        {R.INTERFACE},
+        "RPT-11",
+        "只有接口账户（医院信息系统）可以批量接收已发出的报告。",
+        "Only interface accounts (hospital systems) receive released reports in bulk.",
+    ),
+    Action.MANAGE_INTERFACES: _grant(
+        {R.ADMIN, R.DIRECTOR},
+        "RPT-11",
+        "接口监控与消息重处理由系统管理员或科主任负责。",
+        "Interfaces are monitored, and messages reprocessed, by the administrator or director.",
     ),
 }
 

@@ -140,7 +140,7 @@ def open_patient_record(actor, patient: Patient, *, via: str, ip: str | None = N
 def search_patients(actor, query: str, source: str = "", *, ip: str | None = None) -> QuerySet:
     """Patients matching a query; a search that names someone is logged like a view (ORD-7)."""
     require(actor, Action.VIEW_PATIENT)
-    patients = Patient.objects.order_by("-created_at", "-pk")
+    patients = Patient.objects.filter(merged_into=None).order_by("-created_at", "-pk")
     query = query.strip()
     if query:
         patients = patients.filter(
@@ -231,3 +231,29 @@ def add_credential(actor, staff: Staff, **fields: Any) -> Credential:
     credential = Credential.objects.create(staff=staff, **fields)
     audit.record(actor, AuditAction.CREATE, credential, after=fields)
     return credential
+
+
+def merge_patients(actor, survivor: Patient, duplicate: Patient) -> Patient:
+    """Two records of one person (HL7 ADT^A40): the duplicate's requisitions and exams move to
+    the survivor; the duplicate is kept, marked as merged, so its history stays readable."""
+    require(actor, Action.REGISTER_PATIENT, survivor)
+    if survivor.pk == duplicate.pk:
+        return survivor
+    with transaction.atomic():
+        duplicate = Patient.objects.select_for_update().get(pk=duplicate.pk)
+        if duplicate.merged_into_id == survivor.pk:
+            return survivor
+        moved = {}
+        for relation in ("requisitions", "exams"):
+            moved[relation] = getattr(duplicate, relation).update(patient=survivor)
+        duplicate.merged_into = survivor
+        duplicate.updated_at = timezone.now()
+        duplicate.save(update_fields=["merged_into", "updated_at"])
+        audit.record(
+            actor,
+            AuditAction.UPDATE,
+            duplicate,
+            after={"merged_into": survivor.patient_id, **moved},
+            reason="merge",
+        )
+    return survivor

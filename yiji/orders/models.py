@@ -186,6 +186,10 @@ class Exam(models.Model):
     )
     # NULL until check-in: many exams have none yet, and NULLs do not collide in UNIQUE.
     accession = models.CharField(_("accession number"), max_length=32, null=True, unique=True)  # noqa: DJ001
+    # The HIS's own number for this order (HL7 ORC-2 placer order number, FHIR identifier).
+    placer_number = models.CharField(
+        _("placer order number"), max_length=64, blank=True, db_index=True
+    )
     room = models.ForeignKey(Room, on_delete=models.PROTECT, null=True, blank=True)
     scheduled_start = models.DateTimeField(_("appointment"), null=True, blank=True)
     scheduled_end = models.DateTimeField(null=True, blank=True)
@@ -246,6 +250,8 @@ class EventKind(models.TextChoices):
     REPORT_PRELIMINARY = "report_preliminary", _("Preliminary report issued")
     REPORT_FINAL = "report_final", _("Final report signed")
     REPORT_AMENDED = "report_amended", _("Report amended")
+    # A modality reported (MPPS) a step that a rule would have refused from the screen.
+    RULE_EXCEPTION = "rule_exception", _("Done against a rule")
 
 
 class ExamEvent(models.Model):

@@ -61,6 +61,8 @@ class RequisitionInput:
     source: str = OrderSource.WEB
     external_id: str = ""
     submission_key: str = ""
+    # The HIS's order number of each item (HL7 ORC-2), in the order of `items`.
+    placer_numbers: list[str] = field(default_factory=list)
 
 
 class DuplicateSubmission(Exception):
@@ -156,9 +158,11 @@ def create_requisition(actor, data: RequisitionInput) -> Requisition:
             created_at=now,
             created_by=actor,
         )
-        for item in data.items:
+        placer_numbers = data.placer_numbers or [""] * len(data.items)
+        for item, placer_number in zip(data.items, placer_numbers, strict=True):
             exam = Exam.objects.create(
                 requisition=requisition,
+                placer_number=placer_number,
                 item=item,
                 patient=data.patient,
                 department=item.department,
@@ -196,8 +200,12 @@ def record_event(exam: Exam, kind: str, actor, *, at=None, note: str = "", **dat
     )
 
 
-def cancel_requisition(actor, requisition: Requisition, reason: str) -> Requisition:
-    """Cancel what has not started; the requisition and its exams are kept with the reason."""
+def cancel_requisition(
+    actor, requisition: Requisition, reason: str, *, exams: list[Exam] | None = None
+) -> Requisition:
+    """Cancel what has not started; the requisition and its exams are kept with the reason.
+    With `exams`, only those items are cancelled (the HIS withdraws one order of several);
+    the requisition itself is cancelled once none of its items is left open."""
     require(actor, Action.CANCEL_ORDER)
     reason = reason.strip()
     if not reason:
@@ -208,7 +216,10 @@ def cancel_requisition(actor, requisition: Requisition, reason: str) -> Requisit
         requisition = Requisition.objects.select_for_update().get(pk=requisition.pk)
         if requisition.cancelled_at:
             return requisition
-        started = requisition.exams.exclude(
+        chosen = requisition.exams.all()
+        if exams is not None:
+            chosen = chosen.filter(pk__in=[exam.pk for exam in exams])
+        started = chosen.exclude(
             status__in=[ExamStatus.REQUESTED, ExamStatus.BOOKED, ExamStatus.ARRIVED]
         ).exclude(status__in=[ExamStatus.CANCELLED, ExamStatus.NO_SHOW])
         if started.exists():
@@ -217,20 +228,55 @@ def cancel_requisition(actor, requisition: Requisition, reason: str) -> Requisit
                 "已开始或已完成的检查不能撤销申请单。",
                 "A requisition whose exam has started cannot be cancelled.",
             )
-        requisition.cancelled_at = timezone.now()
-        requisition.cancel_reason = reason
-        requisition.save(update_fields=["cancelled_at", "cancel_reason"])
-        for exam in requisition.exams.filter(status__in=OPEN_STATUSES):
+        for exam in chosen.filter(status__in=OPEN_STATUSES):
             exam.status = ExamStatus.CANCELLED
             exam.queue_number = None
             exam.save(update_fields=["status", "queue_number"])
             record_event(exam, EventKind.CANCELLED, actor, note=reason)
+        if not requisition.exams.filter(status__in=OPEN_STATUSES).exists():
+            requisition.cancelled_at = timezone.now()
+            requisition.cancel_reason = reason
+            requisition.save(update_fields=["cancelled_at", "cancel_reason"])
         audit.record(
             actor,
             AuditAction.UPDATE,
             requisition,
             patient=requisition.patient,
-            after={"cancelled": True},
+            after={"cancelled": [exam.pk for exam in chosen]},
             reason=reason,
         )
+    return requisition
+
+
+AMENDABLE_FIELDS = ("clinical_history", "clinical_diagnosis", "purpose", "priority")
+
+
+def amend_requisition(actor, requisition: Requisition, changes: dict[str, str]) -> Requisition:
+    """The ordering side changes an order that has not started (HL7 ORC-1 XO): clinical
+    information and priority; ORD-1 still holds afterwards."""
+    require(actor, Action.ORDER_EXAM)
+    changes = {k: v.strip() for k, v in changes.items() if k in AMENDABLE_FIELDS}
+    with transaction.atomic():
+        requisition = Requisition.objects.select_for_update().get(pk=requisition.pk)
+        if (
+            requisition.cancelled_at
+            or requisition.exams.exclude(
+                status__in=[ExamStatus.REQUESTED, ExamStatus.BOOKED, ExamStatus.ARRIVED]
+            ).exists()
+        ):
+            raise RuleViolation(
+                "ORD-1",
+                "已撤销或已开始检查的申请单不能修改。",
+                "A cancelled or started requisition cannot be changed.",
+            )
+        before = audit.snapshot(requisition, list(changes))
+        for key, value in changes.items():
+            if value:
+                setattr(requisition, key, value)
+        old, new = audit.changes(before, audit.snapshot(requisition, list(changes)))
+        if new:
+            requisition.save(update_fields=list(new))
+            if "priority" in new:
+                requisition.exams.update(priority=requisition.priority)
+            audit.record(actor, AuditAction.UPDATE, requisition, before=old, after=new)
     return requisition

@@ -1,0 +1,151 @@
+"""Receiving one HL7 message: store it raw, apply it through the services, answer with an
+ACK. The effects, the stored message and the ACK it records commit together, and the ACK is
+returned only after that commit: a crash before it loses nothing, because the sender, having
+no ACK, sends again, and a message seen before (same sender and MSH-10) is answered with the
+ACK it got the first time and not applied twice."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from yiji.core.permissions import PermissionRefused
+from yiji.core.rulebook import RuleViolation
+from yiji.interop.hl7 import codec
+from yiji.interop.hl7.handlers import HANDLERS, ORDER_FIELD_LOCATIONS, Reader
+from yiji.interop.models import InboundMessage, Outcome
+
+log = logging.getLogger(__name__)
+
+
+def _as_message_error(exc: Exception) -> codec.MessageError:
+    if isinstance(exc, codec.MessageError):
+        return exc
+    if isinstance(exc, RuleViolation):
+        return codec.MessageError(
+            exc.zh,
+            location=ORDER_FIELD_LOCATIONS.get(exc.field, ""),
+            code="101" if exc.rule_id == "ORD-1" and exc.field else "207",
+            rule=exc.rule_id,
+        )
+    if isinstance(exc, PermissionRefused):
+        decision = exc.decision
+        return codec.MessageError(decision.message_zh, ack="AR", code="207", rule=decision.rule)
+    if isinstance(exc, ValidationError):
+        return codec.MessageError("；".join(exc.messages), code="102")
+    log.exception("HL7 message failed")
+    return codec.MessageError(f"内部错误：{type(exc).__name__}", code="207")
+
+
+def apply(actor, header: codec.Header, raw: bytes) -> str:
+    """Decode, parse and apply a message; raise MessageError (or a service's refusal)."""
+    handler = HANDLERS.get(header.message_type)
+    if handler is None:
+        raise codec.MessageError(
+            f"不支持的消息类型：{header.message_type or '（空）'}。",
+            ack="AR",
+            location="MSH^1^9",
+            code="200",
+        )
+    message = codec.parse(codec.decode(raw, header))
+    return handler(actor, Reader(message))
+
+
+def receive(actor, raw: bytes, peer: str = "") -> bytes:
+    """Apply one framed message and return the encoded ACK to send back."""
+    try:
+        header = codec.read_header(raw)
+    except codec.MessageError as exc:
+        header = codec.Header(b"|", "", "", "", "", "", "", "", "")
+        return _store_failure(header, raw, peer, exc)
+    earlier = _earlier(header)
+    if earlier is not None:
+        return _answer_again(earlier)
+    try:
+        with transaction.atomic():
+            apply(actor, header, raw)
+            ack = codec.encode(codec.ack_text(header, "AA"), header.charset)
+            _store(header, raw, peer, Outcome.ACCEPTED, ack)
+        return ack
+    except IntegrityError:
+        earlier = _earlier(header)  # the same message, applied meanwhile on another connection
+        if earlier is not None:
+            return _answer_again(earlier)
+        return _store_failure(header, raw, peer, codec.MessageError("数据库约束冲突。"))
+    except Exception as exc:  # every failure is answered and kept; nothing is half-applied
+        return _store_failure(header, raw, peer, _as_message_error(exc))
+
+
+def _earlier(header: codec.Header) -> InboundMessage | None:
+    if not header.control_id:
+        return None
+    return InboundMessage.objects.filter(
+        sending_application=header.sending_application,
+        sending_facility=header.sending_facility,
+        control_id=header.control_id,
+    ).first()
+
+
+def _answer_again(earlier: InboundMessage) -> bytes:
+    InboundMessage.objects.filter(pk=earlier.pk).update(attempts=earlier.attempts + 1)
+    return bytes(earlier.ack)
+
+
+def _store(header, raw, peer, outcome, ack, error: codec.MessageError | None = None):
+    return InboundMessage.objects.create(
+        sending_application=header.sending_application[:64],
+        sending_facility=header.sending_facility[:64],
+        control_id=header.control_id,
+        message_type=header.message_type,
+        encoding=header.charset[:24],
+        raw=raw,
+        peer=peer[:64],
+        outcome=outcome,
+        ack_code=ack.split(b"MSA|", 1)[1][:2].decode() if b"MSA|" in ack else "",
+        ack=ack,
+        error=(error.text if error else "")[:500],
+        error_location=(error.location if error else "")[:24],
+        rule=error.rule if error else "",
+    )
+
+
+def _store_failure(header, raw, peer, error: codec.MessageError) -> bytes:
+    ack = codec.encode(codec.ack_text(header, error.ack, error), header.charset)
+    outcome = Outcome.REJECTED if error.ack == "AR" else Outcome.ERROR
+    try:
+        with transaction.atomic():
+            _store(header, raw, peer, outcome, ack, error)
+    except IntegrityError:
+        earlier = _earlier(header)
+        if earlier is not None:
+            return _answer_again(earlier)
+        raise
+    return ack
+
+
+def reprocess(actor, message: InboundMessage) -> InboundMessage:
+    """Apply a failed message again, after its mapping was fixed. Success marks it resolved;
+    a new failure replaces the recorded error."""
+    raw = bytes(message.raw)
+    header = codec.read_header(raw)
+    try:
+        with transaction.atomic():
+            locked = InboundMessage.objects.select_for_update().get(pk=message.pk)
+            if locked.outcome == Outcome.ACCEPTED:
+                return locked
+            apply(actor, header, raw)
+            locked.outcome = Outcome.ACCEPTED
+            locked.error = locked.error_location = locked.rule = ""
+            locked.resolved_at = timezone.now()
+            locked.save()
+            return locked
+    except Exception as exc:
+        error = _as_message_error(exc)
+        InboundMessage.objects.filter(pk=message.pk).update(
+            error=error.text[:500], error_location=error.location[:24], rule=error.rule
+        )
+        message.refresh_from_db()
+        return message
