@@ -241,6 +241,9 @@ def _name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + given
 
 
+DICOM_MODALITIES = {"DR", "CR", "CT", "MR", "DSA", "MG", "RF", "US"}
+
+
 def load(stdout=None) -> bool:
     """Build the demo hospital once; return False when it is already there."""
     if Hospital.objects.filter(code=HOSPITAL_CODE).exists():
@@ -274,6 +277,8 @@ def load(stdout=None) -> bool:
                 name=name,
                 location=location,
                 modalities=modalities,
+                # Each room's modality asks Yiji's DICOM worklist under the room code.
+                ae_title=code if set(modalities) & DICOM_MODALITIES else "",
             )
         people = list(DEMO_ACCOUNTS) + _planned_people(rng)
         password = make_password(DEMO_PASSWORD)  # hashed once: hashing is slow on purpose

@@ -85,38 +85,49 @@ def start_exam(actor, exam: Exam) -> Exam:
     require(actor, Action.PERFORM_EXAM)
     with transaction.atomic():
         exam, record = _locked(exam)
-        if exam.status != ExamStatus.ARRIVED:
-            raise RuleViolation(
-                "EXM-3",
-                "只有已登记候检的患者可以开始检查。",
-                "Only a checked-in patient can be examined.",
-            )
-        if exam.room and pending_disinfection(exam.room):
-            raise RuleViolation(
-                "EXM-5",
-                f"{exam.room.name}在传染病患者检查后尚未登记消毒，不能开始下一位检查。",
-                f"{exam.room.name} has not been disinfected after an infectious patient.",
-            )
-        if exam.item.important and not (
-            record.technique_physician and record.technique_technologist
-        ):
-            raise RuleViolation(
-                "EXM-1",
-                "重要/特殊检查须由医师和技师共同确定投照/扫描技术后方可开始。",
-                "An important or special exam starts once a physician and a technologist have "
-                "both confirmed the technique.",
-            )
-        if exam.item.exercise and not record.physician_present:
-            raise RuleViolation(
-                "EXM-7",
-                "运动试验须有医师在场，请先登记在场医师。",
-                "An exercise test needs a physician present: record the physician first.",
-            )
-        exam.status = ExamStatus.IN_PROGRESS
-        exam.started_at = timezone.now()
-        exam.save(update_fields=["status", "started_at"])
-        record_event(exam, EventKind.STARTED, actor, at=exam.started_at)
+        _check_arrived(exam)
+        for problem in _start_problems(exam, record):
+            raise problem
+        _mark_started(actor, exam, timezone.now())
     return exam
+
+
+def _check_arrived(exam: Exam) -> None:
+    if exam.status != ExamStatus.ARRIVED:
+        raise RuleViolation(
+            "EXM-3",
+            "只有已登记候检的患者可以开始检查。",
+            "Only a checked-in patient can be examined.",
+        )
+
+
+def _start_problems(exam: Exam, record: ExamRecord):
+    if exam.room and pending_disinfection(exam.room):
+        yield RuleViolation(
+            "EXM-5",
+            f"{exam.room.name}在传染病患者检查后尚未登记消毒，不能开始下一位检查。",
+            f"{exam.room.name} has not been disinfected after an infectious patient.",
+        )
+    if exam.item.important and not (record.technique_physician and record.technique_technologist):
+        yield RuleViolation(
+            "EXM-1",
+            "重要/特殊检查须由医师和技师共同确定投照/扫描技术后方可开始。",
+            "An important or special exam starts once a physician and a technologist have "
+            "both confirmed the technique.",
+        )
+    if exam.item.exercise and not record.physician_present:
+        yield RuleViolation(
+            "EXM-7",
+            "运动试验须有医师在场，请先登记在场医师。",
+            "An exercise test needs a physician present: record the physician first.",
+        )
+
+
+def _mark_started(actor, exam: Exam, at: dt.datetime, **data) -> None:
+    exam.status = ExamStatus.IN_PROGRESS
+    exam.started_at = at
+    exam.save(update_fields=["status", "started_at"])
+    record_event(exam, EventKind.STARTED, actor, at=at, **data)
 
 
 @carries_out("EXM-7")
@@ -189,49 +200,58 @@ def complete_exam(actor, exam: Exam) -> Exam:
     require(actor, Action.PERFORM_EXAM)
     with transaction.atomic():
         exam, record = _locked(exam)
-        if exam.status != ExamStatus.IN_PROGRESS:
-            raise RuleViolation("EXM-3", "检查未在进行中。", "The exam is not in progress.")
-        _check_completion_records(exam, record)
-        exam.status = ExamStatus.COMPLETED
-        exam.completed_at = timezone.now()
-        exam.queue_number = None
-        exam.report_due_at, exam.report_due_rule = deadline(exam)
-        exam.save(
-            update_fields=[
-                "status",
-                "completed_at",
-                "queue_number",
-                "report_due_at",
-                "report_due_rule",
-            ]
-        )
-        record_event(exam, EventKind.COMPLETED, actor, at=exam.completed_at)
-        if exam.requisition.infectious and exam.room:
-            Disinfection.objects.create(room=exam.room, after_exam=exam)
+        _check_in_progress(exam)
+        for problem in _completion_problems(exam, record):
+            raise problem
+        _mark_completed(actor, exam, timezone.now())
     return exam
 
 
-def _check_completion_records(exam: Exam, record: ExamRecord) -> None:
+def _check_in_progress(exam: Exam) -> None:
+    if exam.status != ExamStatus.IN_PROGRESS:
+        raise RuleViolation("EXM-3", "检查未在进行中。", "The exam is not in progress.")
+
+
+def _mark_completed(actor, exam: Exam, at: dt.datetime, **data) -> None:
+    exam.status = ExamStatus.COMPLETED
+    exam.completed_at = at
+    exam.queue_number = None
+    exam.report_due_at, exam.report_due_rule = deadline(exam)
+    exam.save(
+        update_fields=[
+            "status",
+            "completed_at",
+            "queue_number",
+            "report_due_at",
+            "report_due_rule",
+        ]
+    )
+    record_event(exam, EventKind.COMPLETED, actor, at=exam.completed_at, **data)
+    if exam.requisition.infectious and exam.room:
+        Disinfection.objects.create(room=exam.room, after_exam=exam)
+
+
+def _completion_problems(exam: Exam, record: ExamRecord):
     item = exam.item
     if item.important and not record.images_accepted_at:
-        raise RuleViolation(
+        yield RuleViolation(
             "EXM-2",
             "重要/特殊检查须确认图像合格后方可结束并嘱患者离开。",
             "An important or special exam ends only after the images are confirmed acceptable.",
         )
     if item.radiation and not any([record.kv, record.mas, record.ctdi_vol, record.dlp, record.dap]):
-        raise RuleViolation(
+        yield RuleViolation(
             "EXM-3",
             "请记录检查参数与剂量（kV/mAs、CTDIvol/DLP或DAP）。",
             "Record the parameters and dose (kV/mAs, CTDIvol/DLP or DAP).",
             field="kv",
         )
     if item.radiation and not record.shielding.strip():
-        raise RuleViolation(
+        yield RuleViolation(
             "EXM-4", "请记录防护屏蔽情况。", "Record the shielding used.", field="shielding"
         )
     if _pregnancy_check_due(exam) and not record.pregnancy_checked:
-        raise RuleViolation(
+        yield RuleViolation(
             "EXM-4",
             "育龄期女性接受放射检查前须核实妊娠情况。",
             "Check pregnancy before radiation exams of women of child-bearing age.",
@@ -240,7 +260,7 @@ def _check_completion_records(exam: Exam, record: ExamRecord) -> None:
     if item.uses_contrast and not (
         record.contrast_agent.strip() and record.contrast_ml and record.reaction
     ):
-        raise RuleViolation(
+        yield RuleViolation(
             "EXM-6",
             "请记录对比剂名称、用量、途径及有无不良反应或外渗。",
             "Record the contrast agent, dose, route and any reaction or extravasation.",
@@ -254,18 +274,21 @@ def discontinue_exam(actor, exam: Exam, reason: str) -> Exam:
         raise RuleViolation("EXM-3", "中止检查须填写原因。", "A discontinued exam needs a reason.")
     with transaction.atomic():
         exam, record = _locked(exam)
-        if exam.status != ExamStatus.IN_PROGRESS:
-            raise RuleViolation("EXM-3", "检查未在进行中。", "The exam is not in progress.")
-        record.discontinue_reason = reason.strip()
-        record.save(update_fields=["discontinue_reason"])
-        exam.status = ExamStatus.DISCONTINUED
-        exam.completed_at = timezone.now()
-        exam.queue_number = None
-        exam.save(update_fields=["status", "completed_at", "queue_number"])
-        record_event(exam, EventKind.DISCONTINUED, actor, note=reason.strip())
-        if exam.requisition.infectious and exam.room:
-            Disinfection.objects.create(room=exam.room, after_exam=exam)
+        _check_in_progress(exam)
+        _mark_discontinued(actor, exam, record, reason.strip(), timezone.now())
     return exam
+
+
+def _mark_discontinued(actor, exam: Exam, record: ExamRecord, reason: str, at, **data) -> None:
+    record.discontinue_reason = reason[:200]
+    record.save(update_fields=["discontinue_reason"])
+    exam.status = ExamStatus.DISCONTINUED
+    exam.completed_at = at
+    exam.queue_number = None
+    exam.save(update_fields=["status", "completed_at", "queue_number"])
+    record_event(exam, EventKind.DISCONTINUED, actor, at=at, note=reason[:500], **data)
+    if exam.requisition.infectious and exam.room:
+        Disinfection.objects.create(room=exam.room, after_exam=exam)
 
 
 @carries_out("EXM-5")
@@ -305,3 +328,63 @@ def turnaround(exam: Exam) -> dict[str, dt.timedelta | None]:
 
 
 __all__ = ["Reaction"]
+
+
+# The modality reports what happened (DICOM MPPS). The scan has happened whatever Yiji thinks,
+# so the exam follows it; a rule the screen would have enforced is recorded as broken, with
+# its ID, where the department's quality reviews see it, instead of being silently skipped.
+DOSE_FIELDS = ("kv", "mas", "ctdi_vol", "dlp", "dap")
+
+
+def _record_exceptions(actor, exam: Exam, problems, at) -> list[str]:
+    rules = []
+    for problem in problems:
+        record_event(
+            exam, EventKind.RULE_EXCEPTION, actor, at=at, note=problem.zh, rule=problem.rule_id
+        )
+        rules.append(problem.rule_id)
+    return rules
+
+
+@carries_out("EXM-1", "EXM-3", "EXM-5", "EXM-7")
+def modality_started(actor, exam: Exam, at: dt.datetime) -> list[str]:
+    """MPPS IN PROGRESS. Returns the IDs of the rules the start broke (recorded as events)."""
+    require(actor, Action.PERFORM_EXAM)
+    with transaction.atomic():
+        exam, record = _locked(exam)
+        if exam.status == ExamStatus.IN_PROGRESS:
+            return []
+        _check_arrived(exam)
+        broken = _record_exceptions(actor, exam, list(_start_problems(exam, record)), at)
+        _mark_started(actor, exam, at, source="mpps")
+    return broken
+
+
+@carries_out("EXM-2", "EXM-3", "EXM-4", "EXM-6")
+def modality_completed(actor, exam: Exam, at: dt.datetime, dose: dict[str, Decimal]) -> list[str]:
+    """MPPS COMPLETED, with the dose the modality measured (taken where none was typed)."""
+    require(actor, Action.PERFORM_EXAM)
+    with transaction.atomic():
+        exam, record = _locked(exam)
+        if exam.status == ExamStatus.COMPLETED:
+            return []
+        _check_in_progress(exam)
+        taken = [f for f in DOSE_FIELDS if dose.get(f) is not None and getattr(record, f) is None]
+        for name in taken:
+            setattr(record, name, dose[name])
+        if taken:
+            record.save(update_fields=taken)
+        broken = _record_exceptions(actor, exam, list(_completion_problems(exam, record)), at)
+        _mark_completed(actor, exam, at, source="mpps")
+    return broken
+
+
+def modality_discontinued(actor, exam: Exam, at: dt.datetime, reason: str) -> None:
+    """MPPS DISCONTINUED: the exam ends as discontinued with the modality's reason."""
+    require(actor, Action.PERFORM_EXAM)
+    with transaction.atomic():
+        exam, record = _locked(exam)
+        if exam.status == ExamStatus.DISCONTINUED:
+            return
+        _check_in_progress(exam)
+        _mark_discontinued(actor, exam, record, reason or "设备中止检查", at, source="mpps")

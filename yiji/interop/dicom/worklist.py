@@ -1,0 +1,217 @@
+"""Modality Worklist C-FIND (DICOM PS3.4 annex K): the exams checked in and waiting, as
+scheduled procedure steps, matched in the database (indexed, not by scanning files).
+
+Only checked-in exams are offered (ORD-5: identity is verified at check-in, before any
+modality sees the patient). Return keys follow IHE Scheduled Workflow; an answer carries the
+keys the query asked for, with the values Yiji knows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from pydicom.dataset import Dataset
+from pydicom.sequence import Sequence
+from pydicom.uid import generate_uid
+
+from yiji.core.rulebook import carries_out
+from yiji.orders.models import Exam, ExamStatus, Priority
+
+# Catalogue modality → DICOM modality (PS3.3 C.7.3.1.1.1) and back.
+DICOM_MODALITY = {"DR": "DX", "DSA": "XA", "ECG": "ECG"}
+CATALOGUE_MODALITIES: dict[str, list[str]] = {}
+for _code in ("DR", "CR", "CT", "MR", "DSA", "MG", "RF", "US", "ECG"):
+    CATALOGUE_MODALITIES.setdefault(DICOM_MODALITY.get(_code, _code), []).append(_code)
+SCHEME = "99YIJI"
+
+
+class QueryError(ValueError):
+    """A query Yiji cannot answer: it becomes a DICOM failure status, never a crash."""
+
+
+def study_uid(exam: Exam) -> str:
+    """The same Study Instance UID for an exam every time it is asked for."""
+    return generate_uid(prefix=None, entropy_srcs=["yiji-study", exam.accession or str(exam.pk)])
+
+
+def _text(value) -> str:
+    return str(value).strip() if value not in (None, "") else ""
+
+
+def _wildcard(field: str, value: str) -> Q:
+    """DICOM wildcard matching: * any run, ? one character; a universal * matches all."""
+    if value in ("", "*"):
+        return Q()
+    if not any(c in value for c in "*?"):
+        return Q(**{field: value})
+    if value.endswith("*") and not any(c in value[:-1] for c in "*?"):
+        return Q(**{f"{field}__startswith": value[:-1]})
+    pattern = (
+        "^" + "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in value) + "$"
+    )
+    return Q(**{f"{field}__regex": pattern})
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.datetime.strptime(value.strip(), "%Y%m%d").date()
+    except ValueError as exc:
+        raise QueryError(f"bad date {value!r}") from exc
+
+
+def _time(value: str, end: bool) -> dt.time:
+    digits = value.strip().split(".")[0]
+    if not digits.isdigit() or len(digits) not in (2, 4, 6):
+        raise QueryError(f"bad time {value!r}")
+    parts = [int(digits[i : i + 2]) for i in range(0, len(digits), 2)]
+    if end:
+        parts += [59] * (3 - len(parts))
+    try:
+        return dt.time(*parts, microsecond=999999 if end else 0)
+    except ValueError as exc:
+        raise QueryError(f"bad time {value!r}") from exc
+
+
+def _range(value: str, parse):
+    if "-" not in value:
+        return parse(value, False), parse(value, True)
+    low, high = value.split("-", 1)
+    return (parse(low, False) if low else None), (parse(high, True) if high else None)
+
+
+def _datetime_window(date_value: str, time_value: str, field: str) -> Q:
+    if not date_value:
+        return Q()
+    start_day, end_day = _range(date_value, lambda v, _e: _date(v))
+    start_time, end_time = (None, None)
+    if time_value:
+        start_time, end_time = _range(time_value, _time)
+    zone = timezone.get_current_timezone()
+    bounds = Q()
+    if start_day:
+        low = dt.datetime.combine(start_day, start_time or dt.time.min, zone)
+        bounds &= Q(**{f"{field}__gte": low})
+    if end_day:
+        high = dt.datetime.combine(end_day, end_time or dt.time.max, zone)
+        bounds &= Q(**{f"{field}__lte": high})
+    return bounds
+
+
+def matching(identifier: Dataset) -> QuerySet:
+    """The exams the query's matching keys select."""
+    try:
+        step = (
+            identifier.ScheduledProcedureStepSequence[0]
+            if identifier.get("ScheduledProcedureStepSequence")
+            else Dataset()
+        )
+        patient_name = _text(identifier.get("PatientName"))
+        patient_id = _text(identifier.get("PatientID"))
+        accession = _text(identifier.get("AccessionNumber"))
+        requested_id = _text(identifier.get("RequestedProcedureID"))
+        station = _text(step.get("ScheduledStationAETitle"))
+        modality = _text(step.get("Modality")).upper()
+        date_value = _text(step.get("ScheduledProcedureStepStartDate"))
+        time_value = _text(step.get("ScheduledProcedureStepStartTime"))
+    except (AttributeError, TypeError, ValueError, IndexError, KeyError) as exc:
+        raise QueryError(str(exc)) from exc
+    exams = Exam.objects.filter(status=ExamStatus.ARRIVED, accession__isnull=False)
+    exams = exams.filter(
+        _wildcard("patient__patient_id", patient_id)
+        & _wildcard("patient__name", patient_name.replace("^", "").replace("=", ""))
+        & _wildcard("accession", accession)
+        & _wildcard("accession", requested_id)
+        & _wildcard("room__ae_title", station)
+    )
+    if modality and modality != "*":
+        exams = exams.filter(modality__in=CATALOGUE_MODALITIES.get(modality, [modality]))
+    if date_value:
+        # Booked exams are scheduled at their appointment; emergencies at their check-in.
+        exams = exams.filter(
+            Q(scheduled_start__isnull=False)
+            & _datetime_window(date_value, time_value, "scheduled_start")
+            | Q(scheduled_start__isnull=True)
+            & _datetime_window(date_value, time_value, "arrived_at")
+        )
+    return exams.select_related("patient", "item", "room", "requisition").order_by(
+        "arrived_at", "pk"
+    )
+
+
+def _local(moment: dt.datetime) -> dt.datetime:
+    return timezone.localtime(moment)
+
+
+def _code(item) -> Sequence:
+    code = Dataset()
+    code.CodeValue = item.code[:16]
+    code.CodingSchemeDesignator = SCHEME
+    code.CodeMeaning = item.name[:64]
+    return Sequence([code])
+
+
+def entry(exam: Exam) -> Dataset:
+    """Every attribute Yiji can answer for one scheduled procedure step."""
+    patient, item, room = exam.patient, exam.item, exam.room
+    scheduled = _local(exam.scheduled_start or exam.arrived_at)
+    ds = Dataset()
+    ds.SpecificCharacterSet = room.dicom_charset if room else "ISO_IR 192"
+    ds.AccessionNumber = exam.accession
+    ds.PatientName = patient.name
+    ds.PatientID = patient.patient_id
+    ds.PatientBirthDate = patient.birth_date.strftime("%Y%m%d") if patient.birth_date else ""
+    ds.PatientSex = {"M": "M", "F": "F"}.get(patient.sex, "O")
+    ds.MedicalAlerts = exam.requisition.infectious_disease[:64]
+    ds.Allergies = patient.allergy_history[:64]
+    ds.ReferringPhysicianName = exam.requisition.ordering_physician_name
+    ds.RequestingPhysician = exam.requisition.ordering_physician_name
+    ds.StudyInstanceUID = study_uid(exam)
+    ds.RequestedProcedureID = exam.accession
+    ds.RequestedProcedureDescription = item.name[:64]
+    ds.RequestedProcedureCodeSequence = _code(item)
+    ds.RequestedProcedurePriority = "STAT" if exam.priority == Priority.URGENT else "ROUTINE"
+    ds.AdmissionID = exam.requisition.number
+    step = Dataset()
+    step.ScheduledStationAETitle = room.ae_title if room else ""
+    step.ScheduledStationName = (room.code if room else "")[:16]
+    step.ScheduledProcedureStepLocation = (room.location or room.name)[:16] if room else ""
+    step.ScheduledProcedureStepStartDate = scheduled.strftime("%Y%m%d")
+    step.ScheduledProcedureStepStartTime = scheduled.strftime("%H%M%S")
+    step.Modality = DICOM_MODALITY.get(exam.modality, exam.modality)
+    step.ScheduledPerformingPhysicianName = ""
+    step.ScheduledProcedureStepDescription = item.name[:64]
+    step.ScheduledProcedureStepID = exam.accession
+    step.ScheduledProcedureStepStatus = "ARRIVED"
+    step.ScheduledProtocolCodeSequence = _code(item)
+    ds.ScheduledProcedureStepSequence = Sequence([step])
+    return ds
+
+
+def _answer(query: Dataset, full: Dataset) -> Dataset:
+    """The query's return keys filled from `full` (PS3.4 C.2.2.1.2: only what was asked)."""
+    answer = Dataset()
+    if "SpecificCharacterSet" in full:
+        answer.SpecificCharacterSet = full.SpecificCharacterSet
+    for element in query:
+        keyword = element.keyword
+        if not keyword or keyword == "SpecificCharacterSet":
+            continue
+        if keyword not in full:  # asked for, unknown here: returned empty
+            answer.add_new(element.tag, element.VR, [] if element.VR == "SQ" else None)
+            continue
+        value = full[element.tag]
+        if element.VR == "SQ" and element.value and value.VR == "SQ":
+            setattr(answer, keyword, [_answer(element.value[0], item) for item in value.value])
+        else:
+            answer[element.tag] = value
+    return answer
+
+
+@carries_out("ORD-5")
+def find(identifier: Dataset) -> Iterator[Dataset]:
+    """Answers to one Modality Worklist query, in check-in order."""
+    for exam in matching(identifier).iterator(chunk_size=500):
+        yield _answer(identifier, entry(exam))
