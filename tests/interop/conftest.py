@@ -3,8 +3,11 @@ import threading
 
 import pytest
 
+from yiji.core.models import Room
 from yiji.interop.accounts import interface_user
-from yiji.interop.hl7 import inbound, mllp
+from yiji.interop.dicom.scp import Service
+from yiji.interop.hl7 import codec, inbound, mllp
+from yiji.interop.models import Endpoint
 
 
 @pytest.fixture(autouse=True)
@@ -18,18 +21,16 @@ def hl7_actor(hospital):
 
 
 class Listener:
-    """`yiji hl7 serve`'s server in a background thread, on a free loopback port."""
+    """`yiji hl7 serve`'s server in a background thread, on a free loopback port; with
+    `handle`, any MLLP receiver (a HIS taking Yiji's results, say)."""
 
-    def __init__(self, actor):
+    def __init__(self, actor, handle=None):
         self.actor = actor
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
-        self.server = self._run(
-            mllp.start_server(
-                lambda payload, peer: inbound.receive(actor, payload, peer), "127.0.0.1", 0
-            )
-        )
+        handle = handle or (lambda payload, peer: inbound.receive(actor, payload, peer))
+        self.server = self._run(mllp.start_server(handle, "127.0.0.1", 0))
         self.port = self.server.sockets[0].getsockname()[1]
 
     def _run(self, coroutine):
@@ -50,3 +51,57 @@ def listener(hl7_actor, transactional_db):
     running = Listener(hl7_actor)
     yield running
     running.stop()
+
+
+class HisReceiver:
+    """The HIS end of Yiji's outbound messages: keeps what arrives and answers AA (or what
+    `answer` says), as a real receiver would."""
+
+    def __init__(self):
+        self.received: list[str] = []
+        self.answer = "AA"
+        self.listener = Listener(None, self.handle)
+        self.port = self.listener.port
+
+    def handle(self, payload: bytes, peer: str) -> bytes:
+        header = codec.read_header(payload)
+        text = codec.decode(payload, header)
+        if self.answer == "AA":
+            self.received.append(text)
+        return codec.encode(codec.ack_text(header, self.answer), header.charset)
+
+    def segment(self, index: int, name: str) -> list[str]:
+        return next(s for s in self.received[index].split("\r") if s.startswith(name)).split("|")
+
+
+@pytest.fixture
+def his(transactional_db):
+    receiver = HisReceiver()
+    yield receiver
+    receiver.listener.stop()
+
+
+@pytest.fixture
+def endpoint(his):
+    return Endpoint.objects.create(
+        name="HIS",
+        host="127.0.0.1",
+        port=his.port,
+        receiving_application="HIS",
+        receiving_facility="H1",
+    )
+
+
+@pytest.fixture
+def modality_rooms(rooms):
+    Room.objects.filter(code="CT1").update(ae_title="CT1_GE")
+    Room.objects.filter(code="DR1").update(ae_title="DR1", dicom_charset="GB18030")
+
+
+@pytest.fixture
+def dicom(hospital, modality_rooms, transactional_db):
+    """`yiji dicom serve`'s service on a free loopback port; yields the port."""
+    service = Service(interface_user("dicom"), "YIJI")
+    server = service.start("127.0.0.1", 0)
+    yield server.server_address[1]
+    server.shutdown()

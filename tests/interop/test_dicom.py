@@ -18,28 +18,11 @@ from pydicom.uid import generate_uid
 from pynetdicom import AE
 from pynetdicom.sop_class import ModalityPerformedProcedureStep, ModalityWorklistInformationFind
 
-from yiji.core.models import Room
-from yiji.interop.accounts import interface_user
-from yiji.interop.dicom.scp import Service
 from yiji.interop.models import DicomAssociation, PerformedStep
 from yiji.orders.checkin import Identifiers, check_in
 from yiji.orders.models import EventKind, ExamStatus
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def modality_rooms(rooms):
-    Room.objects.filter(code="CT1").update(ae_title="CT1_GE")
-    Room.objects.filter(code="DR1").update(ae_title="DR1", dicom_charset="GB18030")
-
-
-@pytest.fixture
-def dicom(hospital, modality_rooms):
-    service = Service(interface_user("dicom"), "YIJI")
-    server = service.start("127.0.0.1", 0)
-    yield server.server_address[1]
-    server.shutdown()
 
 
 @pytest.fixture

@@ -144,6 +144,9 @@ class OutboundMessage(models.Model):
     )
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # When the message may first go: a report's release time (RPT-4), else at once. A
+    # patient's messages go in (due_at, pk) order.
+    due_at = models.DateTimeField(_("due at"), default=timezone.now)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     sent_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     ack_code = models.CharField(_("ACK code"), max_length=2, blank=True)

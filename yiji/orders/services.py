@@ -194,10 +194,16 @@ def _check_bedside(items: list[ExamItem]) -> None:
 
 
 def record_event(exam: Exam, kind: str, actor, *, at=None, note: str = "", **data) -> ExamEvent:
+    """Every step of an exam is an event; the steps a placing HIS follows are also queued
+    to it as order status messages."""
+    from yiji.interop.hl7 import outbound  # interop builds on orders, not the reverse
+
     user = actor if getattr(actor, "is_authenticated", False) else None
-    return ExamEvent.objects.create(
+    event = ExamEvent.objects.create(
         exam=exam, kind=kind, at=at or timezone.now(), actor=user, note=note, data=data
     )
+    outbound.queue_order_status(exam, kind)
+    return event
 
 
 def cancel_requisition(

@@ -12,6 +12,7 @@ from yiji.core import accounts, audit, policy
 from yiji.core.models import AuditAction, CredentialKind, PhysicianTitle, Staff
 from yiji.core.permissions import Action, require
 from yiji.core.rulebook import RuleViolation, carries_out
+from yiji.interop.hl7 import outbound
 from yiji.orders.models import EventKind, Exam, ExamStatus, Modality, Priority
 from yiji.orders.services import record_event
 from yiji.reports.models import Addendum, Report, ReportStatus, ReportVersion
@@ -307,6 +308,7 @@ def issue_preliminary(
         _snapshot(report, actor)
         record_event(report.exam, EventKind.REPORT_PRELIMINARY, actor, at=signature.signed_at)
         charge_emergency_consultation(report.exam)
+        outbound.queue_result(report, ReportStatus.PRELIMINARY)
     return report
 
 
@@ -335,6 +337,7 @@ def _finalise(report: Report, at) -> None:
     report.released_at = report.released_at or release_time(report, at)
     record_event(report.exam, EventKind.REPORT_FINAL, None, at=at)
     charge_emergency_consultation(report.exam)
+    outbound.queue_result(report, ReportStatus.FINAL)
 
 
 @carries_out("RPT-13")
@@ -373,6 +376,7 @@ def amend(actor, report: Report, text: str, reason: str, secret: str) -> Addendu
             report.status = ReportStatus.AMENDED
             report.save(update_fields=["status"])
         record_event(report.exam, EventKind.REPORT_AMENDED, actor, note=reason.strip())
+        outbound.queue_result(report, ReportStatus.AMENDED)
         audit.record(
             actor,
             AuditAction.UPDATE,
