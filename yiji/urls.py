@@ -8,6 +8,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("", include("yiji.orders.urls")),
+    path("", include("yiji.interop.urls")),
     path("", include("yiji.core.urls")),
 ]
 

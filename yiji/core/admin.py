@@ -96,7 +96,7 @@ class WorkGroupAdmin(AuditedAdmin):
 
 @admin.register(Room, site=site)
 class RoomAdmin(AuditedAdmin):
-    list_display = ["code", "name", "department", "group", "location", "active"]
+    list_display = ["code", "name", "department", "group", "location", "ae_title", "active"]
     list_filter = ["department", "active"]
 
 

@@ -32,6 +32,7 @@ NAV: list[NavItem] = [
     NavItem("organisation", _("Organisation"), Action.VIEW_STAFF),
     NavItem("policy", _("Policy settings"), Action.VIEW_POLICY),
     NavItem("audit", _("Audit log"), Action.VIEW_AUDIT),
+    NavItem("interfaces", _("Interfaces"), Action.MANAGE_INTERFACES),
     NavItem("rules", _("Rules"), Action.VIEW_RULES),
     NavItem("admin:index", _("Reference data"), Action.ADMIN_SITE),
 ]

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from yiji.interop import views
+
+urlpatterns = [
+    path("interfaces/", views.overview, name="interfaces"),
+    path("interfaces/inbound/", views.inbound_list, name="interface_inbound"),
+    path("interfaces/inbound/<int:pk>/", views.inbound_detail, name="interface_inbound_detail"),
+    path(
+        "interfaces/inbound/<int:pk>/reprocess/",
+        views.inbound_reprocess,
+        name="interface_inbound_reprocess",
+    ),
+    path("interfaces/outbound/", views.outbound_list, name="interface_outbound"),
+    path(
+        "interfaces/outbound/<int:pk>/resend/",
+        views.outbound_resend,
+        name="interface_outbound_resend",
+    ),
+]
