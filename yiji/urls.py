@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin_site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
+    path("fhir/r4/", include("yiji.interop.fhir.urls")),
     path("", include("yiji.orders.urls")),
     path("", include("yiji.interop.urls")),
     path("", include("yiji.core.urls")),

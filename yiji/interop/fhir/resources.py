@@ -1,0 +1,213 @@
+"""Yiji's records as FHIR R4 resources (plain dicts, validated by fhir.resources in tests),
+and a ServiceRequest read back into a requisition."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+
+from django.utils import timezone
+
+from yiji.orders.models import Exam, ExamStatus, Priority
+from yiji.reports.models import Report, ReportStatus
+
+PATIENT_ID_SYSTEM = "urn:yiji:patient-id"
+ID_CARD_SYSTEM = "urn:oid:2.16.156.10011.1.3"  # the resident ID card (居民身份证)
+PLACER_SYSTEM = "urn:yiji:placer-order-number"
+ACCESSION_SYSTEM = "urn:yiji:accession"
+ITEM_SYSTEM = "urn:yiji:exam-item"
+DEPARTMENT_EXTENSION = "urn:yiji:fhir:ordering-department"
+
+GENDER = {"M": "male", "F": "female"}
+REQUEST_STATUS = {
+    ExamStatus.REQUESTED: "active",
+    ExamStatus.BOOKED: "active",
+    ExamStatus.ARRIVED: "active",
+    ExamStatus.IN_PROGRESS: "active",
+    ExamStatus.COMPLETED: "completed",
+    ExamStatus.CANCELLED: "revoked",
+    ExamStatus.NO_SHOW: "revoked",
+    ExamStatus.DISCONTINUED: "revoked",
+}
+REPORT_STATUS = {
+    ReportStatus.PRELIMINARY: "preliminary",
+    ReportStatus.FINAL: "final",
+    ReportStatus.AMENDED: "amended",
+}
+
+
+def instant(moment: dt.datetime | None) -> str | None:
+    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
+
+
+def patient(p) -> dict:
+    identifiers = [{"use": "usual", "system": PATIENT_ID_SYSTEM, "value": p.patient_id}]
+    if p.id_card:
+        identifiers.append({"use": "official", "system": ID_CARD_SYSTEM, "value": p.id_card})
+    resource = {
+        "resourceType": "Patient",
+        "id": str(p.pk),
+        "identifier": identifiers,
+        "active": p.merged_into_id is None,
+        "name": [{"text": p.name}],
+        "gender": GENDER.get(p.sex, "unknown"),
+    }
+    if p.birth_date:
+        resource["birthDate"] = p.birth_date.isoformat()
+    if p.phone:
+        resource["telecom"] = [{"system": "phone", "value": p.phone}]
+    if p.merged_into_id:
+        resource["link"] = [
+            {"other": {"reference": f"Patient/{p.merged_into_id}"}, "type": "replaced-by"}
+        ]
+    return resource
+
+
+def service_request(exam: Exam) -> dict:
+    requisition = exam.requisition
+    identifiers = [{"system": ACCESSION_SYSTEM, "value": exam.accession}] if exam.accession else []
+    if exam.placer_number:
+        identifiers.append({"system": PLACER_SYSTEM, "value": exam.placer_number})
+    resource = {
+        "resourceType": "ServiceRequest",
+        "id": str(exam.pk),
+        "identifier": identifiers,
+        "requisition": {"value": requisition.number},
+        "status": REQUEST_STATUS[exam.status],
+        "intent": "order",
+        "priority": "stat" if exam.priority == Priority.URGENT else "routine",
+        "code": {
+            "coding": [{"system": ITEM_SYSTEM, "code": exam.item.code, "display": exam.item.name}],
+            "text": exam.item.name,
+        },
+        "subject": {"reference": f"Patient/{exam.patient_id}"},
+        "authoredOn": instant(requisition.created_at),
+        "requester": {"display": requisition.ordering_physician_name},
+        "reasonCode": [{"text": requisition.clinical_diagnosis}]
+        if requisition.clinical_diagnosis
+        else [],
+        "orderDetail": [{"text": requisition.purpose}] if requisition.purpose else [],
+        "note": [{"text": requisition.clinical_history}] if requisition.clinical_history else [],
+    }
+    if exam.scheduled_start:
+        resource["occurrencePeriod"] = {
+            "start": instant(exam.scheduled_start),
+            "end": instant(exam.scheduled_end),
+        }
+    if requisition.ordering_department:
+        resource["extension"] = [
+            {"url": DEPARTMENT_EXTENSION, "valueString": requisition.ordering_department.code}
+        ]
+    return {k: v for k, v in resource.items() if v not in ([], None)}
+
+
+def diagnostic_report(report: Report, pdf: bytes | None = None, pdf_url: str = "") -> dict:
+    exam = report.exam
+    interpreter = [s for s in (report.author, report.reviewer) if s]
+    form = {"contentType": "application/pdf", "language": "zh-CN", "title": exam.item.name}
+    if pdf is not None:
+        form["data"] = base64.b64encode(pdf).decode("ascii")
+    else:
+        form["url"] = pdf_url
+    resource = {
+        "resourceType": "DiagnosticReport",
+        "id": str(report.pk),
+        "identifier": [{"system": ACCESSION_SYSTEM, "value": exam.accession}]
+        if exam.accession
+        else [],
+        "basedOn": [{"reference": f"ServiceRequest/{exam.pk}"}],
+        "status": REPORT_STATUS[report.status],
+        "category": [
+            {
+                "coding": [
+                    {
+                        "system": "http://terminology.hl7.org/CodeSystem/v2-0074",
+                        "code": "RAD",
+                        "display": "Radiology",
+                    }
+                ]
+            }
+        ],
+        "code": {
+            "coding": [{"system": ITEM_SYSTEM, "code": exam.item.code, "display": exam.item.name}]
+        },
+        "subject": {"reference": f"Patient/{exam.patient_id}"},
+        "effectiveDateTime": instant(exam.started_at or exam.arrived_at or exam.created_at),
+        "issued": instant(report.final_at or report.preliminary_at),
+        "resultsInterpreter": [{"display": s.name} for s in interpreter],
+        "conclusion": report.impression,
+        "presentedForm": [form],
+    }
+    return {k: v for k, v in resource.items() if v not in ([], None)}
+
+
+def bundle(resources: list[dict], total: int, self_url: str, next_url: str | None) -> dict:
+    links = [{"relation": "self", "url": self_url}]
+    if next_url:
+        links.append({"relation": "next", "url": next_url})
+    return {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "total": total,
+        "link": links,
+        "entry": [
+            {
+                "fullUrl": f"{r['resourceType']}/{r['id']}",
+                "resource": r,
+                "search": {"mode": "match"},
+            }
+            for r in resources
+        ],
+    }
+
+
+def outcome(code: str, text: str, severity: str = "error", expression: str = "") -> dict:
+    issue = {"severity": severity, "code": code, "diagnostics": text}
+    if expression:
+        issue["expression"] = [expression]
+    return {"resourceType": "OperationOutcome", "issue": [issue]}
+
+
+def capability_statement(base: str) -> dict:
+    def search(*names):
+        return [{"name": n, "type": "token" if n != "date" else "date"} for n in names]
+
+    resources = [
+        ("Patient", ["read", "search-type"], search("identifier", "name", "_count")),
+        (
+            "ServiceRequest",
+            ["read", "search-type", "create"],
+            search("patient", "identifier", "status", "date", "_count"),
+        ),
+        (
+            "DiagnosticReport",
+            ["read", "search-type"],
+            search("patient", "identifier", "status", "date", "_count"),
+        ),
+    ]
+    return {
+        "resourceType": "CapabilityStatement",
+        "status": "active",
+        "date": timezone.localdate().isoformat(),
+        "kind": "instance",
+        "software": {"name": "Yiji 医技"},
+        "implementation": {"description": "Yiji FHIR R4 server", "url": base},
+        "fhirVersion": "4.0.1",
+        "format": ["application/fhir+json"],
+        "rest": [
+            {
+                "mode": "server",
+                "security": {
+                    "description": "Bearer token from `yiji token create` or the account page."
+                },
+                "resource": [
+                    {
+                        "type": kind,
+                        "interaction": [{"code": code} for code in interactions],
+                        "searchParam": params,
+                    }
+                    for kind, interactions, params in resources
+                ],
+            }
+        ],
+    }

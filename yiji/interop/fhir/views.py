@@ -1,0 +1,349 @@
+"""The FHIR R4 endpoints. Thin: authenticate the bearer token, read parameters, call the same
+services and permission checks as the pages, answer FHIR JSON (errors as OperationOutcome)."""
+
+from __future__ import annotations
+
+import functools
+import json
+from urllib.parse import urlencode
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.views.decorators.csrf import csrf_exempt
+from pydantic import ValidationError as ModelError
+
+from yiji.core import accounts
+from yiji.core import services as core_services
+from yiji.core.models import Department, Patient, Staff
+from yiji.core.permissions import Action, PermissionRefused, may, require
+from yiji.core.rulebook import RuleViolation
+from yiji.interop.fhir import resources as fhir
+from yiji.interop.models import CodeMapping, MappingKind
+from yiji.orders import services as order_services
+from yiji.orders.models import Exam, ExamItem, OrderSource, Priority
+from yiji.reports.models import Report
+from yiji.reports.services import RELEASED, results_for_clinician
+
+CONTENT_TYPE = "application/fhir+json; charset=utf-8"
+DEFAULT_COUNT, MAX_COUNT = 20, 100
+ORDER_FIELD_PATHS = {
+    "patient_identity": "ServiceRequest.subject",
+    "ordering_physician": "ServiceRequest.requester",
+    "ordering_department": "ServiceRequest.extension",
+    "clinical_history": "ServiceRequest.note",
+    "clinical_diagnosis": "ServiceRequest.reasonCode",
+    "purpose": "ServiceRequest.orderDetail",
+    "items": "ServiceRequest.code",
+}
+
+
+class Problem(Exception):
+    def __init__(self, status: int, code: str, text: str, expression: str = ""):
+        super().__init__(text)
+        self.status, self.code, self.text, self.expression = status, code, text, expression
+
+
+def respond(body: dict, status: int = 200, **headers) -> JsonResponse:
+    response = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = CONTENT_TYPE
+    for key, value in headers.items():
+        response[key] = value
+    return response
+
+
+def endpoint(view):
+    """Token authentication and every failure as an OperationOutcome, never an HTML page."""
+
+    @csrf_exempt
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        header = request.headers.get("Authorization", "")
+        user = accounts.user_for_token(header.removeprefix("Bearer ").strip())
+        if user is None:
+            return respond(fhir.outcome("login", "需要有效的访问令牌（Bearer token）。"), 401)
+        request.user = user
+        try:
+            return view(request, *args, **kwargs)
+        except Problem as exc:
+            return respond(fhir.outcome(exc.code, exc.text, expression=exc.expression), exc.status)
+        except PermissionRefused as exc:
+            decision = exc.decision
+            text = f"{decision.message_zh} [{decision.rule}]"
+            return respond(fhir.outcome("forbidden", text), 403)
+        except RuleViolation as exc:
+            text = f"{exc.zh} [{exc.rule_id}]"
+            path = ORDER_FIELD_PATHS.get(exc.field, "")
+            return respond(fhir.outcome("business-rule", text, expression=path), 422)
+
+    return wrapped
+
+
+def metadata(request: HttpRequest) -> JsonResponse:
+    return respond(fhir.capability_statement(request.build_absolute_uri("/fhir/r4/")))
+
+
+def _count(request: HttpRequest) -> tuple[int, int]:
+    try:
+        count = min(int(request.GET.get("_count", DEFAULT_COUNT)), MAX_COUNT)
+        offset = max(int(request.GET.get("_offset", 0)), 0)
+    except ValueError as exc:
+        raise Problem(400, "invalid", "_count 与 _offset 须为整数。") from exc
+    return max(count, 0), offset
+
+
+def _searchset(request: HttpRequest, rows: QuerySet, to_resource) -> JsonResponse:
+    count, offset = _count(request)
+    total = rows.count()
+    page = [to_resource(row) for row in rows[offset : offset + count]]
+    params = {k: v for k, v in request.GET.items() if k != "_offset"}
+    base = request.build_absolute_uri(request.path)
+    self_url = f"{base}?{urlencode({**params, '_offset': offset})}"
+    next_url = None
+    if offset + count < total and count:
+        next_url = f"{base}?{urlencode({**params, '_offset': offset + count})}"
+    return respond(fhir.bundle(page, total, self_url, next_url))
+
+
+def _token(value: str) -> tuple[str, str]:
+    system, _bar, code = value.rpartition("|")
+    return system, code
+
+
+def _date_filter(rows: QuerySet, field: str, values: list[str]) -> QuerySet:
+    """FHIR date search on the day: eq (the default), ge, gt, le, lt."""
+    lookups = {"eq": "", "ge": "__gte", "gt": "__gt", "le": "__lte", "lt": "__lt"}
+    for value in values:
+        prefix, text = (value[:2], value[2:]) if value[:2] in lookups else ("eq", value)
+        day = parse_date(text[:10])
+        if day is None:
+            raise Problem(400, "invalid", f"日期参数无效：{value}", expression="date")
+        rows = rows.filter(**{f"{field}__date{lookups[prefix]}": day})
+    return rows
+
+
+def _pk(value: str) -> int:
+    if not value.isdigit():
+        raise Problem(404, "not-found", f"资源不存在：{value}")
+    return int(value)
+
+
+# --- Patient -------------------------------------------------------------------------------
+
+
+@endpoint
+def patient_read(request: HttpRequest, pk: str) -> JsonResponse:
+    found = Patient.objects.filter(pk=_pk(pk)).first()
+    if found is None:
+        raise Problem(404, "not-found", f"患者不存在：Patient/{pk}")
+    core_services.open_patient_record(request.user, found, via="fhir")
+    return respond(fhir.patient(found))
+
+
+@endpoint
+def patient_search(request: HttpRequest) -> JsonResponse:
+    require(request.user, Action.VIEW_PATIENT)
+    rows = Patient.objects.order_by("pk")
+    if "identifier" in request.GET:
+        system, value = _token(request.GET["identifier"])
+        field = "id_card" if system == fhir.ID_CARD_SYSTEM else "patient_id"
+        rows = rows.filter(**{field: value})
+    if "name" in request.GET:
+        rows = rows.filter(name__startswith=request.GET["name"])
+    if "identifier" not in request.GET and "name" not in request.GET:
+        raise Problem(400, "too-costly", "请按 identifier 或 name 检索患者。")
+    return _searchset(request, rows, fhir.patient)
+
+
+# --- ServiceRequest ------------------------------------------------------------------------
+
+
+def _exams() -> QuerySet:
+    return Exam.objects.select_related("item", "requisition__ordering_department").order_by("pk")
+
+
+def _filter_patient(rows: QuerySet, request: HttpRequest, field: str) -> QuerySet:
+    if "patient" in request.GET:
+        value = request.GET["patient"].removeprefix("Patient/")
+        rows = rows.filter(**{field: _pk(value)}) if value.isdigit() else rows.none()
+    return rows
+
+
+@endpoint
+def service_request_read(request: HttpRequest, pk: str) -> JsonResponse:
+    require(request.user, Action.VIEW_PATIENT)
+    exam = _exams().filter(pk=_pk(pk)).first()
+    if exam is None:
+        raise Problem(404, "not-found", f"医嘱不存在：ServiceRequest/{pk}")
+    return respond(fhir.service_request(exam))
+
+
+@endpoint
+def service_requests(request: HttpRequest) -> JsonResponse:
+    if request.method == "POST":
+        return _create_service_request(request)
+    require(request.user, Action.VIEW_PATIENT)
+    rows = _filter_patient(_exams(), request, "patient_id")
+    if "identifier" in request.GET:
+        system, value = _token(request.GET["identifier"])
+        if system == fhir.PLACER_SYSTEM:
+            rows = rows.filter(placer_number=value)
+        else:
+            rows = rows.filter(accession=value)
+    if "status" in request.GET:
+        wanted = set(request.GET["status"].split(","))
+        statuses = [s for s, fhir_status in fhir.REQUEST_STATUS.items() if fhir_status in wanted]
+        rows = rows.filter(status__in=statuses)
+    rows = _date_filter(rows, "created_at", request.GET.getlist("date"))
+    return _searchset(request, rows, fhir.service_request)
+
+
+def _read_json(request: HttpRequest) -> dict:
+    try:
+        body = json.loads(request.body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise Problem(400, "invalid", f"请求体不是有效的JSON：{exc}") from exc
+    if not isinstance(body, dict) or body.get("resourceType") != "ServiceRequest":
+        raise Problem(400, "invalid", "请求体须为 ServiceRequest 资源。", "ServiceRequest")
+    from fhir.resources.R4B.servicerequest import ServiceRequest
+
+    try:
+        ServiceRequest.model_validate(body)
+    except ModelError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        raise Problem(
+            400, "invalid", f"资源格式错误：{where} {first.get('msg', '')}", where
+        ) from exc
+    if body.get("status") != "active" or body.get("intent") not in ("order", "original-order"):
+        raise Problem(
+            400, "invalid", "新医嘱须为 status=active、intent=order。", "ServiceRequest.status"
+        )
+    return body
+
+
+def _subject(body: dict) -> Patient | None:
+    subject = body.get("subject") or {}
+    reference = str(subject.get("reference", ""))
+    if reference.startswith("Patient/") and reference[8:].isdigit():
+        return Patient.objects.filter(pk=int(reference[8:])).first()
+    value = (subject.get("identifier") or {}).get("value")
+    return Patient.objects.filter(patient_id=value).first() if value else None
+
+
+def _item(body: dict) -> list[ExamItem]:
+    for coding in (body.get("code") or {}).get("coding", []):
+        code = str(coding.get("code", ""))
+        mapping = CodeMapping.objects.filter(kind=MappingKind.ITEM, external_code=code).first()
+        item = ExamItem.objects.filter(code=mapping.internal_code if mapping else code).first()
+        if item:
+            return [item]
+    if (body.get("code") or {}).get("coding"):
+        raise Problem(422, "code-invalid", "未知的检查项目代码。", "ServiceRequest.code")
+    return []
+
+
+def _text(elements) -> str:
+    for element in elements or []:
+        text = element.get("text") or next(
+            (c.get("display") for c in element.get("coding", []) if c.get("display")), ""
+        )
+        if text:
+            return str(text)
+    return ""
+
+
+def _create_service_request(request: HttpRequest) -> JsonResponse:
+    body = _read_json(request)
+    department_code = next(
+        (
+            e.get("valueString")
+            for e in body.get("extension", [])
+            if e.get("url") == fhir.DEPARTMENT_EXTENSION
+        ),
+        "",
+    )
+    requester = body.get("requester") or {}
+    reference = str(requester.get("reference", ""))
+    physician = None
+    if reference.startswith("Practitioner/"):
+        physician = Staff.objects.filter(
+            employee_no=reference.split("/", 1)[1], physician_title__isnull=False
+        ).first()
+    placer = next(
+        (
+            i.get("value")
+            for i in body.get("identifier", [])
+            if i.get("system") == fhir.PLACER_SYSTEM
+        ),
+        "",
+    )
+    data = order_services.RequisitionInput(
+        patient=_subject(body),
+        items=_item(body),
+        ordering_physician=physician,
+        ordering_physician_name="" if physician else str(requester.get("display", "")),
+        ordering_department=Department.objects.filter(code=department_code).first()
+        if department_code
+        else None,
+        clinical_history="\n".join(str(n.get("text", "")) for n in body.get("note", [])),
+        clinical_diagnosis=_text(body.get("reasonCode")),
+        purpose=_text(body.get("orderDetail")),
+        priority=Priority.URGENT
+        if body.get("priority") in ("urgent", "asap", "stat")
+        else Priority.ROUTINE,
+        source=OrderSource.FHIR,
+        external_id=placer,
+        submission_key=f"fhir:{placer}" if placer else "",
+        placer_numbers=[placer] if placer else [],
+    )
+    try:
+        requisition = order_services.create_requisition(request.user, data)
+    except order_services.DuplicateSubmission as duplicate:
+        exam = duplicate.requisition.exams.order_by("pk").first()
+        return respond(fhir.service_request(exam), 200, Location=f"ServiceRequest/{exam.pk}")
+    except ValidationError as exc:
+        raise Problem(422, "invalid", "；".join(exc.messages)) from exc
+    exam = requisition.exams.select_related("item", "requisition").get()
+    return respond(fhir.service_request(exam), 201, Location=f"ServiceRequest/{exam.pk}")
+
+
+# --- DiagnosticReport ----------------------------------------------------------------------
+
+
+def _released_reports(user) -> QuerySet:
+    if may(user, Action.RECEIVE_RESULTS):
+        rows = Report.objects.filter(status__in=RELEASED, released_at__lte=timezone.now())
+    else:
+        rows = results_for_clinician(user)
+    return rows.select_related("exam__item", "author", "reviewer").order_by("pk")
+
+
+@endpoint
+def diagnostic_report_read(request: HttpRequest, pk: str) -> JsonResponse:
+    report = _released_reports(request.user).filter(pk=_pk(pk)).first()
+    if report is None:
+        raise Problem(404, "not-found", f"报告不存在或尚未发出：DiagnosticReport/{pk}")
+    from yiji.core import policy
+    from yiji.reports.services import print_report
+
+    hospital = policy.current_hospital()
+    pdf = print_report(
+        request.user, report, hospital.name if hospital else "", request.build_absolute_uri("/")
+    )
+    return respond(fhir.diagnostic_report(report, pdf=pdf))
+
+
+@endpoint
+def diagnostic_reports(request: HttpRequest) -> JsonResponse:
+    rows = _filter_patient(_released_reports(request.user), request, "exam__patient_id")
+    if "identifier" in request.GET:
+        rows = rows.filter(exam__accession=_token(request.GET["identifier"])[1])
+    if "status" in request.GET:
+        wanted = set(request.GET["status"].split(","))
+        rows = rows.filter(status__in=[s for s, f in fhir.REPORT_STATUS.items() if f in wanted])
+    rows = _date_filter(rows, "released_at", request.GET.getlist("date"))
+    base = request.build_absolute_uri("/fhir/r4/DiagnosticReport/")
+    return _searchset(request, rows, lambda r: fhir.diagnostic_report(r, pdf_url=f"{base}{r.pk}"))
