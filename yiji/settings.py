@@ -178,6 +178,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
 YIJI_PORT = envint("YIJI_PORT", "8000")
+# The HL7 v2 (MLLP) listener and the DICOM service (worklist, MPPS), on loopback by default.
+YIJI_HL7_PORT = envint("YIJI_HL7_PORT", "2575")
+YIJI_DICOM_PORT = envint("YIJI_DICOM_PORT", "11112")
+YIJI_DICOM_AE_TITLE = envstr("YIJI_DICOM_AE_TITLE", "YIJI")
 YIJI_WORKERS = envint("YIJI_WORKERS", "2")
 YIJI_HOSPITAL_NAME = envstr("YIJI_HOSPITAL_NAME", "")
 

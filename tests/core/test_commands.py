@@ -32,7 +32,12 @@ def _yiji(*args, env, timeout=120):
 @pytest.fixture
 def site_env(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(YIJI_VAR_DIR=str(tmp_path), YIJI_PORT=str(_free_port()))
+    env.update(
+        YIJI_VAR_DIR=str(tmp_path),
+        YIJI_PORT=str(_free_port()),
+        YIJI_HL7_PORT=str(_free_port()),
+        YIJI_DICOM_PORT=str(_free_port()),
+    )
     return env
 
 
@@ -142,6 +147,14 @@ def test_up_starts_every_process_and_ctrl_c_stops_them_all(site_env):
                 time.sleep(0.2)
         else:
             pytest.fail("yiji up did not start the web server")
+        for name in ("YIJI_HL7_PORT", "YIJI_DICOM_PORT"):  # the listeners are up as well
+            for _ in range(100):
+                with socket.socket() as sock:
+                    if sock.connect_ex(("127.0.0.1", int(site_env[name]))) == 0:
+                        break
+                time.sleep(0.2)
+            else:
+                pytest.fail(f"yiji up did not start the listener on {name}")
         os.killpg(up.pid, signal.SIGINT)  # what Ctrl-C in the terminal sends
         output, _ = up.communicate(timeout=30)
     finally:

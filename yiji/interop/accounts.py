@@ -33,3 +33,17 @@ def interface_user(username: str):
         )
         RoleAssignment.objects.create(staff=staff, role=Role.INTERFACE)
     return user
+
+
+class Acting:
+    """The interface account a listener acts as, looked up when first needed: a listener may
+    start before the hospital is set up, and answers with an error until it is."""
+
+    def __init__(self, username: str):
+        self.username = username
+        self._user = None
+
+    def __call__(self):
+        if self._user is None:
+            self._user = interface_user(self.username)
+        return self._user

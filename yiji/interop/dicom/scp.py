@@ -41,7 +41,8 @@ def allowed_ae_titles() -> list[str]:
 
 class Service:
     def __init__(self, actor, ae_title: str = "YIJI"):
-        self.actor = actor
+        """`actor` is the interface account, or a callable that returns it when needed."""
+        self._actor = actor
         self.ae = AE(ae_title=ae_title)
         self.ae.add_supported_context(Verification)
         self.ae.add_supported_context(ModalityWorklistInformationFind)
@@ -56,6 +57,10 @@ class Service:
             (evt.EVT_ESTABLISHED, self.on_established),
             (evt.EVT_CONN_CLOSE, self.on_close),
         ]
+
+    @property
+    def actor(self):
+        return self._actor() if callable(self._actor) else self._actor
 
     def start(self, host: str, port: int, block: bool = False):
         return self.ae.start_server((host, port), block=block, evt_handlers=self.handlers)

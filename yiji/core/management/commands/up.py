@@ -1,5 +1,5 @@
-"""`yiji up`: start every process Yiji needs (web server now; workers and listeners as they
-come) and stop them all together on Ctrl-C or when any one of them dies."""
+"""`yiji up`: start every process Yiji needs (web server, task consumer, HL7 listener, DICOM
+service) and stop them all together on Ctrl-C or when any one of them dies."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from django.core.management.base import BaseCommand
 PROCESSES: list[tuple[str, list[str]]] = [
     ("web", ["serve"]),
     ("tasks", ["run_huey"]),
+    ("hl7", ["hl7", "serve"]),
+    ("dicom", ["dicom", "serve"]),
 ]
 
 

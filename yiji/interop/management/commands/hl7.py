@@ -7,9 +7,10 @@ import asyncio
 import signal
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from yiji.interop.accounts import interface_user
+from yiji.interop.accounts import Acting
 from yiji.interop.hl7 import inbound, mllp
 
 
@@ -20,7 +21,7 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         serve = sub.add_parser("serve", help="listen for HL7 messages")
         serve.add_argument("--host", default="127.0.0.1")
-        serve.add_argument("--port", type=int, default=2575)
+        serve.add_argument("--port", type=int, default=settings.YIJI_HL7_PORT)
         serve.add_argument("--account", default="hl7", help="the interface account to act as")
         send = sub.add_parser("send", help="send one message file and print the ACK")
         send.add_argument("file", type=Path)
@@ -30,12 +31,11 @@ class Command(BaseCommand):
     def handle(self, *args, action: str, **options):
         if action == "send":
             return self._send(options["file"], options["host"], options["port"])
-        actor = interface_user(options["account"])
-        asyncio.run(self._serve(actor, options["host"], options["port"]))
+        asyncio.run(self._serve(Acting(options["account"]), options["host"], options["port"]))
 
-    async def _serve(self, actor, host: str, port: int) -> None:
+    async def _serve(self, actor: Acting, host: str, port: int) -> None:
         server = await mllp.start_server(
-            lambda payload, peer: inbound.receive(actor, payload, peer), host, port
+            lambda payload, peer: inbound.receive(actor(), payload, peer), host, port
         )
         self.stdout.write(f"Yiji HL7 listening on {host}:{port} (MLLP) as {actor.username}")
         self.stdout.flush()
