@@ -1,4 +1,5 @@
 import asyncio
+import gc
 import threading
 
 import pytest
@@ -42,8 +43,12 @@ class Listener:
             await self.server.wait_closed()
 
         self._run(close())
+        # The worker threads end, and with them their database connections (PostgreSQL would
+        # otherwise refuse to drop the test database while they are open).
+        self._run(self.loop.shutdown_default_executor())
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(5)
+        gc.collect()
 
 
 @pytest.fixture
