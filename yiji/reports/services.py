@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from yiji.core import accounts, audit, policy
 from yiji.core.models import AuditAction, CredentialKind, PhysicianTitle, Staff
-from yiji.core.permissions import Action, require
+from yiji.core.permissions import Action, may, require
 from yiji.core.rulebook import RuleViolation, carries_out
 from yiji.interop.hl7 import outbound
 from yiji.orders.models import EventKind, Exam, ExamStatus, Modality, Priority
@@ -449,6 +449,14 @@ def results_for_clinician(actor):
         .select_related("exam__patient", "exam__item", "exam__requisition")
         .order_by("-final_at", "-preliminary_at", "-pk")
     )
+
+
+def results_for(actor):
+    """Released reports an account may receive: all of them for a hospital system's interface
+    account (RPT-11), a clinician's own patients' otherwise (ARC-5)."""
+    if may(actor, Action.RECEIVE_RESULTS):
+        return Report.objects.filter(status__in=RELEASED, released_at__lte=timezone.now())
+    return results_for_clinician(actor)
 
 
 @carries_out("ORD-7")

@@ -141,10 +141,6 @@ def matching(identifier: Dataset) -> QuerySet:
     )
 
 
-def _local(moment: dt.datetime) -> dt.datetime:
-    return timezone.localtime(moment)
-
-
 def _code(item) -> Sequence:
     code = Dataset()
     code.CodeValue = item.code[:16]
@@ -156,7 +152,7 @@ def _code(item) -> Sequence:
 def entry(exam: Exam) -> Dataset:
     """Every attribute Yiji can answer for one scheduled procedure step."""
     patient, item, room = exam.patient, exam.item, exam.room
-    scheduled = _local(exam.scheduled_start or exam.arrived_at)
+    scheduled = timezone.localtime(exam.scheduled_start or exam.arrived_at)
     ds = Dataset()
     ds.SpecificCharacterSet = room.dicom_charset if room else "ISO_IR 192"
     ds.AccessionNumber = exam.accession

@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, JsonResponse
-from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.views.decorators.csrf import csrf_exempt
 from pydantic import ValidationError as ModelError
@@ -18,14 +17,13 @@ from pydantic import ValidationError as ModelError
 from yiji.core import accounts
 from yiji.core import services as core_services
 from yiji.core.models import Department, Patient, Staff
-from yiji.core.permissions import Action, PermissionRefused, may, require
+from yiji.core.permissions import Action, PermissionRefused, require
 from yiji.core.rulebook import RuleViolation
 from yiji.interop.fhir import resources as fhir
 from yiji.interop.models import CodeMapping, MappingKind
 from yiji.orders import services as order_services
 from yiji.orders.models import Exam, ExamItem, OrderSource, Priority
-from yiji.reports.models import Report
-from yiji.reports.services import RELEASED, results_for_clinician
+from yiji.reports.services import results_for
 
 CONTENT_TYPE = "application/fhir+json; charset=utf-8"
 DEFAULT_COUNT, MAX_COUNT = 20, 100
@@ -314,10 +312,7 @@ def _create_service_request(request: HttpRequest) -> JsonResponse:
 
 
 def _released_reports(user) -> QuerySet:
-    if may(user, Action.RECEIVE_RESULTS):
-        rows = Report.objects.filter(status__in=RELEASED, released_at__lte=timezone.now())
-    else:
-        rows = results_for_clinician(user)
+    rows = results_for(user)
     return rows.select_related("exam__item", "author", "reviewer").order_by("pk")
 
 

@@ -119,8 +119,10 @@ def order_status_text(exam: Exam, status: str, control_id: str, endpoint: Endpoi
     return "\r".join(segments) + "\r"
 
 
-def _queue(exam: Exam, message_type: str, build, *, due_at=None, result_status="") -> int:
-    endpoints = [e for e in Endpoint.objects.filter(active=True) if build(e) is not None]
+def _queue(exam: Exam, message_type: str, endpoints, text, *, due_at=None, result_status="") -> int:
+    """One message per endpoint; `text(endpoint, control_id)` writes it."""
+    due_at = due_at or timezone.now()
+    endpoints = list(endpoints)
     for endpoint in endpoints:
         control_id = _control_id()
         OutboundMessage.objects.create(
@@ -130,9 +132,9 @@ def _queue(exam: Exam, message_type: str, build, *, due_at=None, result_status="
             message_type=message_type,
             result_status=result_status,
             control_id=control_id,
-            payload=build(endpoint)(control_id),
-            due_at=due_at or timezone.now(),
-            next_attempt_at=due_at or timezone.now(),
+            payload=text(endpoint, control_id),
+            due_at=due_at,
+            next_attempt_at=due_at,
         )
     if endpoints:
         transaction.on_commit(_deliver_soon)
@@ -143,12 +145,12 @@ def _queue(exam: Exam, message_type: str, build, *, due_at=None, result_status="
 def queue_result(report, status: str) -> int:
     """Queue the report for every endpoint that takes results; it goes when it is released
     (RPT-4 may hold a routine CT report until the next morning's reading session)."""
-    due = max(report.released_at or timezone.now(), timezone.now())
     return _queue(
         report.exam,
         "ORU^R01",
-        lambda e: (lambda cid: oru_text(report, status, cid, e)) if e.send_results else None,
-        due_at=due,
+        Endpoint.objects.filter(active=True, send_results=True),
+        lambda endpoint, cid: oru_text(report, status, cid, endpoint),
+        due_at=max(report.released_at or timezone.now(), timezone.now()),
         result_status=RESULT_STATUS[status],
     )
 
@@ -160,9 +162,8 @@ def queue_order_status(exam: Exam, kind: str) -> int:
     return _queue(
         exam,
         "ORM^O01",
-        lambda e: (
-            (lambda cid: order_status_text(exam, status, cid, e)) if e.send_order_status else None
-        ),
+        Endpoint.objects.filter(active=True, send_order_status=True),
+        lambda endpoint, cid: order_status_text(exam, status, cid, endpoint),
     )
 
 
