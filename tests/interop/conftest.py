@@ -1,9 +1,13 @@
 import asyncio
 import gc
+import json
 import threading
 
 import pytest
+from django.test import Client
+from fhir.resources.R4B import get_fhir_model_class
 
+from yiji.core import accounts
 from yiji.core.models import Room
 from yiji.interop.accounts import interface_user
 from yiji.interop.dicom.scp import Service
@@ -110,3 +114,42 @@ def dicom(hospital, modality_rooms, transactional_db):
     server = service.start("127.0.0.1", 0)
     yield server.server_address[1]
     server.shutdown()
+
+
+class Fhir:
+    """A FHIR client with a bearer token; every resource it gets back must validate as R4
+    (fhir.resources' R4B models, which R4 resources satisfy) or the test fails."""
+
+    def __init__(self, user):
+        _token, key = accounts.create_token(user, "fhir test")
+        self.client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+
+    def _check(self, response):
+        assert response["Content-Type"].startswith("application/fhir+json")
+        body = response.json()
+        get_fhir_model_class(body["resourceType"]).model_validate(body)
+        for entry in body.get("entry", []):
+            resource = entry["resource"]
+            get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+        return response.status_code, body
+
+    def get(self, path, **params):
+        return self._check(self.client.get(f"/fhir/r4/{path}", params))
+
+    def post(self, path, body):
+        data = body if isinstance(body, str) else json.dumps(body)
+        return self._check(
+            self.client.post(f"/fhir/r4/{path}", data, content_type="application/fhir+json")
+        )
+
+    def put(self, path, body):
+        return self._check(
+            self.client.put(
+                f"/fhir/r4/{path}", json.dumps(body), content_type="application/fhir+json"
+            )
+        )
+
+
+@pytest.fixture
+def his_api(hospital):
+    return Fhir(interface_user("fhir"))

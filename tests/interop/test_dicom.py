@@ -97,6 +97,20 @@ def test_worklist_matches_by_station_modality_date_and_name(dicom, waiting):
     assert dr.SpecificCharacterSet == "GB18030" and str(dr.PatientName) == "张三明"
 
 
+def test_an_empty_sequence_key_returns_the_whole_sequence(dicom, waiting):
+    ds = query(accession=waiting["ct"].accession)
+    ds.RequestedProcedureCodeSequence = []
+    ds.ScheduledProcedureStepSequence[0].ScheduledProtocolCodeSequence = []
+    ds.PatientMotherBirthName = ""  # a key Yiji does not keep comes back empty
+    (answer,), _ = find(dicom, ds)
+    code = answer.RequestedProcedureCodeSequence[0]
+    assert code.CodingSchemeDesignator == "99YIJI" and code.CodeMeaning == "头颅CT平扫"
+    step = answer.ScheduledProcedureStepSequence[0]
+    assert step.ScheduledProtocolCodeSequence[0].CodeValue == code.CodeValue
+    assert "ScheduledStationName" not in step  # inside an item with keys, only those
+    assert answer.PatientMotherBirthName == ""
+
+
 def test_exams_not_checked_in_are_not_offered(dicom, order, items, modality_rooms):
     order(items["ct_head"])  # requested only: identity not yet verified (ORD-5)
     assert find(dicom, query())[0] == []
@@ -198,6 +212,7 @@ def _create(assoc, accession, uid):
 
 def _set(assoc, uid, state, **extra):
     ds = Dataset()
+    ds.SpecificCharacterSet = "ISO_IR 192"
     ds.PerformedProcedureStepStatus = state
     ds.PerformedProcedureStepEndDate = "20261123"
     ds.PerformedProcedureStepEndTime = "075500"
@@ -263,3 +278,47 @@ def test_mpps_for_an_unknown_accession_fails_cleanly(dicom, waiting):
     assoc = _mpps(dicom)
     assert _create(assoc, "NO-SUCH", generate_uid()) == 0x0110
     assoc.release()
+
+
+def _series(uid, description, images):
+    series = Dataset()
+    series.SeriesInstanceUID = uid
+    series.SeriesDescription = description
+    refs = []
+    for _ in range(images):
+        ref = Dataset()
+        ref.ReferencedSOPClassUID = "1.2.840.10008.5.1.4.1.1.2"
+        ref.ReferencedSOPInstanceUID = generate_uid()
+        refs.append(ref)
+    series.ReferencedImageSequence = refs
+    return series
+
+
+def test_what_mpps_reports_is_an_imaging_study_in_fhir(dicom, waiting, his_api):
+    exam, uid, study = waiting["ct"], generate_uid(), generate_uid()
+    assoc = _mpps(dicom)
+    try:
+        ds = Dataset()
+        ds.PerformedProcedureStepStatus = "IN PROGRESS"
+        step = Dataset()
+        step.AccessionNumber, step.StudyInstanceUID = exam.accession, study
+        ds.ScheduledStepAttributesSequence = [step]
+        assert assoc.send_n_create(ds, ModalityPerformedProcedureStep, uid)[0].Status == 0
+        assert his_api.get(f"ImagingStudy/{exam.pk}")[1]["status"] == "registered"
+        made = [_series("1.2.3.1", "平扫", 3), _series("1.2.3.2", "定位像", 1)]
+        assert _set(assoc, uid, "COMPLETED", PerformedSeriesSequence=made) == 0
+    finally:
+        assoc.release()
+    status, imaging = his_api.get(f"ImagingStudy/{exam.pk}")
+    assert status == 200 and imaging["status"] == "available"
+    assert imaging["identifier"][0]["value"] == f"urn:oid:{study}"
+    assert imaging["numberOfSeries"] == 2 and imaging["numberOfInstances"] == 4
+    assert [(s["uid"], s["modality"]["code"], s["description"]) for s in imaging["series"]] == [
+        ("1.2.3.1", "CT", "平扫"),
+        ("1.2.3.2", "CT", "定位像"),
+    ]
+    assert imaging["basedOn"] == [{"reference": f"ServiceRequest/{exam.pk}"}]
+    _status, found = his_api.get("ImagingStudy", identifier=f"urn:dicom:uid|urn:oid:{study}")
+    assert [e["resource"]["id"] for e in found["entry"]] == [str(exam.pk)]
+    # No modality has reported on the DR exam yet: no study is known.
+    assert his_api.get(f"ImagingStudy/{waiting['dr'].pk}")[0] == 404

@@ -5,62 +5,17 @@ reports only, with the PDF as presentedForm."""
 from __future__ import annotations
 
 import base64
-import json
 
 import pytest
 from django.test import Client
-from fhir.resources.R4B.bundle import Bundle
-from fhir.resources.R4B.capabilitystatement import CapabilityStatement
-from fhir.resources.R4B.diagnosticreport import DiagnosticReport
-from fhir.resources.R4B.operationoutcome import OperationOutcome
-from fhir.resources.R4B.patient import Patient as FhirPatient
-from fhir.resources.R4B.servicerequest import ServiceRequest
 
 from tests.conftest import PASSWORD
+from tests.interop.conftest import Fhir
 from tests.orders.fixtures import at
-from yiji.core import accounts
 from yiji.core.models import Role
-from yiji.interop.accounts import interface_user
 from yiji.interop.fhir import resources as fhir
 from yiji.orders.models import Exam, OrderSource
 from yiji.reports import services
-
-MODELS = {
-    "Bundle": Bundle,
-    "CapabilityStatement": CapabilityStatement,
-    "DiagnosticReport": DiagnosticReport,
-    "OperationOutcome": OperationOutcome,
-    "Patient": FhirPatient,
-    "ServiceRequest": ServiceRequest,
-}
-
-
-class Fhir:
-    def __init__(self, user):
-        _token, key = accounts.create_token(user, "fhir test")
-        self.client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
-
-    def _check(self, response):
-        assert response["Content-Type"].startswith("application/fhir+json")
-        body = response.json()
-        MODELS[body["resourceType"]].model_validate(body)  # a valid R4 resource, or it raises
-        for entry in body.get("entry", []):
-            MODELS[entry["resource"]["resourceType"]].model_validate(entry["resource"])
-        return response.status_code, body
-
-    def get(self, path, **params):
-        return self._check(self.client.get(f"/fhir/r4/{path}", params))
-
-    def post(self, path, body):
-        data = body if isinstance(body, str) else json.dumps(body)
-        return self._check(
-            self.client.post(f"/fhir/r4/{path}", data, content_type="application/fhir+json")
-        )
-
-
-@pytest.fixture
-def his_api(hospital):
-    return Fhir(interface_user("fhir"))
 
 
 def _request(patient, ward, **changes):

@@ -181,6 +181,9 @@ class PerformedStep(models.Model):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     dose = models.JSONField(_("dose"), default=dict, blank=True)
+    study_uid = models.CharField(_("Study Instance UID"), max_length=64, blank=True)
+    # The series the modality reports having made: [{"uid", "description", "instances"}].
+    series = models.JSONField(_("series"), default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 

@@ -8,6 +8,7 @@ first slot that breaks none.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -59,6 +60,15 @@ def _overlapping(room: Room, start: dt.datetime, end: dt.datetime, exclude: Exam
         scheduled_end__gt=start,
     )
     return taken.exclude(pk=exclude.pk) if exclude else taken
+
+
+def room_is_taken(room: Room, start: dt.datetime, end: dt.datetime) -> bool:
+    return _overlapping(room, start, end, None).exists()
+
+
+def slot_minutes(department=None) -> int:
+    """The grid slots are offered on (an exam may take longer than one)."""
+    return policy.value("sch.default_slot_minutes", department=department)
 
 
 @carries_out("SCH-2", "SCH-3", "SCH-4", "SCH-7", "SCH-8")
@@ -250,14 +260,16 @@ def cancel_booking(actor, exam: Exam, reason: str) -> Exam:
     return exam
 
 
-def earliest_slot(
-    exam: Exam, after: dt.datetime | None = None, room: Room | None = None
-) -> tuple[Room, dt.datetime] | None:
-    """The first slot, from `after` on, in a room that performs the exam, breaking no rule."""
+def free_slots(
+    exam: Exam,
+    after: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    room: Room | None = None,
+) -> Iterator[tuple[Room, dt.datetime]]:
+    """The slots from `after` (to `until`, within SEARCH_DAYS) in rooms that perform the
+    exam where booking it would break no rule, in time order."""
     after = after or timezone.now()
-    step = dt.timedelta(
-        minutes=policy.value("sch.default_slot_minutes", department=exam.department)
-    )
+    step = dt.timedelta(minutes=slot_minutes(exam.department))
     rooms = [room] if room else list(rooms_for(exam))
     day = timezone.localdate(after)
     for offset in range(SEARCH_DAYS):
@@ -265,12 +277,20 @@ def earliest_slot(
         for period in working_periods(current, exam.department):
             start = period.start
             while start < period.end:
+                if until and start >= until:
+                    return
                 if start >= after:
                     for candidate in rooms:
                         if not booking_problems(exam, candidate, start):
-                            return candidate, start
+                            yield candidate, start
                 start += step
-    return None
+
+
+def earliest_slot(
+    exam: Exam, after: dt.datetime | None = None, room: Room | None = None
+) -> tuple[Room, dt.datetime] | None:
+    """The first slot, from `after` on, in a room that performs the exam, breaking no rule."""
+    return next(free_slots(exam, after, room=room), None)
 
 
 def is_emergency(exam: Exam) -> bool:

@@ -77,6 +77,27 @@ def dose(ds: Dataset) -> dict[str, Decimal]:
     return {k: v for k, v in values.items() if v is not None}
 
 
+def series(ds: Dataset) -> list[dict]:
+    """The Performed Series Sequence: what the modality made, for ImagingStudy."""
+    made = []
+    for item in ds.get("PerformedSeriesSequence") or []:
+        uid = str(item.get("SeriesInstanceUID") or "").strip()
+        if uid:
+            made.append(
+                {
+                    "uid": uid[:64],
+                    "description": str(item.get("SeriesDescription") or "")[:64],
+                    "instances": len(item.get("ReferencedImageSequence") or []),
+                }
+            )
+    return made
+
+
+def _study_uid(ds: Dataset) -> str:
+    steps = ds.get("ScheduledStepAttributesSequence") or []
+    return str(steps[0].get("StudyInstanceUID") or "").strip()[:64] if steps else ""
+
+
 def _exam_for(ds: Dataset) -> Exam:
     steps = ds.get("ScheduledStepAttributesSequence") or []
     accession = str(steps[0].get("AccessionNumber") or "").strip() if steps else ""
@@ -116,6 +137,8 @@ def create(actor, calling_ae: str, sop_instance_uid: str, ds: Dataset) -> Perfor
                 calling_ae=calling_ae[:16],
                 status=StepStatus.IN_PROGRESS,
                 started_at=started,
+                study_uid=_study_uid(ds),
+                series=series(ds),
             )
     except (RuleViolation, PermissionRefused) as exc:
         raise _refusal(exc) from exc
@@ -148,6 +171,8 @@ def update(actor, sop_instance_uid: str, ds: Dataset) -> PerformedStep:
             step.status = status
             step.ended_at = ended if status != StepStatus.IN_PROGRESS else None
             step.dose = {k: str(v) for k, v in {**step.dose, **measured}.items()}
+            if "PerformedSeriesSequence" in ds:
+                step.series = series(ds)
             step.updated_at = timezone.now()
             step.save()
     except (RuleViolation, PermissionRefused) as exc:

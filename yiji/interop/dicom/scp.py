@@ -12,6 +12,7 @@ from django.db import close_old_connections, connection
 from pydicom.dataset import Dataset
 from pydicom.uid import generate_uid
 from pynetdicom import AE, evt
+from pynetdicom import _config as pynetdicom_config
 from pynetdicom.sop_class import (
     ModalityPerformedProcedureStep,
     ModalityWorklistInformationFind,
@@ -43,6 +44,11 @@ class Service:
     def __init__(self, actor, ae_title: str = "YIJI"):
         """`actor` is the interface account, or a callable that returns it when needed."""
         self._actor = actor
+        # pynetdicom's standard handlers format every PDU and identifier for its debug log
+        # whether or not anyone reads it: a large share of the cost of each worklist answer.
+        pynetdicom_config.LOG_HANDLER_LEVEL = "none"
+        pynetdicom_config.LOG_REQUEST_IDENTIFIERS = False
+        pynetdicom_config.LOG_RESPONSE_IDENTIFIERS = False
         self.ae = AE(ae_title=ae_title)
         self.ae.add_supported_context(Verification)
         self.ae.add_supported_context(ModalityWorklistInformationFind)

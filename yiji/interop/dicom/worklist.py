@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from pydicom.datadict import dictionary_VR
 from pydicom.dataset import Dataset
 from pydicom.sequence import Sequence
 from pydicom.uid import generate_uid
@@ -141,68 +142,82 @@ def matching(identifier: Dataset) -> QuerySet:
     )
 
 
-def _code(item) -> Sequence:
-    code = Dataset()
-    code.CodeValue = item.code[:16]
-    code.CodingSchemeDesignator = SCHEME
-    code.CodeMeaning = item.name[:64]
-    return Sequence([code])
+def _code(item) -> list[dict]:
+    return [
+        {
+            "CodeValue": item.code[:16],
+            "CodingSchemeDesignator": SCHEME,
+            "CodeMeaning": item.name[:64],
+        }
+    ]
 
 
-def entry(exam: Exam) -> Dataset:
-    """Every attribute Yiji can answer for one scheduled procedure step."""
+def entry(exam: Exam) -> dict:
+    """Every attribute Yiji can answer for one scheduled procedure step, by keyword (a
+    sequence is a list of such dicts). Plain values, not a Dataset: only the keys a query
+    asks for become DICOM elements, which is most of the cost of an answer."""
     patient, item, room = exam.patient, exam.item, exam.room
     scheduled = timezone.localtime(exam.scheduled_start or exam.arrived_at)
-    ds = Dataset()
-    ds.SpecificCharacterSet = room.dicom_charset if room else "ISO_IR 192"
-    ds.AccessionNumber = exam.accession
-    ds.PatientName = patient.name
-    ds.PatientID = patient.patient_id
-    ds.PatientBirthDate = patient.birth_date.strftime("%Y%m%d") if patient.birth_date else ""
-    ds.PatientSex = {"M": "M", "F": "F"}.get(patient.sex, "O")
-    ds.MedicalAlerts = exam.requisition.infectious_disease[:64]
-    ds.Allergies = patient.allergy_history[:64]
-    ds.ReferringPhysicianName = exam.requisition.ordering_physician_name
-    ds.RequestingPhysician = exam.requisition.ordering_physician_name
-    ds.StudyInstanceUID = study_uid(exam)
-    ds.RequestedProcedureID = exam.accession
-    ds.RequestedProcedureDescription = item.name[:64]
-    ds.RequestedProcedureCodeSequence = _code(item)
-    ds.RequestedProcedurePriority = "STAT" if exam.priority == Priority.URGENT else "ROUTINE"
-    ds.AdmissionID = exam.requisition.number
-    step = Dataset()
-    step.ScheduledStationAETitle = room.ae_title if room else ""
-    step.ScheduledStationName = (room.code if room else "")[:16]
-    step.ScheduledProcedureStepLocation = (room.location or room.name)[:16] if room else ""
-    step.ScheduledProcedureStepStartDate = scheduled.strftime("%Y%m%d")
-    step.ScheduledProcedureStepStartTime = scheduled.strftime("%H%M%S")
-    step.Modality = DICOM_MODALITY.get(exam.modality, exam.modality)
-    step.ScheduledPerformingPhysicianName = ""
-    step.ScheduledProcedureStepDescription = item.name[:64]
-    step.ScheduledProcedureStepID = exam.accession
-    step.ScheduledProcedureStepStatus = "ARRIVED"
-    step.ScheduledProtocolCodeSequence = _code(item)
-    ds.ScheduledProcedureStepSequence = Sequence([step])
-    return ds
+    step = {
+        "ScheduledStationAETitle": room.ae_title if room else "",
+        "ScheduledStationName": (room.code if room else "")[:16],
+        "ScheduledProcedureStepLocation": (room.location or room.name)[:16] if room else "",
+        "ScheduledProcedureStepStartDate": scheduled.strftime("%Y%m%d"),
+        "ScheduledProcedureStepStartTime": scheduled.strftime("%H%M%S"),
+        "Modality": DICOM_MODALITY.get(exam.modality, exam.modality),
+        "ScheduledPerformingPhysicianName": "",
+        "ScheduledProcedureStepDescription": item.name[:64],
+        "ScheduledProcedureStepID": exam.accession,
+        "ScheduledProcedureStepStatus": "ARRIVED",
+        "ScheduledProtocolCodeSequence": _code(item),
+    }
+    return {
+        "SpecificCharacterSet": room.dicom_charset if room else "ISO_IR 192",
+        "AccessionNumber": exam.accession,
+        "PatientName": patient.name,
+        "PatientID": patient.patient_id,
+        "PatientBirthDate": patient.birth_date.strftime("%Y%m%d") if patient.birth_date else "",
+        "PatientSex": {"M": "M", "F": "F"}.get(patient.sex, "O"),
+        "MedicalAlerts": exam.requisition.infectious_disease[:64],
+        "Allergies": patient.allergy_history[:64],
+        "ReferringPhysicianName": exam.requisition.ordering_physician_name,
+        "RequestingPhysician": exam.requisition.ordering_physician_name,
+        "StudyInstanceUID": study_uid(exam),
+        "RequestedProcedureID": exam.accession,
+        "RequestedProcedureDescription": item.name[:64],
+        "RequestedProcedureCodeSequence": _code(item),
+        "RequestedProcedurePriority": "STAT" if exam.priority == Priority.URGENT else "ROUTINE",
+        "AdmissionID": exam.requisition.number,
+        "ScheduledProcedureStepSequence": [step],
+    }
 
 
-def _answer(query: Dataset, full: Dataset) -> Dataset:
-    """The query's return keys filled from `full` (PS3.4 C.2.2.1.2: only what was asked)."""
+def _whole(values: dict) -> Dataset:
+    whole = Dataset()
+    for keyword, value in values.items():
+        setattr(whole, keyword, [_whole(v) for v in value] if isinstance(value, list) else value)
+    return whole
+
+
+def _answer(query: Dataset, values: dict) -> Dataset:
+    """The query's return keys filled from `values` (PS3.4 C.2.2.1.2: only what was asked;
+    a key Yiji does not know is returned empty)."""
     answer = Dataset()
-    if "SpecificCharacterSet" in full:
-        answer.SpecificCharacterSet = full.SpecificCharacterSet
+    if "SpecificCharacterSet" in values:
+        answer.SpecificCharacterSet = values["SpecificCharacterSet"]
     for element in query:
         keyword = element.keyword
         if not keyword or keyword == "SpecificCharacterSet":
             continue
-        if keyword not in full:  # asked for, unknown here: returned empty
-            answer.add_new(element.tag, element.VR, [] if element.VR == "SQ" else None)
-            continue
-        value = full[element.tag]
-        if element.VR == "SQ" and element.value and value.VR == "SQ":
-            setattr(answer, keyword, [_answer(element.value[0], item) for item in value.value])
+        value = values.get(keyword)
+        vr = element.VR if element.VR != "UN" else dictionary_VR(element.tag)
+        if vr == "SQ":
+            # An empty sequence key asks for the whole sequence (universal matching).
+            asked = element.value[0] if element.value else None
+            items = [_answer(asked, v) if asked is not None else _whole(v) for v in value or []]
+            answer.add_new(element.tag, vr, Sequence(items))
         else:
-            answer[element.tag] = value
+            answer.add_new(element.tag, vr, value if isinstance(value, str) else None)
     return answer
 
 

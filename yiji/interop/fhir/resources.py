@@ -8,6 +8,9 @@ import datetime as dt
 
 from django.utils import timezone
 
+from yiji.core.models import Room
+from yiji.interop.dicom.worklist import DICOM_MODALITY
+from yiji.interop.models import StepStatus
 from yiji.orders.models import Exam, ExamStatus, Priority
 from yiji.reports.models import Report, ReportStatus
 
@@ -141,14 +144,122 @@ def diagnostic_report(report: Report, pdf: bytes | None = None, pdf_url: str = "
     return {k: v for k, v in resource.items() if v not in ([], None)}
 
 
-def bundle(resources: list[dict], total: int, self_url: str, next_url: str | None) -> dict:
+APPOINTMENT_STATUS = {
+    ExamStatus.BOOKED: "booked",
+    ExamStatus.ARRIVED: "arrived",
+    ExamStatus.IN_PROGRESS: "arrived",
+    ExamStatus.COMPLETED: "fulfilled",
+    ExamStatus.CANCELLED: "cancelled",
+    ExamStatus.DISCONTINUED: "cancelled",
+    ExamStatus.NO_SHOW: "noshow",
+}
+DICOM_SYSTEM = "http://dicom.nema.org/resources/ontology/DCM"
+
+
+def slot_id(room: Room, start: dt.datetime) -> str:
+    """A slot is computed, not stored: its id names the room and the local start minute."""
+    return f"{room.pk}-{timezone.localtime(start):%Y%m%d%H%M}"
+
+
+def schedule(room: Room) -> dict:
+    return {
+        "resourceType": "Schedule",
+        "id": str(room.pk),
+        "identifier": [{"system": "urn:yiji:room", "value": room.code}],
+        "active": room.active,
+        "actor": [{"display": room.name}],
+        "serviceType": [{"coding": [{"system": ITEM_SYSTEM, "code": m}]} for m in room.modalities],
+    }
+
+
+def slot(room: Room, start: dt.datetime, end: dt.datetime, status: str = "free") -> dict:
+    return {
+        "resourceType": "Slot",
+        "id": slot_id(room, start),
+        "schedule": {"reference": f"Schedule/{room.pk}", "display": room.name},
+        "status": status,
+        "start": instant(start),
+        "end": instant(end),
+    }
+
+
+def appointment(exam: Exam) -> dict:
+    participants = [
+        {"actor": {"reference": f"Patient/{exam.patient_id}"}, "status": "accepted"},
+    ]
+    if exam.room:
+        participants.append({"actor": {"display": exam.room.name}, "status": "accepted"})
+    resource = {
+        "resourceType": "Appointment",
+        "id": str(exam.pk),
+        "identifier": [{"system": ACCESSION_SYSTEM, "value": exam.accession}]
+        if exam.accession
+        else [],
+        "status": APPOINTMENT_STATUS[exam.status],
+        "description": exam.item.name,
+        "start": instant(exam.scheduled_start),
+        "end": instant(exam.scheduled_end),
+        "minutesDuration": exam.item.duration_minutes,
+        "slot": [{"reference": f"Slot/{slot_id(exam.room, exam.scheduled_start)}"}]
+        if exam.room
+        else [],
+        "basedOn": [{"reference": f"ServiceRequest/{exam.pk}"}],
+        "participant": participants,
+    }
+    return {k: v for k, v in resource.items() if v not in ([], None)}
+
+
+def imaging_study(exam: Exam, steps: list, study_uid: str) -> dict:
+    """What the modality reported through MPPS: started, series and instance counts."""
+    statuses = {step.status for step in steps}
+    status = (
+        "available"
+        if StepStatus.COMPLETED in statuses
+        else "registered"
+        if StepStatus.IN_PROGRESS in statuses
+        else "cancelled"
+    )
+    modality = {"system": DICOM_SYSTEM, "code": DICOM_MODALITY.get(exam.modality, exam.modality)}
+    series = [
+        {
+            "uid": made["uid"],
+            "modality": modality,
+            "description": made.get("description") or None,
+            "numberOfInstances": made.get("instances", 0),
+        }
+        for step in steps
+        for made in step.series
+    ]
+    started = [step.started_at for step in steps if step.started_at]
+    resource = {
+        "resourceType": "ImagingStudy",
+        "id": str(exam.pk),
+        "identifier": [{"system": "urn:dicom:uid", "value": f"urn:oid:{study_uid}"}],
+        "status": status,
+        "modality": [modality],
+        "subject": {"reference": f"Patient/{exam.patient_id}"},
+        "basedOn": [{"reference": f"ServiceRequest/{exam.pk}"}],
+        "started": instant(min(started)) if started else None,
+        "procedureCode": [
+            {"coding": [{"system": ITEM_SYSTEM, "code": exam.item.code, "display": exam.item.name}]}
+        ],
+        "numberOfSeries": len(series),
+        "numberOfInstances": sum(s["numberOfInstances"] for s in series),
+        "series": [{k: v for k, v in s.items() if v is not None} for s in series],
+    }
+    return {k: v for k, v in resource.items() if v not in ([], None)}
+
+
+def bundle(resources: list[dict], total: int | None, self_url: str, next_url: str | None) -> dict:
+    """A searchset; `total` is left out where counting would mean computing every match."""
     links = [{"relation": "self", "url": self_url}]
     if next_url:
         links.append({"relation": "next", "url": next_url})
+    found = {"total": total} if total is not None else {}
     return {
         "resourceType": "Bundle",
         "type": "searchset",
-        "total": total,
+        **found,
         "link": links,
         "entry": [
             {
@@ -170,7 +281,9 @@ def outcome(code: str, text: str, severity: str = "error", expression: str = "")
 
 def capability_statement(base: str) -> dict:
     def search(*names):
-        return [{"name": n, "type": "token" if n != "date" else "date"} for n in names]
+        kinds = {"date": "date", "start": "date", "patient": "reference", "based-on": "reference"}
+        kinds |= {"schedule": "reference", "service-request": "reference"}
+        return [{"name": n, "type": kinds.get(n, "token")} for n in names]
 
     resources = [
         ("Patient", ["read", "search-type"], search("identifier", "name", "_count")),
@@ -184,6 +297,16 @@ def capability_statement(base: str) -> dict:
             ["read", "search-type"],
             search("patient", "identifier", "status", "date", "_count"),
         ),
+        ("Schedule", ["read"], []),
+        # service-request (which order the slot is for) is Yiji's own parameter: a slot is
+        # free for an exam only if booking it there breaks no scheduling rule (SCH-*).
+        ("Slot", ["read", "search-type"], search("service-request", "schedule", "start")),
+        (
+            "Appointment",
+            ["read", "search-type", "create", "update"],
+            search("patient", "based-on", "status", "date", "_count"),
+        ),
+        ("ImagingStudy", ["read", "search-type"], search("patient", "identifier", "_count")),
     ]
     return {
         "resourceType": "CapabilityStatement",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yiji.interop.fhir import views
+from yiji.interop.fhir import appointments, views
 
 urlpatterns = [
     path("metadata", views.metadata, name="fhir_metadata"),
@@ -10,4 +10,11 @@ urlpatterns = [
     path("ServiceRequest/<str:pk>", views.service_request_read, name="fhir_service_request"),
     path("DiagnosticReport", views.diagnostic_reports, name="fhir_diagnostic_reports"),
     path("DiagnosticReport/<str:pk>", views.diagnostic_report_read, name="fhir_diagnostic_report"),
+    path("ImagingStudy", views.imaging_studies, name="fhir_imaging_studies"),
+    path("ImagingStudy/<str:pk>", views.imaging_study_read, name="fhir_imaging_study"),
+    path("Schedule/<str:pk>", appointments.schedule_read, name="fhir_schedule"),
+    path("Slot", appointments.slots, name="fhir_slots"),
+    path("Slot/<str:pk>", appointments.slot_read, name="fhir_slot"),
+    path("Appointment", appointments.appointments, name="fhir_appointments"),
+    path("Appointment/<str:pk>", appointments.appointment_read, name="fhir_appointment"),
 ]

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, JsonResponse
 from django.utils.dateparse import parse_date
 from django.views.decorators.csrf import csrf_exempt
+from fhir.resources.R4B import get_fhir_model_class
 from pydantic import ValidationError as ModelError
 
 from yiji.core import accounts
@@ -19,6 +20,7 @@ from yiji.core import services as core_services
 from yiji.core.models import Department, Patient, Staff
 from yiji.core.permissions import Action, PermissionRefused, require
 from yiji.core.rulebook import RuleViolation
+from yiji.interop.dicom.worklist import study_uid
 from yiji.interop.fhir import resources as fhir
 from yiji.interop.models import CodeMapping, MappingKind
 from yiji.orders import services as order_services
@@ -83,7 +85,7 @@ def metadata(request: HttpRequest) -> JsonResponse:
     return respond(fhir.capability_statement(request.build_absolute_uri("/fhir/r4/")))
 
 
-def _count(request: HttpRequest) -> tuple[int, int]:
+def page_size(request: HttpRequest) -> tuple[int, int]:
     try:
         count = min(int(request.GET.get("_count", DEFAULT_COUNT)), MAX_COUNT)
         offset = max(int(request.GET.get("_offset", 0)), 0)
@@ -92,17 +94,25 @@ def _count(request: HttpRequest) -> tuple[int, int]:
     return max(count, 0), offset
 
 
-def _searchset(request: HttpRequest, rows: QuerySet, to_resource) -> JsonResponse:
-    count, offset = _count(request)
+def page_bundle(
+    request: HttpRequest, page: list[dict], offset: int, more: bool, total: int | None = None
+) -> JsonResponse:
+    """A searchset Bundle of one page, with self and (when `more`) next links."""
+    params = {k: v for k, v in request.GET.lists() if k != "_offset"}
+    base = request.build_absolute_uri(request.path)
+
+    def url(at: int) -> str:
+        return f"{base}?{urlencode({**params, '_offset': at}, doseq=True)}"
+
+    next_url = url(offset + len(page)) if more and page else None
+    return respond(fhir.bundle(page, total, url(offset), next_url))
+
+
+def searchset(request: HttpRequest, rows: QuerySet, to_resource) -> JsonResponse:
+    count, offset = page_size(request)
     total = rows.count()
     page = [to_resource(row) for row in rows[offset : offset + count]]
-    params = {k: v for k, v in request.GET.items() if k != "_offset"}
-    base = request.build_absolute_uri(request.path)
-    self_url = f"{base}?{urlencode({**params, '_offset': offset})}"
-    next_url = None
-    if offset + count < total and count:
-        next_url = f"{base}?{urlencode({**params, '_offset': offset + count})}"
-    return respond(fhir.bundle(page, total, self_url, next_url))
+    return page_bundle(request, page, offset, offset + count < total, total)
 
 
 def _token(value: str) -> tuple[str, str]:
@@ -110,7 +120,7 @@ def _token(value: str) -> tuple[str, str]:
     return system, code
 
 
-def _date_filter(rows: QuerySet, field: str, values: list[str]) -> QuerySet:
+def date_filter(rows: QuerySet, field: str, values: list[str]) -> QuerySet:
     """FHIR date search on the day: eq (the default), ge, gt, le, lt."""
     lookups = {"eq": "", "ge": "__gte", "gt": "__gt", "le": "__lte", "lt": "__lt"}
     for value in values:
@@ -122,7 +132,7 @@ def _date_filter(rows: QuerySet, field: str, values: list[str]) -> QuerySet:
     return rows
 
 
-def _pk(value: str) -> int:
+def resource_id(value: str) -> int:
     if not value.isdigit():
         raise Problem(404, "not-found", f"资源不存在：{value}")
     return int(value)
@@ -133,7 +143,7 @@ def _pk(value: str) -> int:
 
 @endpoint
 def patient_read(request: HttpRequest, pk: str) -> JsonResponse:
-    found = Patient.objects.filter(pk=_pk(pk)).first()
+    found = Patient.objects.filter(pk=resource_id(pk)).first()
     if found is None:
         raise Problem(404, "not-found", f"患者不存在：Patient/{pk}")
     core_services.open_patient_record(request.user, found, via="fhir")
@@ -152,7 +162,7 @@ def patient_search(request: HttpRequest) -> JsonResponse:
         rows = rows.filter(name__startswith=request.GET["name"])
     if "identifier" not in request.GET and "name" not in request.GET:
         raise Problem(400, "too-costly", "请按 identifier 或 name 检索患者。")
-    return _searchset(request, rows, fhir.patient)
+    return searchset(request, rows, fhir.patient)
 
 
 # --- ServiceRequest ------------------------------------------------------------------------
@@ -162,17 +172,17 @@ def _exams() -> QuerySet:
     return Exam.objects.select_related("item", "requisition__ordering_department").order_by("pk")
 
 
-def _filter_patient(rows: QuerySet, request: HttpRequest, field: str) -> QuerySet:
+def filter_patient(rows: QuerySet, request: HttpRequest, field: str) -> QuerySet:
     if "patient" in request.GET:
         value = request.GET["patient"].removeprefix("Patient/")
-        rows = rows.filter(**{field: _pk(value)}) if value.isdigit() else rows.none()
+        rows = rows.filter(**{field: resource_id(value)}) if value.isdigit() else rows.none()
     return rows
 
 
 @endpoint
 def service_request_read(request: HttpRequest, pk: str) -> JsonResponse:
     require(request.user, Action.VIEW_PATIENT)
-    exam = _exams().filter(pk=_pk(pk)).first()
+    exam = _exams().filter(pk=resource_id(pk)).first()
     if exam is None:
         raise Problem(404, "not-found", f"医嘱不存在：ServiceRequest/{pk}")
     return respond(fhir.service_request(exam))
@@ -183,7 +193,7 @@ def service_requests(request: HttpRequest) -> JsonResponse:
     if request.method == "POST":
         return _create_service_request(request)
     require(request.user, Action.VIEW_PATIENT)
-    rows = _filter_patient(_exams(), request, "patient_id")
+    rows = filter_patient(_exams(), request, "patient_id")
     if "identifier" in request.GET:
         system, value = _token(request.GET["identifier"])
         if system == fhir.PLACER_SYSTEM:
@@ -194,31 +204,27 @@ def service_requests(request: HttpRequest) -> JsonResponse:
         wanted = set(request.GET["status"].split(","))
         statuses = [s for s, fhir_status in fhir.REQUEST_STATUS.items() if fhir_status in wanted]
         rows = rows.filter(status__in=statuses)
-    rows = _date_filter(rows, "created_at", request.GET.getlist("date"))
-    return _searchset(request, rows, fhir.service_request)
+    rows = date_filter(rows, "created_at", request.GET.getlist("date"))
+    return searchset(request, rows, fhir.service_request)
 
 
-def _read_json(request: HttpRequest) -> dict:
+def read_resource(request: HttpRequest, resource_type: str) -> dict:
+    """The request body as a valid FHIR resource of the type expected, or a 400 naming
+    where it is wrong."""
     try:
         body = json.loads(request.body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise Problem(400, "invalid", f"请求体不是有效的JSON：{exc}") from exc
-    if not isinstance(body, dict) or body.get("resourceType") != "ServiceRequest":
-        raise Problem(400, "invalid", "请求体须为 ServiceRequest 资源。", "ServiceRequest")
-    from fhir.resources.R4B.servicerequest import ServiceRequest
-
+    if not isinstance(body, dict) or body.get("resourceType") != resource_type:
+        raise Problem(400, "invalid", f"请求体须为 {resource_type} 资源。", resource_type)
     try:
-        ServiceRequest.model_validate(body)
+        get_fhir_model_class(resource_type).model_validate(body)
     except ModelError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ()))
         raise Problem(
             400, "invalid", f"资源格式错误：{where} {first.get('msg', '')}", where
         ) from exc
-    if body.get("status") != "active" or body.get("intent") not in ("order", "original-order"):
-        raise Problem(
-            400, "invalid", "新医嘱须为 status=active、intent=order。", "ServiceRequest.status"
-        )
     return body
 
 
@@ -254,7 +260,11 @@ def _text(elements) -> str:
 
 
 def _create_service_request(request: HttpRequest) -> JsonResponse:
-    body = _read_json(request)
+    body = read_resource(request, "ServiceRequest")
+    if body.get("status") != "active" or body.get("intent") not in ("order", "original-order"):
+        raise Problem(
+            400, "invalid", "新医嘱须为 status=active、intent=order。", "ServiceRequest.status"
+        )
     department_code = next(
         (
             e.get("valueString")
@@ -318,7 +328,7 @@ def _released_reports(user) -> QuerySet:
 
 @endpoint
 def diagnostic_report_read(request: HttpRequest, pk: str) -> JsonResponse:
-    report = _released_reports(request.user).filter(pk=_pk(pk)).first()
+    report = _released_reports(request.user).filter(pk=resource_id(pk)).first()
     if report is None:
         raise Problem(404, "not-found", f"报告不存在或尚未发出：DiagnosticReport/{pk}")
     from yiji.core import policy
@@ -333,12 +343,46 @@ def diagnostic_report_read(request: HttpRequest, pk: str) -> JsonResponse:
 
 @endpoint
 def diagnostic_reports(request: HttpRequest) -> JsonResponse:
-    rows = _filter_patient(_released_reports(request.user), request, "exam__patient_id")
+    rows = filter_patient(_released_reports(request.user), request, "exam__patient_id")
     if "identifier" in request.GET:
         rows = rows.filter(exam__accession=_token(request.GET["identifier"])[1])
     if "status" in request.GET:
         wanted = set(request.GET["status"].split(","))
         rows = rows.filter(status__in=[s for s, f in fhir.REPORT_STATUS.items() if f in wanted])
-    rows = _date_filter(rows, "released_at", request.GET.getlist("date"))
+    rows = date_filter(rows, "released_at", request.GET.getlist("date"))
     base = request.build_absolute_uri("/fhir/r4/DiagnosticReport/")
-    return _searchset(request, rows, lambda r: fhir.diagnostic_report(r, pdf_url=f"{base}{r.pk}"))
+    return searchset(request, rows, lambda r: fhir.diagnostic_report(r, pdf_url=f"{base}{r.pk}"))
+
+
+# --- ImagingStudy --------------------------------------------------------------------------
+
+
+def _studies() -> QuerySet:
+    """Exams a modality has reported on through MPPS; the rest are not known as studies."""
+    performed = Exam.objects.filter(performed_steps__isnull=False).distinct()
+    return performed.select_related("item").prefetch_related("performed_steps").order_by("pk")
+
+
+def _imaging_study(exam: Exam) -> dict:
+    steps = sorted(exam.performed_steps.all(), key=lambda step: step.pk)
+    uid = next((step.study_uid for step in steps if step.study_uid), "") or study_uid(exam)
+    return fhir.imaging_study(exam, steps, uid)
+
+
+@endpoint
+def imaging_study_read(request: HttpRequest, pk: str) -> JsonResponse:
+    require(request.user, Action.VIEW_PATIENT)
+    exam = _studies().filter(pk=resource_id(pk)).first()
+    if exam is None:
+        raise Problem(404, "not-found", f"影像检查不存在：ImagingStudy/{pk}")
+    return respond(_imaging_study(exam))
+
+
+@endpoint
+def imaging_studies(request: HttpRequest) -> JsonResponse:
+    require(request.user, Action.VIEW_PATIENT)
+    rows = filter_patient(_studies(), request, "patient_id")
+    if "identifier" in request.GET:
+        uid = _token(request.GET["identifier"])[1].removeprefix("urn:oid:")
+        rows = rows.filter(performed_steps__study_uid=uid)
+    return searchset(request, rows, _imaging_study)
