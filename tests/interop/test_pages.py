@@ -80,3 +80,24 @@ def test_resend_from_the_delivery_log(endpoint, his, completed, items, doctor, a
 def test_closed_to_other_roles(role, make_staff, client_for):
     client = client_for(make_staff(role))
     assert client.get("/interfaces/").status_code == 403
+
+
+@pytest.mark.rules("RPT-11")
+def test_monitor_measures_how_long_results_take_to_reach_the_his(
+    frozen_clock, endpoint, his, completed, items, doctor, admin_client
+):
+    from tests.interop.test_hl7_outbound import _final
+    from yiji.interop.hl7 import outbound
+
+    his.answer = "AE"  # the HIS refuses at first: the result waits
+    _final(doctor, completed(items["chest"]))
+    frozen_clock.shift(300)
+    (line,) = admin_client.get("/interfaces/").context["results"]
+    assert (line.delivered, line.waiting, line.oldest_waiting_seconds) == (0, 1, 300)
+
+    his.answer = "AA"
+    assert outbound.deliver_due() == 1
+    page = admin_client.get("/interfaces/")
+    (line,) = page.context["results"]
+    assert (line.delivered, line.waiting, line.median_seconds, line.max_seconds) == (1, 0, 300, 300)
+    assert "5.0 分" in page.content.decode()

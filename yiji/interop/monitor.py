@@ -4,12 +4,14 @@ endpoint and per modality AE title, with the hourly traffic of the last day."""
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Min, Q, Sum
 from django.db.models.functions import TruncHour
 from django.utils import timezone
 
+from yiji.core.rulebook import carries_out
 from yiji.interop.models import (
     Delivery,
     DicomAssociation,
@@ -75,6 +77,46 @@ def outbound(now: dt.datetime) -> list[Line]:
                 messages.exclude(state=Delivery.SENT).count(),
                 sent.aggregate(last=Max("sent_at"))["last"],
                 _last_error(messages.exclude(state=Delivery.SENT), "last_error"),
+            )
+        )
+    return lines
+
+
+@dataclass
+class ResultDelivery:
+    """RPT-11: how long released results took to reach one endpoint over the last day, and
+    how long the oldest undelivered one has been waiting."""
+
+    name: str
+    delivered: int
+    median_seconds: float | None
+    p95_seconds: float | None
+    max_seconds: float | None
+    waiting: int
+    oldest_waiting_seconds: float | None
+
+
+@carries_out("RPT-11")
+def result_delivery(now: dt.datetime) -> list[ResultDelivery]:
+    lines = []
+    for endpoint in Endpoint.objects.filter(send_results=True).order_by("name"):
+        results = OutboundMessage.objects.filter(endpoint=endpoint, message_type="ORU^R01")
+        sent = results.filter(state=Delivery.SENT, sent_at__gte=now - dt.timedelta(days=1))
+        lags = sorted(
+            max((sent_at - due_at).total_seconds(), 0.0)
+            for due_at, sent_at in sent.values_list("due_at", "sent_at")
+        )
+        due = results.exclude(state=Delivery.SENT).filter(due_at__lte=now)
+        oldest = due.aggregate(oldest=Min("due_at"))["oldest"]
+        lines.append(
+            ResultDelivery(
+                endpoint.name,
+                len(lags),
+                statistics.median(lags) if lags else None,
+                lags[min(len(lags) - 1, int(len(lags) * 0.95))] if lags else None,
+                lags[-1] if lags else None,
+                due.count(),
+                (now - oldest).total_seconds() if oldest else None,
             )
         )
     return lines

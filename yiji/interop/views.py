@@ -32,6 +32,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         {
             "inbound": monitor.inbound(now),
             "outbound": monitor.outbound(now),
+            "results": monitor.result_delivery(now),
             "dicom": monitor.dicom(now),
             "chart": chart,
             "traffic": list(
