@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "yiji.exams",
     "yiji.reports",
     "yiji.interop",
+    "yiji.quality",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ urlpatterns = [
     path("fhir/r4/", include("yiji.interop.fhir.urls")),
     path("", include("yiji.orders.urls")),
     path("", include("yiji.interop.urls")),
+    path("", include("yiji.quality.urls")),
     path("", include("yiji.core.urls")),
 ]
 

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.forms import PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from yiji.core.models import Patient, PatientSource, Role
+from yiji.core.models import CalendarDay, Patient, PatientSource, Role
 from yiji.core.permissions import PermissionRefused
 from yiji.core.policy_types import PolicySetting, SettingError, SettingKind
 
@@ -136,3 +136,13 @@ class TokenForm(forms.Form):
 
 
 __all__ = ["PasswordChangeForm"]
+
+
+class CalendarDayForm(forms.ModelForm):
+    class Meta:
+        model = CalendarDay
+        fields = ["day", "kind", "name"]
+        widgets = {"day": forms.DateInput(attrs={"type": "date"})}
+
+    def validate_unique(self):
+        pass  # entering a day again changes it (calendar.set_day)

@@ -523,3 +523,25 @@ class Notice(models.Model):
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="notice_once")]
         indexes = [models.Index(fields=["recipient", "read_at"])]
+
+
+class DayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("Public holiday")
+    WORKDAY = "workday", _("Adjusted working day")
+
+
+class CalendarDay(models.Model):
+    """A day that differs from the usual week: a public holiday, or a weekend day worked in
+    exchange (调休). Entered per year, as the State Council publishes them."""
+
+    day = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=DayKind.choices)
+    name = models.CharField(_("name"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("holiday calendar")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.get_kind_display()} {self.name}".strip()

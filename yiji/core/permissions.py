@@ -39,6 +39,8 @@ class Action(models.TextChoices):
     VIEW_QUALITY = "view_quality", _("See turnaround and quality figures")
     RECEIVE_RESULTS = "receive_results", _("Receive released reports (hospital systems)")
     MANAGE_INTERFACES = "manage_interfaces", _("Monitor interfaces and reprocess messages")
+    RUN_READING_SESSION = "run_reading_session", _("Run the collective reading session")
+    EDIT_CALENDAR = "edit_calendar", _("Edit the holiday calendar")
 
 
 @dataclass(frozen=True)
@@ -196,6 +198,18 @@ GRANTS: dict[str, Grant] = {
         "RPT-11",
         "接口监控与消息重处理由系统管理员或科主任负责。",
         "Interfaces are monitored, and messages reprocessed, by the administrator or director.",
+    ),
+    Action.RUN_READING_SESSION: _grant(
+        {R.DIRECTOR, R.DEPUTY_DIRECTOR, R.GROUP_LEADER, R.PHYSICIAN},
+        "CNF-1",
+        "集体阅片会诊由科室医师组织和记录。",
+        "The collective reading session is run and recorded by the department's physicians.",
+    ),
+    Action.EDIT_CALENDAR: _grant(
+        {R.DIRECTOR, R.ADMIN},
+        "CNF-1",
+        "节假日日历由科主任或系统管理员维护。",
+        "The holiday calendar is kept by the director or the administrator.",
     ),
 }
 

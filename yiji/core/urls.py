@@ -19,4 +19,5 @@ urlpatterns = [
     path("policy/", views.policy_list, name="policy"),
     path("policy/<str:key>/", views.policy_edit, name="policy_edit"),
     path("audit/", views.audit_log, name="audit"),
+    path("calendar/<int:year>/", views.holiday_calendar, name="holiday_calendar"),
 ]

@@ -15,12 +15,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yiji.core import accounts, audit, notices, policy, rulebook, services
+from yiji.core import accounts, audit, calendar, notices, policy, rulebook, services
 from yiji.core.forms import (
+    CalendarDayForm,
     LoginForm,
     PatientFilterForm,
     PatientForm,
@@ -33,6 +35,7 @@ from yiji.core.models import (
     ApiToken,
     AuditAction,
     AuditEntry,
+    CalendarDay,
     Credential,
     Department,
     Membership,
@@ -441,3 +444,32 @@ def notice_read(request: HttpRequest, pk: int) -> HttpResponse:
     notice.read_at = timezone.now()
     notice.save(update_fields=["read_at"])
     return redirect(notice.url or "home")
+
+
+@requires(Action.VIEW_POLICY)
+def holiday_calendar(request: HttpRequest, year: int) -> HttpResponse:
+    """The year's public holidays and adjusted working days (CNF-1, RPT-4)."""
+    form = CalendarDayForm()
+    if request.method == "POST":
+        if request.POST.get("action") == "clear":
+            day = parse_date(request.POST.get("day", ""))
+            if day:
+                calendar.clear_day(request.user, day)
+            return redirect("holiday_calendar", year=year)
+        form = CalendarDayForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            calendar.set_day(request.user, data["day"], data["kind"], data["name"])
+            messages.success(request, _("Saved."))
+            return redirect("holiday_calendar", year=data["day"].year)
+    days = CalendarDay.objects.filter(day__year=year)
+    return render(
+        request,
+        "core/calendar.html",
+        {
+            "year": year,
+            "days": days,
+            "form": form,
+            "can_edit": may(request.user, Action.EDIT_CALENDAR),
+        },
+    )

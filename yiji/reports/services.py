@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db import models, transaction
 from django.utils import timezone
 
-from yiji.core import accounts, audit, policy
+from yiji.core import accounts, audit, calendar, policy
 from yiji.core.models import AuditAction, CredentialKind, PhysicianTitle, Staff
 from yiji.core.permissions import Action, may, require
 from yiji.core.rulebook import RuleViolation, carries_out
@@ -315,7 +315,8 @@ def issue_preliminary(
 @carries_out("RPT-4")
 def release_time(report: Report, signed_at):
     """When a signed report goes out: emergencies at once; the policy modalities (CT by
-    default) after the next working morning's reading session; the rest at once."""
+    default) after the next working morning's reading session (weekends and public holidays
+    skipped, adjusted working days kept); the rest at once."""
     import datetime as dt
 
     from yiji.orders.services import policy_modality
@@ -324,9 +325,7 @@ def release_time(report: Report, signed_at):
     held = policy.value("rpt.next_morning_release_modalities", department=exam.department)
     if exam.priority == Priority.URGENT or policy_modality(exam.modality) not in held:
         return signed_at
-    day = timezone.localdate(signed_at) + dt.timedelta(days=1)
-    while day.weekday() >= 5:  # Saturday, Sunday: no session (holidays: with the calendar)
-        day += dt.timedelta(days=1)
+    day = calendar.next_working_day(timezone.localdate(signed_at))
     at = policy.value("rpt.next_morning_release_time", department=exam.department)
     return dt.datetime.combine(day, at, tzinfo=timezone.get_current_timezone())
 

@@ -1,0 +1,61 @@
+"""Working days: the usual week, changed by the holiday calendar (public holidays off, and
+the weekend days worked in exchange on). Used wherever a rule speaks of working days."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from yiji.core import audit
+from yiji.core.models import AuditAction, CalendarDay, DayKind
+from yiji.core.permissions import Action, require
+
+WEEKDAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def exception(day: dt.date) -> str | None:
+    """DayKind.HOLIDAY, DayKind.WORKDAY, or None for an ordinary day."""
+    return CalendarDay.objects.filter(day=day).values_list("kind", flat=True).first()
+
+
+def is_working_day(day: dt.date, weekdays=("mon", "tue", "wed", "thu", "fri")) -> bool:
+    kind = exception(day)
+    if kind == DayKind.HOLIDAY:
+        return False
+    if kind == DayKind.WORKDAY:
+        return True
+    return WEEKDAY_CODES[day.weekday()] in weekdays
+
+
+def next_working_day(day: dt.date) -> dt.date:
+    """The first working day after `day` (a year of holidays cannot exhaust 60 days)."""
+    for offset in range(1, 60):
+        candidate = day + dt.timedelta(days=offset)
+        if is_working_day(candidate):
+            return candidate
+    return day + dt.timedelta(days=1)
+
+
+def previous_working_day(day: dt.date) -> dt.date:
+    for offset in range(1, 60):
+        candidate = day - dt.timedelta(days=offset)
+        if is_working_day(candidate):
+            return candidate
+    return day - dt.timedelta(days=1)
+
+
+def set_day(actor, day: dt.date, kind: str, name: str = "") -> CalendarDay:
+    """Enter (or change) a holiday or an adjusted working day."""
+    require(actor, Action.EDIT_CALENDAR)
+    entry, made = CalendarDay.objects.update_or_create(
+        day=day, defaults={"kind": kind, "name": name.strip()}
+    )
+    audit.record(actor, AuditAction.CREATE if made else AuditAction.UPDATE, entry)
+    return entry
+
+
+def clear_day(actor, day: dt.date) -> None:
+    require(actor, Action.EDIT_CALENDAR)
+    entry = CalendarDay.objects.filter(day=day).first()
+    if entry:
+        audit.record(actor, AuditAction.DELETE, entry)
+        entry.delete()

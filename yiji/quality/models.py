@@ -1,0 +1,105 @@
+"""Quality management: the collective reading session (集体阅片, CNF-1) with its cases and
+attendance (CNF-5)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from yiji.core.models import Department, Staff
+from yiji.orders.models import Exam
+from yiji.reports.models import Addendum
+
+
+class SessionStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    CLOSED = "closed", _("Closed")
+
+
+class ReadingSession(models.Model):
+    """One working morning's collective reading session of a department."""
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField(_("date"))
+    starts_at = models.DateTimeField(_("starts at"))
+    chair = models.ForeignKey(
+        Staff,
+        verbose_name=_("chair"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    minutes = models.TextField(_("minutes"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=SessionStatus.choices, default=SessionStatus.PLANNED
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("reading session")
+        verbose_name_plural = _("reading sessions")
+        ordering = ["-day"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "day"], name="one_session_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.day}"
+
+
+class CaseReason(models.TextChoices):
+    DIFFICULT = "difficult", _("Difficult case")
+    DISPUTED = "disputed", _("Disputed (report amended)")
+    CRITICAL = "critical", _("Critical result")
+    ADDED = "added", _("Added by the duty physician")
+
+
+class SessionCase(models.Model):
+    session = models.ForeignKey(ReadingSession, on_delete=models.CASCADE, related_name="cases")
+    exam = models.ForeignKey(Exam, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("why listed"), max_length=10, choices=CaseReason.choices)
+    added_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    conclusion = models.TextField(_("conclusion"), blank=True)
+    changes_diagnosis = models.BooleanField(_("changes the diagnosis"), default=False)
+    addendum = models.ForeignKey(
+        Addendum, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    concluded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("session case")
+        verbose_name_plural = _("session cases")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "exam"], name="case_once_a_session")
+        ]
+
+
+class Presence(models.TextChoices):
+    PRESENT = "present", _("Present")
+    LATE = "late", _("Late")
+    PERSONAL_LEAVE = "personal", _("Personal leave")
+    SICK_LEAVE = "sick", _("Sick leave")
+    ON_DUTY = "duty", _("On duty / official business")
+    ABSENT = "absent", _("Absent without reason")
+
+
+class Attendance(models.Model):
+    session = models.ForeignKey(ReadingSession, on_delete=models.CASCADE, related_name="attendance")
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    presence = models.CharField(_("attendance"), max_length=8, choices=Presence.choices, blank=True)
+    note = models.CharField(_("note"), max_length=100, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        ordering = ["staff__employee_no"]
+        constraints = [models.UniqueConstraint(fields=["session", "staff"], name="attendance_once")]

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from yiji.quality import views
+
+urlpatterns = [
+    path("quality/sessions/", views.session_list, name="reading_sessions"),
+    path("quality/sessions/<int:pk>/", views.session_detail, name="reading_session"),
+    path("quality/attendance/", views.absence_sheet, name="session_attendance"),
+]

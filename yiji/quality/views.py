@@ -1,0 +1,182 @@
+"""Quality pages: the collective reading sessions (CNF-1) and the monthly attendance
+sheet for payroll (CNF-5). Thin: read the form, call the service, show its refusal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import BytesIO
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from yiji.core.models import Department, Staff
+from yiji.core.permissions import Action, may
+from yiji.core.rulebook import RuleViolation
+from yiji.core.views import requires
+from yiji.quality import sessions
+from yiji.quality.models import Presence, ReadingSession
+
+
+def session_departments(user) -> list[Department]:
+    """The departments whose sessions the user sees: their own, or all for hospital-wide
+    management."""
+    kinds = Department.objects.filter(active=True, kind__in=sessions.SESSION_KINDS)
+    staff = getattr(user, "staff", None)
+    own = kinds.filter(members=staff) if staff else kinds.none()
+    return list((own if own.exists() else kinds).order_by("code"))
+
+
+def _month(value: str) -> tuple[int, int]:
+    try:
+        moment = dt.datetime.strptime(value, "%Y-%m")
+    except ValueError:
+        today = timezone.localdate()
+        return today.year, today.month
+    return moment.year, moment.month
+
+
+@requires(Action.RUN_READING_SESSION)
+def session_list(request: HttpRequest) -> HttpResponse:
+    departments = session_departments(request.user)
+    if request.method == "POST":
+        department = get_object_or_404(Department, pk=request.POST.get("department"))
+        try:
+            session = sessions.open_session(request.user, department)
+        except RuleViolation as violation:
+            messages.error(request, violation.message)
+            return redirect("reading_sessions")
+        return redirect("reading_session", pk=session.pk)
+    year, month = _month(request.GET.get("month", ""))
+    rows = ReadingSession.objects.filter(department__in=departments)
+    rows = rows.filter(day__year=year, day__month=month).select_related("department", "chair")
+    rows = rows.order_by("-day", "department__code")
+    page = Paginator(rows, 31).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "quality/sessions.html",
+        {
+            "page": page,
+            "departments": departments,
+            "month": f"{year:04d}-{month:02d}",
+            "year": year,
+        },
+    )
+
+
+def _attendance_entries(request: HttpRequest, session: ReadingSession) -> dict:
+    entries = {}
+    for row in session.attendance.all():
+        presence = request.POST.get(f"presence-{row.staff_id}")
+        if presence is not None:
+            entries[row.staff_id] = (presence, request.POST.get(f"note-{row.staff_id}", ""))
+    return entries
+
+
+def _act(request: HttpRequest, session: ReadingSession) -> None:
+    action = request.POST.get("action")
+    user = request.user
+    if action == "chair":
+        chair = Staff.objects.filter(pk=request.POST.get("chair") or 0).first()
+        if chair is None:
+            raise RuleViolation("CNF-1", "请选择主持人。", "Choose the chair.", field="chair")
+        sessions.set_chair(user, session, chair)
+    elif action == "add_case":
+        sessions.add_case(user, session, request.POST.get("accession", ""))
+    elif action == "collect":
+        sessions.collect_cases(session)
+    elif action == "attendance":
+        sessions.record_attendance(user, session, _attendance_entries(request, session))
+    elif action == "conclude":
+        case = get_object_or_404(session.cases, pk=request.POST.get("case"))
+        sessions.conclude_case(
+            user,
+            case,
+            request.POST.get("conclusion", ""),
+            changes_diagnosis=request.POST.get("changes_diagnosis") == "on",
+            addendum_text=request.POST.get("addendum_text", ""),
+            secret=request.POST.get("secret", ""),
+        )
+    elif action == "close":
+        sessions.close_session(user, session, request.POST.get("minutes", ""))
+    messages.success(request, _("Saved."))
+
+
+@requires(Action.RUN_READING_SESSION)
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_object_or_404(
+        ReadingSession.objects.select_related("department", "chair", "closed_by"), pk=pk
+    )
+    if request.method == "POST":
+        try:
+            _act(request, session)
+            return redirect("reading_session", pk=pk)
+        except RuleViolation as violation:
+            messages.error(request, violation.message)
+    cases = session.cases.select_related("exam__patient", "exam__item", "exam__report", "addendum")
+    return render(
+        request,
+        "quality/session.html",
+        {
+            "session": session,
+            "cases": cases,
+            "attendance": session.attendance.select_related("staff"),
+            "chairs": sessions.roster(session.department).filter(physician_title__isnull=False),
+            "presences": Presence.choices,
+            "editable": session.status == "planned",
+            "can_sign": may(request.user, Action.SIGN_REPORT),
+        },
+    )
+
+
+@requires(Action.VIEW_QUALITY)
+def absence_sheet(request: HttpRequest) -> HttpResponse:
+    departments = session_departments(request.user)
+    department = next(
+        (d for d in departments if str(d.pk) == request.GET.get("department")),
+        departments[0] if departments else None,
+    )
+    year, month = _month(request.GET.get("month", ""))
+    lines = sessions.absences(department, year, month) if department else []
+    if request.GET.get("format") == "xlsx" and department:
+        return _absence_workbook(department, year, month, lines)
+    return render(
+        request,
+        "quality/absences.html",
+        {
+            "departments": departments,
+            "department": department,
+            "month": f"{year:04d}-{month:02d}",
+            "lines": lines,
+        },
+    )
+
+
+def _absence_workbook(department, year: int, month: int, lines) -> HttpResponse:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = f"{year}-{month:02d}"
+    sheet.append([f"{department.name} 集体阅片考勤 {year}年{month}月（CNF-5）"])
+    sheet.append(
+        ["工号", "姓名", "会次", "出席", "迟到", "事假", "病假", "公务/值班", "无故缺席",
+         "超出准许事假", "扣发金额（元）"]
+    )  # fmt: skip
+    for line in lines:
+        sheet.append(
+            [line.staff.employee_no, line.staff.name, line.sessions, line.present, line.late,
+             line.personal, line.sick, line.duty, line.absent, line.beyond_allowance,
+             float(line.deduction)]
+        )  # fmt: skip
+    buffer = BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"cnf5-{department.code}-{year}{month:02d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
