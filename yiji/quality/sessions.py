@@ -28,14 +28,7 @@ from yiji.quality.models import (
 )
 from yiji.reports import services as report_services
 from yiji.reports.models import Addendum, CriticalResult, Report
-
-TITLE_RANKS = {"resident": 1, "attending": 2, "associate_chief": 3, "chief": 4}
-TITLE_NAMES = {
-    "resident": ("住院医师", "resident physician"),
-    "attending": ("主治医师", "attending physician"),
-    "associate_chief": ("副主任医师", "associate chief physician"),
-    "chief": ("主任医师", "chief physician"),
-}
+from yiji.reports.services import TITLE_EN, TITLE_RANK, TITLE_ZH
 
 
 def _staff(actor) -> Staff:
@@ -135,13 +128,12 @@ def collect_cases(session: ReadingSession) -> int:
 def set_chair(actor, session: ReadingSession, chair: Staff) -> ReadingSession:
     require(actor, Action.RUN_READING_SESSION)
     _open(session)
-    lowest = policy.value("cnf.chair_min_title", department=session.department)
-    if (chair.physician_title or 0) < TITLE_RANKS[lowest]:
-        zh, en = TITLE_NAMES[lowest]
+    lowest = TITLE_RANK[policy.value("cnf.chair_min_title", department=session.department)]
+    if (chair.physician_title or 0) < lowest:
         raise RuleViolation(
             "CNF-1",
-            f"主持人须为{zh}或以上职称的医师。",
-            f"The chair must be a physician of {en} title or above.",
+            f"主持人须为{TITLE_ZH[lowest]}或以上职称的医师。",
+            f"The chair must be an {TITLE_EN[lowest]} physician or above.",
             field="chair",
         )
     session.chair = chair

@@ -9,7 +9,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from yiji.core import accounts, audit, calendar, policy
-from yiji.core.models import AuditAction, CredentialKind, PhysicianTitle, Staff
+from yiji.core.models import AuditAction, CredentialKind, Staff
 from yiji.core.permissions import Action, may, require
 from yiji.core.rulebook import RuleViolation, carries_out
 from yiji.interop.hl7 import outbound
@@ -20,6 +20,7 @@ from yiji.reports.quality import quality_warnings
 
 TITLE_RANK = {"resident": 1, "attending": 2, "associate_chief": 3, "chief": 4}
 TITLE_ZH = {1: "住院医师", 2: "主治医师", 3: "副主任医师", 4: "主任医师"}
+TITLE_EN = {1: "resident", 2: "attending", 3: "associate chief", 4: "chief"}
 IMAGING = (
     Modality.DR,
     Modality.CR,
@@ -244,7 +245,7 @@ def check_reviewer(report: Report, reviewer: Staff) -> None:
             f"审核医师须为{TITLE_ZH[needed]}或以上"
             + ("（疑难病例）" if report.difficult else "")
             + "。",
-            f"The reviewer must be at least {PhysicianTitle(needed).label}"
+            f"The reviewer must be at least {TITLE_EN[needed]} physician"
             + (" for a difficult case" if report.difficult else "")
             + ".",
         )
