@@ -25,6 +25,7 @@ NAV: list[NavItem] = [
     NavItem("critical", _("Critical results"), Action.WRITE_REPORT),
     NavItem("tat", _("Turnaround"), Action.VIEW_QUALITY),
     NavItem("reading_sessions", _("Reading sessions"), Action.RUN_READING_SESSION),
+    NavItem("film_quality", _("Film quality"), Action.PERFORM_EXAM),
     NavItem("results", _("Results"), Action.READ_RESULTS),
     NavItem("requisition_new", _("New requisition"), Action.ORDER_EXAM),
     NavItem("patients", _("Patients"), Action.VIEW_PATIENT),

@@ -1,5 +1,5 @@
 """Quality management: the collective reading session (集体阅片, CNF-1) with its cases and
-attendance (CNF-5)."""
+attendance (CNF-5); the reject and error register (QLT-3) and film grades (CNF-6)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from yiji.core.models import Department, Staff
+from yiji.core.models import Department, Room, Staff
 from yiji.orders.models import Exam
-from yiji.reports.models import Addendum
+from yiji.reports.models import Addendum, ImageGrade
 
 
 class SessionStatus(models.TextChoices):
@@ -103,3 +103,57 @@ class Attendance(models.Model):
         verbose_name_plural = _("attendance")
         ordering = ["staff__employee_no"]
         constraints = [models.UniqueConstraint(fields=["session", "staff"], name="attendance_once")]
+
+
+class RejectReason(models.TextChoices):
+    POSITIONING = "positioning", _("Positioning")
+    EXPOSURE = "exposure", _("Exposure")
+    MOTION = "motion", _("Motion")
+    ARTEFACT = "artefact", _("Artefact")
+    MARKER = "marker", _("Wrong side marker")
+    WRONG_PART = "wrong_part", _("Wrong or missed body part")
+    EQUIPMENT = "equipment", _("Equipment")
+    OTHER = "other", _("Other")
+
+
+# Reasons that are errors (差错), not only rejects, and those that make an artefact (R1).
+ERROR_REASONS = (RejectReason.MARKER, RejectReason.WRONG_PART)
+ARTEFACT_REASONS = (RejectReason.ARTEFACT, RejectReason.MOTION)
+
+
+class RejectedImage(models.Model):
+    """The reject and error register (废片、差错登记, QLT-3): one rejected image or series."""
+
+    exam = models.ForeignKey(Exam, on_delete=models.PROTECT, related_name="rejects")
+    technologist = models.ForeignKey(
+        Staff, verbose_name=_("technologist"), on_delete=models.PROTECT, related_name="+"
+    )
+    room = models.ForeignKey(
+        Room, verbose_name=_("device"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    modality = models.CharField(_("modality"), max_length=8)
+    reason = models.CharField(_("reason"), max_length=12, choices=RejectReason.choices)
+    retaken = models.BooleanField(_("retaken"), default=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("rejected image")
+        verbose_name_plural = _("reject and error register")
+        ordering = ["-recorded_at"]
+
+
+class FilmGrade(models.Model):
+    """A film graded at the periodic film review (评片, CNF-6); it stands over the grade the
+    reading physician gave on the report."""
+
+    exam = models.OneToOneField(Exam, on_delete=models.PROTECT, related_name="film_grade")
+    grade = models.CharField(_("image quality grade"), max_length=8, choices=ImageGrade.choices)
+    graded_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    graded_at = models.DateTimeField(default=timezone.now)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("film grade")
+        verbose_name_plural = _("film grades")

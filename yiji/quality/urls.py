@@ -6,4 +6,5 @@ urlpatterns = [
     path("quality/sessions/", views.session_list, name="reading_sessions"),
     path("quality/sessions/<int:pk>/", views.session_detail, name="reading_session"),
     path("quality/attendance/", views.absence_sheet, name="session_attendance"),
+    path("quality/films/", views.film_quality, name="film_quality"),
 ]

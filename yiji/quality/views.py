@@ -1,5 +1,6 @@
-"""Quality pages: the collective reading sessions (CNF-1) and the monthly attendance
-sheet for payroll (CNF-5). Thin: read the form, call the service, show its refusal."""
+"""Quality pages: the collective reading sessions (CNF-1), the monthly attendance sheet for
+payroll (CNF-5), the reject register and film grades (QLT-3, CNF-6). Thin: read the form,
+call the service, show its refusal."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -18,8 +20,10 @@ from yiji.core.models import Department, Staff
 from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation
 from yiji.core.views import requires
-from yiji.quality import sessions
-from yiji.quality.models import Presence, ReadingSession
+from yiji.orders.models import Exam
+from yiji.quality import films, sessions
+from yiji.quality.models import Presence, ReadingSession, RejectedImage, RejectReason
+from yiji.reports.models import ImageGrade
 
 
 def session_departments(user) -> list[Department]:
@@ -180,3 +184,69 @@ def _absence_workbook(department, year: int, month: int, lines) -> HttpResponse:
     name = f"cnf5-{department.code}-{year}{month:02d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:
+    today = timezone.localdate()
+    first = parse_date(request.GET.get("first", "")) or today.replace(day=1)
+    last = parse_date(request.GET.get("last", "")) or today
+    return first, max(first, last)
+
+
+def _exam_by_accession(accession: str, rule: str):
+    exam = Exam.objects.filter(accession=accession.strip()).first()
+    if exam is None:
+        zh, en = f"没有检查号为 {accession} 的检查。", f"No exam {accession}."
+        raise RuleViolation(rule, zh, en, field="accession")
+    return exam
+
+
+@requires(Action.PERFORM_EXAM)
+def film_quality(request: HttpRequest) -> HttpResponse:
+    """The reject and error register (QLT-3), film grading (CNF-6) and their rates."""
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "reject":
+                exam = _exam_by_accession(request.POST.get("accession", ""), "QLT-3")
+                films.register_reject(
+                    request.user,
+                    exam,
+                    request.POST.get("reason", ""),
+                    retaken=request.POST.get("retaken") == "on",
+                    note=request.POST.get("note", ""),
+                )
+            else:
+                exam = _exam_by_accession(request.POST.get("accession", ""), "CNF-6")
+                films.grade_film(request.user, exam, request.POST.get("grade", ""))
+            messages.success(request, _("Saved."))
+            return redirect("film_quality")
+        except RuleViolation as violation:
+            messages.error(request, violation.message)
+    first, last = _period(request)
+    by = request.GET.get("by") if request.GET.get("by") in films.GROUPINGS else "technologist"
+    rates = films.film_rates(first, last, by) if may(request.user, Action.VIEW_QUALITY) else []
+    recent = RejectedImage.objects.select_related("exam", "technologist", "room")
+    page = Paginator(recent, 20).get_page(request.GET.get("page"))
+    chart = {
+        "labels": [r.label for r in rates],
+        "grade_a": [
+            round(r.grade_a_rate, 1) if r.grade_a_rate is not None else None for r in rates
+        ],
+        "reject": [round(r.reject_rate, 1) if r.reject_rate is not None else None for r in rates],
+    }
+    return render(
+        request,
+        "quality/films.html",
+        {
+            "rates": rates,
+            "chart": chart,
+            "by": by,
+            "groupings": films.GROUPINGS,
+            "first": first,
+            "last": last,
+            "page": page,
+            "reasons": RejectReason.choices,
+            "grades": ImageGrade.choices,
+            "indicator_set": films.INDICATOR_SET,
+        },
+    )

@@ -1,0 +1,188 @@
+"""Image quality: the reject and error register (QLT-3), film grading at the periodic review
+(CNF-6), and the rates they give per technologist, device, modality and month: grade-A rate
+(甲级片率), reject rate (废片率) and the artefact rate of the 2024 radiology set (R1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+
+from yiji.core import audit
+from yiji.core.models import AuditAction, Staff
+from yiji.core.permissions import Action, require
+from yiji.core.rulebook import RuleViolation, carries_out
+from yiji.orders.models import EventKind, Exam, ExamEvent, ExamStatus
+from yiji.quality.models import (
+    ARTEFACT_REASONS,
+    FilmGrade,
+    RejectedImage,
+    RejectReason,
+)
+from yiji.reports.models import ImageGrade
+
+INDICATOR_SET = "放射影像专业医疗质量控制指标（2024年版）"
+GROUPINGS = ("technologist", "room", "modality", "month")
+
+
+def _staff(actor) -> Staff:
+    staff = getattr(actor, "staff", None)
+    if staff is None:
+        raise RuleViolation("QLT-3", "只有在册人员可以登记。", "Only staff may register.")
+    return staff
+
+
+def performer(exam: Exam) -> Staff | None:
+    """The technologist who started the exam (from its recorded events)."""
+    event = exam.events.filter(kind=EventKind.STARTED, actor__staff__isnull=False).first()
+    return event.actor.staff if event else None
+
+
+@carries_out("QLT-3")
+def register_reject(
+    actor,
+    exam: Exam,
+    reason: str,
+    *,
+    technologist: Staff | None = None,
+    retaken: bool = True,
+    note: str = "",
+) -> RejectedImage:
+    require(actor, Action.PERFORM_EXAM)
+    if reason not in RejectReason.values:
+        raise RuleViolation("QLT-3", "请选择废片原因。", "Choose the reason.", field="reason")
+    if exam.status not in (ExamStatus.IN_PROGRESS, ExamStatus.COMPLETED):
+        raise RuleViolation(
+            "QLT-3",
+            "只有已开始或已完成的检查可以登记废片。",
+            "Only an exam under way or done has rejects.",
+        )
+    technologist = technologist or performer(exam) or _staff(actor)
+    with transaction.atomic():
+        reject = RejectedImage.objects.create(
+            exam=exam,
+            technologist=technologist,
+            room=exam.room,
+            modality=exam.modality,
+            reason=reason,
+            retaken=retaken,
+            note=note.strip()[:200],
+            recorded_by=_staff(actor),
+        )
+        audit.record(actor, AuditAction.CREATE, reject, patient=exam.patient)
+    return reject
+
+
+@carries_out("CNF-6")
+def grade_film(actor, exam: Exam, grade: str, note: str = "") -> FilmGrade:
+    """The film review's grade for an exam (the latest review stands)."""
+    require(actor, Action.PERFORM_EXAM)
+    if grade not in ImageGrade.values:
+        raise RuleViolation("CNF-6", "请选择片级。", "Choose a grade.", field="grade")
+    if exam.status != ExamStatus.COMPLETED:
+        raise RuleViolation("CNF-6", "只评已完成检查的照片。", "Only completed exams are graded.")
+    film, _made = FilmGrade.objects.update_or_create(
+        exam=exam,
+        defaults={
+            "grade": grade,
+            "graded_by": _staff(actor),
+            "graded_at": timezone.now(),
+            "note": note.strip()[:200],
+        },
+    )
+    return film
+
+
+@dataclass
+class FilmRate:
+    key: object
+    label: str
+    exams: int
+    graded: int
+    grade_a: int
+    rejects: int
+    artefact_exams: int
+
+    @property
+    def grade_a_rate(self) -> float | None:
+        return 100 * self.grade_a / self.graded if self.graded else None
+
+    @property
+    def reject_rate(self) -> float | None:
+        """Rejected images per image taken: rejects / (exams + rejects)."""
+        taken = self.exams + self.rejects
+        return 100 * self.rejects / taken if taken else None
+
+    @property
+    def artefact_rate(self) -> float | None:
+        return 100 * self.artefact_exams / self.exams if self.exams else None
+
+
+def _exams(first: dt.date, last: dt.date, department=None):
+    zone = timezone.get_current_timezone()
+    start = dt.datetime.combine(first, dt.time.min, zone)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, zone)
+    exams = Exam.objects.filter(
+        status=ExamStatus.COMPLETED, completed_at__gte=start, completed_at__lt=end
+    )
+    return exams.filter(department=department) if department else exams
+
+
+@carries_out("QLT-3", "CNF-6")
+def film_rates(first: dt.date, last: dt.date, by: str, department=None) -> list[FilmRate]:
+    """Completed exams of the period grouped `by` technologist, room (device), modality or
+    month, counted in the database. An exam's grade is the film review's, else the reading
+    physician's on the report."""
+    if by not in GROUPINGS:
+        raise ValueError(by)
+    started_by = ExamEvent.objects.filter(exam=OuterRef("pk"), kind=EventKind.STARTED)
+    rejects = RejectedImage.objects.filter(exam=OuterRef("pk"))
+    exams = _exams(first, last, department).annotate(
+        grade=Coalesce(F("film_grade__grade"), F("report__image_grade"), Value("")),
+        tech=Subquery(started_by.values("actor__staff")[:1]),
+        has_artefact=Exists(rejects.filter(reason__in=ARTEFACT_REASONS)),
+        month=TruncMonth("completed_at", tzinfo=timezone.get_current_timezone()),
+    )
+    field = {"technologist": "tech", "room": "room", "modality": "modality", "month": "month"}[by]
+    rows = (
+        exams.values(field)
+        .annotate(
+            n=Count("pk"),
+            graded=Count("pk", filter=~Q(grade="")),
+            grade_a=Count("pk", filter=Q(grade=ImageGrade.A)),
+            artefacts=Count("pk", filter=Q(has_artefact=True)),
+        )
+        .order_by(field)
+    )
+    reject_totals = dict(
+        exams.values(field).annotate(total=Count("rejects")).values_list(field, "total")
+    )
+    labels = _labels(by, [row[field] for row in rows])
+    return [
+        FilmRate(
+            key=row[field],
+            label=labels.get(row[field], str(row[field] or "—")),
+            exams=row["n"],
+            graded=row["graded"],
+            grade_a=row["grade_a"],
+            rejects=reject_totals.get(row[field], 0),
+            artefact_exams=row["artefacts"],
+        )
+        for row in rows
+    ]
+
+
+def _labels(by: str, keys: list) -> dict:
+    if by == "technologist":
+        return dict(Staff.objects.filter(pk__in=[k for k in keys if k]).values_list("pk", "name"))
+    if by == "room":
+        from yiji.core.models import Room
+
+        return dict(Room.objects.filter(pk__in=[k for k in keys if k]).values_list("pk", "name"))
+    if by == "month":
+        return {k: timezone.localtime(k).strftime("%Y-%m") for k in keys if k}
+    return {}
