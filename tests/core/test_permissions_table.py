@@ -71,6 +71,8 @@ EXPECTED = {
     },
     Action.RECEIVE_RESULTS: {R.INTERFACE},
     Action.MANAGE_INTERFACES: {R.ADMIN, R.DIRECTOR},
+    Action.RUN_READING_SESSION: {R.DIRECTOR, R.DEPUTY_DIRECTOR, R.GROUP_LEADER, R.PHYSICIAN},
+    Action.EDIT_CALENDAR: {R.DIRECTOR, R.ADMIN},
 }
 
 CASES = [(action, role) for action in Action.values for role in Role.values]
