@@ -107,14 +107,15 @@ def test_a_slot_the_rules_refuse_is_an_operation_outcome(his_api, order, items, 
     [
         ("Slot", {}, 400),
         ("Slot", {"service-request": "ServiceRequest/999999"}, 422),
-        ("Slot", {"service-request": "ServiceRequest/1", "start": "tomorrow"}, 400),
+        ("Slot", {"service-request": "ServiceRequest/{exam}", "start": "tomorrow"}, 400),
         ("Slot/not-a-slot", {}, 404),
         ("Schedule/x", {}, 404),
         ("Appointment/999999", {}, 404),
     ],
 )
 def test_bad_searches_get_an_operation_outcome(his_api, order, items, path, params, code):
-    order(items["ct_head"])
+    exam = order(items["ct_head"])[0]
+    params = {k: v.format(exam=exam.pk) for k, v in params.items()}
     status, outcome = his_api.get(path, **params)
     assert status == code and outcome["resourceType"] == "OperationOutcome"
 
