@@ -56,6 +56,7 @@ class CaseReason(models.TextChoices):
     DIFFICULT = "difficult", _("Difficult case")
     DISPUTED = "disputed", _("Disputed (report amended)")
     CRITICAL = "critical", _("Critical result")
+    ERROR = "error", _("Missed diagnosis or misdiagnosis")
     ADDED = "added", _("Added by the duty physician")
 
 
@@ -157,3 +158,66 @@ class FilmGrade(models.Model):
     class Meta:
         verbose_name = _("film grade")
         verbose_name_plural = _("film grades")
+
+
+class FollowUpReason(models.TextChoices):
+    POSITIVE = "positive", _("Positive finding")
+    SUSPICIOUS = "suspicious", _("Suspicious category")
+    CRITICAL = "critical", _("Critical result")
+
+
+class EvidenceSource(models.TextChoices):
+    PATHOLOGY = "pathology", _("Pathology")
+    SURGERY = "surgery", _("Surgery")
+    CLINICAL = "clinical", _("Clinical course")
+    OTHER_IMAGING = "imaging", _("Later imaging")
+
+
+class Concordance(models.TextChoices):
+    FULL = "full", _("Concordant (符合)")
+    PARTIAL = "partial", _("Partly concordant (基本符合)")
+    NONE = "none", _("Discordant (不符合)")
+
+
+class DiagnosticError(models.TextChoices):
+    NONE = "", _("None")
+    MISSED = "missed", _("Missed diagnosis (漏诊)")
+    MISDIAGNOSIS = "misdiagnosis", _("Misdiagnosis (误诊)")
+
+
+class FollowUp(models.Model):
+    """Follow-up of a positive, suspicious or critical case (QLT-1, QLT-8): the final diagnosis
+    from pathology, surgery or the clinical course, graded against the report; a missed
+    diagnosis or misdiagnosis is registered with its cause and goes to a session (QLT-2)."""
+
+    exam = models.OneToOneField(Exam, on_delete=models.PROTECT, related_name="follow_up")
+    reason = models.CharField(_("why followed up"), max_length=10, choices=FollowUpReason.choices)
+    reader = models.ForeignKey(
+        Staff, verbose_name=_("reader"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField(_("due"), db_index=True)
+    final_diagnosis = models.TextField(_("final diagnosis"), blank=True)
+    source = models.CharField(
+        _("evidence"), max_length=10, choices=EvidenceSource.choices, blank=True
+    )
+    concordance = models.CharField(
+        _("concordance"), max_length=8, choices=Concordance.choices, blank=True
+    )
+    error = models.CharField(
+        _("diagnostic error"), max_length=12, choices=DiagnosticError.choices, blank=True
+    )
+    cause = models.CharField(_("cause"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
+    discussed_in = models.ForeignKey(
+        ReadingSession, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["due_at", "pk"]
+        indexes = [models.Index(fields=["recorded_at", "due_at"])]

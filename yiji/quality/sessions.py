@@ -21,6 +21,7 @@ from yiji.orders.models import Exam
 from yiji.quality.models import (
     Attendance,
     CaseReason,
+    FollowUp,
     Presence,
     ReadingSession,
     SessionCase,
@@ -93,10 +94,11 @@ def open_session(actor, department: Department, day: dt.date | None = None) -> R
     return session
 
 
-@carries_out("CNF-1")
+@carries_out("CNF-1", "QLT-2")
 def collect_cases(session: ReadingSession) -> int:
     """List the difficult, disputed (amended) and critical cases of the previous working day
-    and of the session day so far; returns how many were added."""
+    and of the session day so far, and the diagnostic errors follow-up found since the last
+    session; returns how many were added."""
     zone = timezone.get_current_timezone()
     since = dt.datetime.combine(calendar.previous_working_day(session.day), dt.time.min, zone)
     until = min(timezone.now(), dt.datetime.combine(session.day, dt.time.max, zone))
@@ -114,6 +116,12 @@ def collect_cases(session: ReadingSession) -> int:
         exam__department=department, found_at__range=(since, until)
     ).values_list("exam_id", flat=True)
     found.update(dict.fromkeys(critical, CaseReason.CRITICAL))
+    # QLT-2: missed diagnoses and misdiagnoses found at follow-up, until a session takes them.
+    errors = FollowUp.objects.filter(
+        exam__department=department, discussed_in__isnull=True, recorded_at__lte=until
+    ).exclude(error="")
+    found.update(dict.fromkeys(errors.values_list("exam_id", flat=True), CaseReason.ERROR))
+    errors.update(discussed_in=session)
     listed = set(session.cases.values_list("exam_id", flat=True))
     new = [
         SessionCase(session=session, exam_id=exam_id, reason=reason)

@@ -2,7 +2,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from yiji.core import policy
-from yiji.quality import sessions
+from yiji.quality import followup, sessions
 
 
 @db_periodic_task(crontab(minute="*/5"))
@@ -10,3 +10,11 @@ def reading_session_reminders() -> int:
     """Every five minutes: remind the director of a session day not yet recorded (CNF-1)."""
     with policy.batch():
         return sessions.remind_unrecorded()
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def follow_ups() -> int:
+    """Every ten minutes: open follow-ups for newly released positive, suspicious or critical
+    reports (QLT-1), and remind readers of overdue ones (QLT-8)."""
+    with policy.batch():
+        return followup.open_follow_ups() + followup.remind_overdue()

@@ -7,4 +7,6 @@ urlpatterns = [
     path("quality/sessions/<int:pk>/", views.session_detail, name="reading_session"),
     path("quality/attendance/", views.absence_sheet, name="session_attendance"),
     path("quality/films/", views.film_quality, name="film_quality"),
+    path("quality/follow-ups/", views.follow_up_list, name="follow_ups"),
+    path("quality/follow-ups/<int:pk>/", views.follow_up_detail, name="follow_up"),
 ]

@@ -9,6 +9,7 @@ from io import BytesIO
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,8 +22,17 @@ from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation
 from yiji.core.views import requires
 from yiji.orders.models import Exam
-from yiji.quality import films, sessions
-from yiji.quality.models import Presence, ReadingSession, RejectedImage, RejectReason
+from yiji.quality import films, followup, sessions
+from yiji.quality.models import (
+    Concordance,
+    DiagnosticError,
+    EvidenceSource,
+    FollowUp,
+    Presence,
+    ReadingSession,
+    RejectedImage,
+    RejectReason,
+)
 from yiji.reports.models import ImageGrade
 
 
@@ -229,10 +239,8 @@ def film_quality(request: HttpRequest) -> HttpResponse:
     page = Paginator(recent, 20).get_page(request.GET.get("page"))
     chart = {
         "labels": [r.label for r in rates],
-        "grade_a": [
-            round(r.grade_a_rate, 1) if r.grade_a_rate is not None else None for r in rates
-        ],
-        "reject": [round(r.reject_rate, 1) if r.reject_rate is not None else None for r in rates],
+        "grade_a": [_rounded(r.grade_a_rate) for r in rates],
+        "reject": [_rounded(r.reject_rate) for r in rates],
     }
     return render(
         request,
@@ -248,5 +256,89 @@ def film_quality(request: HttpRequest) -> HttpResponse:
             "reasons": RejectReason.choices,
             "grades": ImageGrade.choices,
             "indicator_set": films.INDICATOR_SET,
+        },
+    )
+
+
+FOLLOW_UP_VIEWS = {
+    "open": Q(recorded_at__isnull=True),
+    "overdue": Q(recorded_at__isnull=True),  # and due_at before now, below
+    "done": Q(recorded_at__isnull=False),
+    "errors": ~Q(error=""),
+    "all": Q(),
+}
+
+
+@requires(Action.WRITE_REPORT)
+def follow_up_list(request: HttpRequest) -> HttpResponse:
+    followup.open_follow_ups()  # also every ten minutes in the task queue
+    show = request.GET.get("show") if request.GET.get("show") in FOLLOW_UP_VIEWS else "open"
+    rows = FollowUp.objects.filter(FOLLOW_UP_VIEWS[show])
+    if show == "overdue":
+        rows = rows.filter(due_at__lt=timezone.now())
+    if request.GET.get("mine"):
+        rows = rows.filter(reader__user=request.user)
+    rows = rows.select_related("exam__patient", "exam__item", "reader")
+    page = Paginator(rows, 25).get_page(request.GET.get("page"))
+    first, last = _period(request)
+    by = request.GET.get("by") if request.GET.get("by") in followup.GROUPINGS else "reader"
+    rates = []
+    if may(request.user, Action.VIEW_QUALITY):
+        rates = followup.follow_up_rates(first, last, by)
+    return render(
+        request,
+        "quality/follow_ups.html",
+        {
+            "page": page,
+            "show": show,
+            "now": timezone.now(),
+            "rates": rates,
+            "by": by,
+            "groupings": followup.GROUPINGS,
+            "first": first,
+            "last": last,
+            "chart": {
+                "labels": [r.label for r in rates],
+                "follow_up": [_rounded(r.follow_up_rate) for r in rates],
+                "concordance": [_rounded(r.concordance_rate) for r in rates],
+            },
+        },
+    )
+
+
+def _rounded(value: float | None) -> float | None:
+    return round(value, 1) if value is not None else None
+
+
+@requires(Action.WRITE_REPORT)
+def follow_up_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(
+        FollowUp.objects.select_related("exam__patient", "exam__item", "exam__report", "reader"),
+        pk=pk,
+    )
+    if request.method == "POST":
+        try:
+            followup.record_outcome(
+                request.user,
+                item,
+                final_diagnosis=request.POST.get("final_diagnosis", ""),
+                source=request.POST.get("source", ""),
+                concordance=request.POST.get("concordance", ""),
+                error=request.POST.get("error", ""),
+                cause=request.POST.get("cause", ""),
+            )
+            messages.success(request, _("Saved."))
+            return redirect("follow_up", pk=pk)
+        except RuleViolation as violation:
+            messages.error(request, violation.message)
+    return render(
+        request,
+        "quality/follow_up.html",
+        {
+            "item": item,
+            "sources": EvidenceSource.choices,
+            "concordances": Concordance.choices,
+            "errors": DiagnosticError.choices,
+            "posted": request.POST,
         },
     )

@@ -33,3 +33,17 @@ def category_problem(item: ExamItem, category: str) -> str | None:
     if category not in SCHEMES[scheme]:
         return f"{category}不是有效的{scheme}分类。"
     return None
+
+
+# Categories that call for tissue diagnosis or close follow-up (QLT-1: "suspicious" cases).
+SUSPICIOUS = {
+    "BI-RADS": {"4A", "4B", "4C", "5"},
+    "PI-RADS": {"4", "5"},
+    "Lung-RADS": {"4A", "4B", "4X"},
+}
+SUSPICIOUS_CATEGORIES = set().union(*SUSPICIOUS.values())
+
+
+def is_suspicious(item: ExamItem, category: str) -> bool:
+    scheme = scheme_for(item)
+    return bool(scheme) and category in SUSPICIOUS[scheme]
