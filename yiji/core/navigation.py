@@ -27,6 +27,7 @@ NAV: list[NavItem] = [
     NavItem("reading_sessions", _("Reading sessions"), Action.RUN_READING_SESSION),
     NavItem("film_quality", _("Film quality"), Action.PERFORM_EXAM),
     NavItem("follow_ups", _("Follow-up"), Action.WRITE_REPORT),
+    NavItem("consultations", _("Consultations"), Action.WRITE_REPORT),
     NavItem("results", _("Results"), Action.READ_RESULTS),
     NavItem("requisition_new", _("New requisition"), Action.ORDER_EXAM),
     NavItem("patients", _("Patients"), Action.VIEW_PATIENT),

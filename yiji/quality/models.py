@@ -221,3 +221,33 @@ class FollowUp(models.Model):
         verbose_name_plural = _("follow-ups")
         ordering = ["due_at", "pk"]
         indexes = [models.Index(fields=["recorded_at", "due_at"])]
+
+
+class ConsultationKind(models.TextChoices):
+    INTERNAL = "internal", _("Within the department")
+    CLINICAL = "clinical", _("With invited clinicians")
+    REFERRAL = "referral", _("Referral to a higher-level hospital")
+
+
+class Consultation(models.Model):
+    """A consultation on a case (会诊, CNF-4): the request, who took part, the opinion and
+    what came of it."""
+
+    exam = models.ForeignKey(Exam, on_delete=models.PROTECT, related_name="consultations")
+    kind = models.CharField(_("kind"), max_length=10, choices=ConsultationKind.choices)
+    question = models.TextField(_("question"))
+    referred_to = models.CharField(_("referred to (hospital)"), max_length=100, blank=True)
+    requested_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    participants = models.CharField(_("participants"), max_length=300, blank=True)
+    opinion = models.TextField(_("opinion"), blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        ordering = ["-requested_at"]

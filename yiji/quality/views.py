@@ -22,9 +22,11 @@ from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation
 from yiji.core.views import requires
 from yiji.orders.models import Exam
-from yiji.quality import films, followup, sessions
+from yiji.quality import consultations, films, followup, sessions
 from yiji.quality.models import (
     Concordance,
+    Consultation,
+    ConsultationKind,
     DiagnosticError,
     EvidenceSource,
     FollowUp,
@@ -340,5 +342,76 @@ def follow_up_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "concordances": Concordance.choices,
             "errors": DiagnosticError.choices,
             "posted": request.POST,
+        },
+    )
+
+
+@requires(Action.WRITE_REPORT)
+def consultation_list(request: HttpRequest) -> HttpResponse:
+    """Consultations (CNF-4): request one, see the open and answered ones."""
+    if request.method == "POST":
+        try:
+            exam = _exam_by_accession(request.POST.get("accession", ""), "CNF-4")
+            made = consultations.request_consultation(
+                request.user,
+                exam,
+                request.POST.get("kind", ""),
+                request.POST.get("question", ""),
+                request.POST.get("referred_to", ""),
+            )
+            return redirect("consultation", pk=made.pk)
+        except RuleViolation as violation:
+            messages.error(request, violation.message)
+    rows = Consultation.objects.select_related("exam__patient", "exam__item", "requested_by")
+    if request.GET.get("open"):
+        rows = rows.filter(answered_at__isnull=True)
+    page = Paginator(rows, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "quality/consultations.html",
+        {"page": page, "kinds": ConsultationKind.choices, "posted": request.POST},
+    )
+
+
+@requires(Action.WRITE_REPORT)
+def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(
+        Consultation.objects.select_related("exam__patient", "exam__item", "requested_by"), pk=pk
+    )
+    if request.method == "POST":
+        try:
+            consultations.record_opinion(
+                request.user,
+                item,
+                request.POST.get("participants", ""),
+                request.POST.get("opinion", ""),
+                request.POST.get("outcome", ""),
+            )
+            messages.success(request, _("Saved."))
+            return redirect("consultation", pk=pk)
+        except RuleViolation as violation:
+            messages.error(request, violation.message)
+    return render(request, "quality/consultation.html", {"item": item, "posted": request.POST})
+
+
+@requires(Action.RUN_READING_SESSION)
+def difficult_cases(request: HttpRequest) -> HttpResponse:
+    """The week's list for the difficult-case discussion (CNF-3)."""
+    departments = session_departments(request.user)
+    department = next(
+        (d for d in departments if str(d.pk) == request.GET.get("department")),
+        departments[0] if departments else None,
+    )
+    day = parse_date(request.GET.get("day", "")) or timezone.localdate()
+    week = consultations.weekly_list(department, day) if department else None
+    return render(
+        request,
+        "quality/difficult.html",
+        {
+            "departments": departments,
+            "department": department,
+            "week": week,
+            "previous": day - dt.timedelta(days=7),
+            "next": day + dt.timedelta(days=7),
         },
     )
