@@ -12,4 +12,6 @@ urlpatterns = [
     path("quality/consultations/", views.consultation_list, name="consultations"),
     path("quality/consultations/<int:pk>/", views.consultation_detail, name="consultation"),
     path("quality/difficult/", views.difficult_cases, name="difficult_cases"),
+    path("quality/compliance/", views.compliance_page, name="compliance"),
+    path("quality/compliance/<str:rule>/", views.compliance_rule, name="compliance_rule"),
 ]

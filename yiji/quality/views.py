@@ -10,19 +10,20 @@ from io import BytesIO
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from yiji.core import rulebook
 from yiji.core.models import Department, Staff
 from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation
 from yiji.core.views import requires
 from yiji.orders.models import Exam
-from yiji.quality import consultations, films, followup, sessions
+from yiji.quality import compliance, consultations, films, followup, sessions
 from yiji.quality.models import (
     Concordance,
     Consultation,
@@ -414,4 +415,37 @@ def difficult_cases(request: HttpRequest) -> HttpResponse:
             "previous": day - dt.timedelta(days=7),
             "next": day + dt.timedelta(days=7),
         },
+    )
+
+
+@requires(Action.VIEW_QUALITY)
+def compliance_page(request: HttpRequest) -> HttpResponse:
+    """Every rule with how Yiji carries it out and this period's figures (an inspection's
+    first page); rules not yet carried out are shown as planned."""
+    first, last = _period(request)
+    figures = compliance.period_figures(first, last)
+    rows = [(row, figures.get(row.rule.id)) for row in rulebook.statuses()]
+    return render(
+        request,
+        "quality/compliance.html",
+        {
+            "rows": rows,
+            "first": first,
+            "last": last,
+            "totals": compliance.totals(figures),
+            "implemented": sum(row.implemented for row, _f in rows),
+        },
+    )
+
+
+@requires(Action.VIEW_QUALITY)
+def compliance_rule(request: HttpRequest, rule: str) -> HttpResponse:
+    found = rulebook.rules_by_id().get(rule)
+    if found is None:
+        raise Http404(rule)
+    first, last = _period(request)
+    return render(
+        request,
+        "quality/compliance_rule.html",
+        {"rule": found, "first": first, "last": last, **compliance.drill_down(rule, first, last)},
     )

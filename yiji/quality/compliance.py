@@ -1,0 +1,124 @@
+"""The compliance page's figures: for a period, per rule, how often it was overridden with a
+reason, done against on a modality's say-so (recorded exceptions), and reminded, and the rate
+the rule names where Yiji measures one. The department's answer to an inspection."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yiji.core.models import Notice
+from yiji.orders.models import EventKind, ExamEvent
+from yiji.quality import films
+from yiji.quality.models import (
+    Attendance,
+    Consultation,
+    FollowUp,
+    Presence,
+    ReadingSession,
+    SessionStatus,
+)
+from yiji.reports import critical
+
+COUNTED_EVENTS = {EventKind.OVERRIDE: "overrides", EventKind.RULE_EXCEPTION: "exceptions"}
+
+
+@dataclass
+class RuleFigures:
+    overrides: int = 0
+    exceptions: int = 0
+    reminders: int = 0
+    measure: str = ""
+
+
+def bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    zone = timezone.get_current_timezone()
+    start = dt.datetime.combine(first, dt.time.min, zone)
+    return start, dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, zone)
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f}% ({part}/{whole})" if whole else "—"
+
+
+def period_figures(first: dt.date, last: dt.date) -> dict[str, RuleFigures]:
+    start, end = bounds(first, last)
+    figures: dict[str, RuleFigures] = defaultdict(RuleFigures)
+    events = ExamEvent.objects.filter(kind__in=list(COUNTED_EVENTS), at__gte=start, at__lt=end)
+    for kind, rule, n in events.values_list("kind", "data__rule").annotate(n=Count("pk")):
+        if rule:
+            setattr(figures[rule], COUNTED_EVENTS[kind], n)
+    notices = Notice.objects.filter(created_at__gte=start, created_at__lt=end)
+    for rule, n in notices.values_list("rule").annotate(n=Count("pk")):
+        figures[rule].reminders = n
+    for rule, text in measures(first, last).items():
+        figures[rule].measure = text
+    return dict(figures)
+
+
+def measures(first: dt.date, last: dt.date) -> dict[str, str]:
+    """The figure each measured rule names, for the period, in a line of text."""
+    start, end = bounds(first, last)
+    out: dict[str, str] = {}
+    crit = critical.rates(first, last)
+    out["RPT-12"] = _("notified in time %(rate)s") % {
+        "rate": _percent(crit.within_limit, crit.total)
+    }
+    closed = ReadingSession.objects.filter(
+        day__gte=first, day__lte=last, status=SessionStatus.CLOSED
+    ).count()
+    out["CNF-1"] = _("%(n)d sessions closed") % {"n": closed}
+    absent = Attendance.objects.filter(
+        session__day__gte=first, session__day__lte=last, presence=Presence.ABSENT
+    ).count()
+    out["CNF-5"] = _("%(n)d absences without reason") % {"n": absent}
+    asked = Consultation.objects.filter(requested_at__gte=start, requested_at__lt=end).count()
+    out["CNF-4"] = _("%(n)d consultations") % {"n": asked}
+    followed = FollowUp.objects.filter(created_at__gte=start, created_at__lt=end).aggregate(
+        cases=Count("pk"),
+        done=Count("pk", filter=Q(recorded_at__isnull=False)),
+        concordant=Count("pk", filter=Q(concordance__in=["full", "partial"])),
+        errors=Count("pk", filter=~Q(error="")),
+    )
+    out["QLT-1"] = _("follow-up rate %(followed)s; concordance rate %(concordant)s") % {
+        "followed": _percent(followed["done"], followed["cases"]),
+        "concordant": _percent(followed["concordant"], followed["done"]),
+    }
+    out["QLT-2"] = _("%(n)d missed diagnoses or misdiagnoses") % {"n": followed["errors"]}
+    rates = films.film_rates(first, last, "month")
+    graded, grade_a = sum(r.graded for r in rates), sum(r.grade_a for r in rates)
+    exams, rejects = sum(r.exams for r in rates), sum(r.rejects for r in rates)
+    out["CNF-6"] = _("grade-A rate %(rate)s") % {"rate": _percent(grade_a, graded)}
+    out["QLT-3"] = _("reject rate %(rate)s") % {"rate": _percent(rejects, exams + rejects)}
+    return out
+
+
+def drill_down(rule: str, first: dt.date, last: dt.date) -> dict:
+    """The records behind a rule's counts: the events and the reminders."""
+    start, end = bounds(first, last)
+    events = (
+        ExamEvent.objects.filter(
+            kind__in=list(COUNTED_EVENTS), at__gte=start, at__lt=end, data__rule=rule
+        )
+        .select_related("exam__patient", "exam__item", "actor__staff")
+        .order_by("-at")
+    )
+    notices = (
+        Notice.objects.filter(rule=rule, created_at__gte=start, created_at__lt=end)
+        .select_related("recipient")
+        .order_by("-created_at")
+    )
+    return {"events": events, "notices": notices}
+
+
+def totals(figures: dict[str, RuleFigures]) -> dict[str, int]:
+    return {
+        "overrides": sum(f.overrides for f in figures.values()),
+        "exceptions": sum(f.exceptions for f in figures.values()),
+        "reminders": sum(f.reminders for f in figures.values()),
+    }
