@@ -127,3 +127,33 @@ def test_film_quality_page(perform, techs, items, make_staff, client_for):
     assert (rate.key, rate.exams, rate.rejects) == ("CT", 1, 1)
     assert page.context["chart"]["reject"] == [50.0]
     assert client_for(make_staff(Role.CLERK)).get("/quality/films/").status_code == 403
+
+
+@pytest.mark.rules("CNF-2")
+def test_a_technical_session_is_chaired_by_a_senior_technologist(
+    techs, make_staff, imaging, client_for
+):
+    junior = make_staff(Role.TECHNOLOGIST, technologist_title=TechnologistTitle.TECHNOLOGIST)
+    with pytest.raises(RuleViolation, match="CNF-2"):
+        films.record_technical_session(
+            techs[0].user, imaging, MONDAY, junior, films_reviewed=20, problems="摆位偏斜"
+        )
+    with pytest.raises(RuleViolation, match="CNF-2"):
+        films.record_technical_session(
+            techs[0].user, imaging, MONDAY, techs[1], films_reviewed=20, problems=" "
+        )
+    client = client_for(techs[0])
+    client.post(
+        "/quality/films/",
+        {
+            "action": "session",
+            "department": imaging.pk,
+            "day": "2026-11-23",
+            "chair": techs[1].pk,
+            "films_reviewed": "30",
+            "problems": "胸片摆位偏斜2例",
+            "measures": "加强摆位培训",
+        },
+    )
+    (record,) = client.get("/quality/films/").context["technical_sessions"]
+    assert (record.chair, record.films_reviewed, record.recorded_by) == (techs[1], 30, techs[0])

@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from yiji.core import audit
-from yiji.core.models import AuditAction, Staff
+from yiji.core.models import AuditAction, Staff, TechnologistTitle
 from yiji.core.permissions import Action, require
 from yiji.core.rulebook import RuleViolation, carries_out
 from yiji.orders.models import EventKind, Exam, ExamEvent, ExamStatus
@@ -22,6 +22,7 @@ from yiji.quality.models import (
     FilmGrade,
     RejectedImage,
     RejectReason,
+    TechnicalSession,
 )
 from yiji.reports.models import ImageGrade
 
@@ -186,3 +187,44 @@ def _labels(by: str, keys: list) -> dict:
     if by == "month":
         return {k: timezone.localtime(k).strftime("%Y-%m") for k in keys if k}
     return {}
+
+
+@carries_out("CNF-2")
+def record_technical_session(
+    actor,
+    department,
+    day: dt.date,
+    chair: Staff,
+    *,
+    films_reviewed: int,
+    problems: str,
+    measures: str = "",
+) -> TechnicalSession:
+    """The record of a technical session; its chair is a supervisor technologist or above."""
+    require(actor, Action.PERFORM_EXAM)
+    if (chair.technologist_title or 0) < TechnologistTitle.SUPERVISOR:
+        raise RuleViolation(
+            "CNF-2",
+            "技术读片会须由主管技师或以上职称的技师主持。",
+            "A technical session is chaired by a supervisor technologist or above.",
+            field="chair",
+        )
+    if not problems.strip():
+        raise RuleViolation(
+            "CNF-2",
+            "请记录评片发现的图像质量和技术问题。",
+            "Record the image-quality and technique problems reviewed.",
+            field="problems",
+        )
+    with transaction.atomic():
+        record = TechnicalSession.objects.create(
+            department=department,
+            day=day,
+            chair=chair,
+            films_reviewed=max(0, films_reviewed),
+            problems=problems.strip(),
+            measures=measures.strip(),
+            recorded_by=_staff(actor),
+        )
+        audit.record(actor, AuditAction.CREATE, record)
+    return record

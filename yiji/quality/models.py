@@ -251,3 +251,25 @@ class Consultation(models.Model):
         verbose_name = _("consultation")
         verbose_name_plural = _("consultations")
         ordering = ["-requested_at"]
+
+
+class TechnicalSession(models.Model):
+    """A technical session (技术读片会, CNF-2): chaired by a senior technologist, it reviews
+    image quality and technique problems; the rejects and grades of its films are registered
+    in the register and the grades (QLT-3, CNF-6)."""
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField(_("date"))
+    chair = models.ForeignKey(
+        Staff, verbose_name=_("chair"), on_delete=models.PROTECT, related_name="+"
+    )
+    films_reviewed = models.PositiveIntegerField(_("films reviewed"), default=0)
+    problems = models.TextField(_("technique problems found"), blank=True)
+    measures = models.TextField(_("measures agreed"), blank=True)
+    recorded_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("technical session")
+        verbose_name_plural = _("technical sessions")
+        ordering = ["-day", "-pk"]

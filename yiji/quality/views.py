@@ -35,6 +35,7 @@ from yiji.quality.models import (
     ReadingSession,
     RejectedImage,
     RejectReason,
+    TechnicalSession,
 )
 from yiji.reports.models import ImageGrade
 
@@ -214,12 +215,41 @@ def _exam_by_accession(accession: str, rule: str):
     return exam
 
 
+def _technologists(user):
+    departments = session_departments(user)
+    staff = Staff.objects.filter(active=True, memberships__department__in=departments)
+    return staff.filter(technologist_title__isnull=False).distinct().order_by("employee_no")
+
+
+def _record_technical_session(request: HttpRequest) -> None:
+    chair = _technologists(request.user).filter(pk=request.POST.get("chair") or 0).first()
+    department = Department.objects.filter(pk=request.POST.get("department") or 0).first()
+    if chair is None or department is None:
+        zh, en = "请选择科室和主持人。", "Choose the department and the chair."
+        raise RuleViolation("CNF-2", zh, en, field="chair")
+    try:
+        films_reviewed = int(request.POST.get("films_reviewed") or 0)
+    except ValueError:
+        films_reviewed = 0
+    films.record_technical_session(
+        request.user,
+        department,
+        parse_date(request.POST.get("day", "")) or timezone.localdate(),
+        chair,
+        films_reviewed=films_reviewed,
+        problems=request.POST.get("problems", ""),
+        measures=request.POST.get("measures", ""),
+    )
+
+
 @requires(Action.PERFORM_EXAM)
 def film_quality(request: HttpRequest) -> HttpResponse:
     """The reject and error register (QLT-3), film grading (CNF-6) and their rates."""
     if request.method == "POST":
         try:
-            if request.POST.get("action") == "reject":
+            if request.POST.get("action") == "session":
+                _record_technical_session(request)
+            elif request.POST.get("action") == "reject":
                 exam = _exam_by_accession(request.POST.get("accession", ""), "QLT-3")
                 films.register_reject(
                     request.user,
@@ -259,6 +289,10 @@ def film_quality(request: HttpRequest) -> HttpResponse:
             "reasons": RejectReason.choices,
             "grades": ImageGrade.choices,
             "indicator_set": films.INDICATOR_SET,
+            "technologists": _technologists(request.user),
+            "departments": session_departments(request.user),
+            "technical_sessions": TechnicalSession.objects.select_related("chair")[:10],
+            "today": timezone.localdate(),
         },
     )
 
