@@ -1,6 +1,7 @@
-"""Quality pages: the collective reading sessions (CNF-1), the monthly attendance sheet for
-payroll (CNF-5), the reject register and film grades (QLT-3, CNF-6). Thin: read the form,
-call the service, show its refusal."""
+"""Quality pages: collective reading sessions (CNF-1) and their attendance sheet (CNF-5),
+film quality (QLT-3, CNF-2, CNF-6), follow-up (QLT-1, -2, -8), consultations and the weekly
+difficult-case list (CNF-3, -4), and the compliance page. Thin: read the form, call the
+service, show its refusal."""
 
 from __future__ import annotations
 
