@@ -13,7 +13,7 @@ from yiji.orders.services import record_event
 from yiji.quality import films, sessions
 from yiji.quality.models import RejectReason
 
-PERIOD = {"first": "2026-11-23", "last": "2026-11-23"}
+PERIOD = {"from": "2026-11-23", "to": "2026-11-23"}
 
 
 @pytest.fixture
@@ -46,7 +46,7 @@ def test_period_figures_per_rule(period_data, client_for):
     assert [e.note for e in detail.context["events"]] == ["急诊加号"]
     assert client_for(boss).get("/quality/compliance/NOPE-1/").status_code == 404
     other_day = client_for(boss).get(
-        "/quality/compliance/", {"first": "2026-11-20", "last": "2026-11-20"}
+        "/quality/compliance/", {"from": "2026-11-20", "to": "2026-11-20"}
     )
     figures = {row.rule.id: f for row, f in other_day.context["rows"]}
     assert figures["SCH-8"] is None or figures["SCH-8"].overrides == 0

@@ -158,9 +158,9 @@ def test_follow_up_pages(frozen_clock, cases, readers, client_for, make_staff):
     )
     case.refresh_from_db()
     assert case.concordance == "full" and case.recorded_by == readers[0]
-    manager = client_for(make_staff(Role.QC_OFFICER, Role.PHYSICIAN))
+    manager = client_for(make_staff(Role.QC_OFFICER))
     page = manager.get(
-        "/quality/follow-ups/", {"show": "done", "by": "reader", "first": "2026-11-23"}
+        "/quality/follow-ups/", {"show": "done", "by": "reader", "from": "2026-11-23"}
     )
     (rate,) = page.context["rates"]
     assert (rate.cases, rate.followed) == (2, 1) and page.context["chart"]["follow_up"] == [50.0]

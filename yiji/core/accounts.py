@@ -77,6 +77,17 @@ class SignerIdentity:
     licence_number: str
 
 
+def staff_of(actor, rule: str) -> Staff:
+    """The staff member acting; an account without one (a bare admin user) is refused under
+    the rule the action carries out."""
+    from yiji.core.rulebook import RuleViolation
+
+    staff = getattr(actor, "staff", None)
+    if staff is None:
+        raise RuleViolation(rule, "只有在册人员可以进行此操作。", "Only staff members may do this.")
+    return staff
+
+
 def signer_identity(staff: Staff) -> SignerIdentity:
     from yiji.core.models import CredentialKind
 

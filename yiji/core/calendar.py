@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from yiji.core import audit
 from yiji.core.models import AuditAction, CalendarDay, DayKind
 from yiji.core.permissions import Action, require
@@ -24,6 +26,13 @@ def is_working_day(day: dt.date, weekdays=("mon", "tue", "wed", "thu", "fri")) -
     if kind == DayKind.WORKDAY:
         return True
     return WEEKDAY_CODES[day.weekday()] in weekdays
+
+
+def day_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The days `first` to `last` inclusive as [start, end) in local time, for period queries."""
+    zone = timezone.get_current_timezone()
+    start = dt.datetime.combine(first, dt.time.min, tzinfo=zone)
+    return start, dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
 
 
 def next_working_day(day: dt.date) -> dt.date:

@@ -15,7 +15,8 @@ from yiji.core.permissions import Action, may
 class NavItem:
     url_name: str
     label: str | Promise
-    action: str | None = None
+    # Shown to users who may do any one of these.
+    action: str | tuple[str, ...] | None = None
 
 
 NAV: list[NavItem] = [
@@ -25,8 +26,8 @@ NAV: list[NavItem] = [
     NavItem("critical", _("Critical results"), Action.WRITE_REPORT),
     NavItem("tat", _("Turnaround"), Action.VIEW_QUALITY),
     NavItem("reading_sessions", _("Reading sessions"), Action.RUN_READING_SESSION),
-    NavItem("film_quality", _("Film quality"), Action.PERFORM_EXAM),
-    NavItem("follow_ups", _("Follow-up"), Action.WRITE_REPORT),
+    NavItem("film_quality", _("Film quality"), (Action.PERFORM_EXAM, Action.VIEW_QUALITY)),
+    NavItem("follow_ups", _("Follow-up"), (Action.WRITE_REPORT, Action.VIEW_QUALITY)),
     NavItem("consultations", _("Consultations"), Action.WRITE_REPORT),
     NavItem("results", _("Results"), Action.READ_RESULTS),
     NavItem("requisition_new", _("New requisition"), Action.ORDER_EXAM),
@@ -43,9 +44,13 @@ NAV: list[NavItem] = [
 ]
 
 
+def _actions(action: str | tuple[str, ...]) -> tuple[str, ...]:
+    return action if isinstance(action, tuple) else (action,)
+
+
 def items_for(user) -> list[dict]:
     return [
         {"url_name": item.url_name, "url": reverse(item.url_name), "label": item.label}
         for item in NAV
-        if item.action is None or may(user, item.action)
+        if item.action is None or any(may(user, action) for action in _actions(item.action))
     ]

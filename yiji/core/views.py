@@ -63,6 +63,30 @@ def requires(action: str):
     return decorate
 
 
+def requested_period(request: HttpRequest) -> tuple:
+    """The `from` and `to` dates of a figures page; this month so far by default."""
+    today = timezone.localdate()
+    first = parse_date(request.GET.get("from", "") or "") or today.replace(day=1)
+    last = parse_date(request.GET.get("to", "") or "") or today
+    return (first, last) if first <= last else (last, first)
+
+
+def requires_any(*actions: str):
+    """Log-in plus any one of the permissions (a page several roles use differently)."""
+
+    def decorate(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not any(may(request.user, action) for action in actions):
+                require(request.user, actions[0])
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
 def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR")
 

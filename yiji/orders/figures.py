@@ -9,22 +9,17 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from yiji.core.calendar import day_bounds
 from yiji.core.rulebook import carries_out
 from yiji.orders.models import Exam, ExamStatus
 
 NOT_TAKING_PLACE = (ExamStatus.CANCELLED, ExamStatus.REQUESTED)
 
 
-def _day_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    tz = timezone.get_current_timezone()
-    start = dt.datetime.combine(first, dt.time.min, tzinfo=tz)
-    return start, dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-
-
 @carries_out("SCH-6")
 def same_day_backlog(day: dt.date, department=None):
     """Exams booked for `day` not yet completed: the reminder shown on the worklist."""
-    start, end = _day_bounds(day, day)
+    start, end = day_bounds(day, day)
     rows = Exam.objects.filter(
         scheduled_start__gte=start,
         scheduled_start__lt=end,
@@ -47,7 +42,7 @@ class Rate:
 def same_day_completion(first: dt.date, last: dt.date, department=None) -> Rate:
     """当天预约当天完成率: exams booked for a day in the period that were completed that same
     (local) day, over all exams booked in the period that were not cancelled."""
-    start, end = _day_bounds(first, last)
+    start, end = day_bounds(first, last)
     tz = timezone.get_current_timezone()
     rows = Exam.objects.filter(scheduled_start__gte=start, scheduled_start__lt=end).exclude(
         status__in=NOT_TAKING_PLACE

@@ -73,6 +73,15 @@ class DuplicateSubmission(Exception):
         self.requisition = requisition
 
 
+def exam_by_accession(accession: str, rule: str) -> Exam:
+    """The exam a person names by its accession number, or a refusal under `rule`."""
+    exam = Exam.objects.filter(accession=accession.strip()).first()
+    if exam is None:
+        zh, en = f"没有检查号为 {accession} 的检查。", f"No exam {accession}."
+        raise RuleViolation(rule, zh, en, field="accession")
+    return exam
+
+
 def ordering_physician(user) -> Staff | None:
     """The signed-in clinician orders in their own name; a clerk entering a paper
     requisition types the physician's name instead."""

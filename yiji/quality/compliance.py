@@ -9,9 +9,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yiji.core.calendar import day_bounds
 from yiji.core.models import Notice
 from yiji.orders.models import EventKind, ExamEvent
 from yiji.quality import films
@@ -36,18 +36,12 @@ class RuleFigures:
     measure: str = ""
 
 
-def bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    zone = timezone.get_current_timezone()
-    start = dt.datetime.combine(first, dt.time.min, zone)
-    return start, dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, zone)
-
-
 def _percent(part: int, whole: int) -> str:
     return f"{100 * part / whole:.1f}% ({part}/{whole})" if whole else "—"
 
 
 def period_figures(first: dt.date, last: dt.date) -> dict[str, RuleFigures]:
-    start, end = bounds(first, last)
+    start, end = day_bounds(first, last)
     figures: dict[str, RuleFigures] = defaultdict(RuleFigures)
     events = ExamEvent.objects.filter(kind__in=list(COUNTED_EVENTS), at__gte=start, at__lt=end)
     for kind, rule, n in events.values_list("kind", "data__rule").annotate(n=Count("pk")):
@@ -63,7 +57,7 @@ def period_figures(first: dt.date, last: dt.date) -> dict[str, RuleFigures]:
 
 def measures(first: dt.date, last: dt.date) -> dict[str, str]:
     """The figure each measured rule names, for the period, in a line of text."""
-    start, end = bounds(first, last)
+    start, end = day_bounds(first, last)
     out: dict[str, str] = {}
     crit = critical.rates(first, last)
     out["RPT-12"] = _("notified in time %(rate)s") % {
@@ -100,7 +94,7 @@ def measures(first: dt.date, last: dt.date) -> dict[str, str]:
 
 def drill_down(rule: str, first: dt.date, last: dt.date) -> dict:
     """The records behind a rule's counts: the events and the reminders."""
-    start, end = bounds(first, last)
+    start, end = day_bounds(first, last)
     events = (
         ExamEvent.objects.filter(
             kind__in=list(COUNTED_EVENTS), at__gte=start, at__lt=end, data__rule=rule

@@ -12,21 +12,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from yiji.core import audit, calendar, policy
+from yiji.core.accounts import staff_of
 from yiji.core.models import AuditAction, Department
 from yiji.core.permissions import Action, require
 from yiji.core.rulebook import RuleViolation, carries_out
 from yiji.orders.models import Exam
 from yiji.quality.models import Consultation, ConsultationKind, FollowUp
 from yiji.reports.models import Report
-
-
-def _staff(actor):
-    staff = getattr(actor, "staff", None)
-    if staff is None:
-        raise RuleViolation(
-            "CNF-4", "只有在册人员可以申请会诊。", "Only staff request consultations."
-        )
-    return staff
 
 
 @carries_out("CNF-4")
@@ -50,7 +42,7 @@ def request_consultation(
             kind=kind,
             question=question.strip(),
             referred_to=referred_to.strip()[:100],
-            requested_by=_staff(actor),
+            requested_by=staff_of(actor, "CNF-4"),
         )
         audit.record(actor, AuditAction.CREATE, consultation, patient=exam.patient)
     return consultation
@@ -72,7 +64,7 @@ def record_opinion(
     consultation.opinion = opinion.strip()
     consultation.outcome = outcome.strip()
     consultation.answered_at = timezone.now()
-    consultation.answered_by = _staff(actor)
+    consultation.answered_by = staff_of(actor, "CNF-4")
     consultation.save()
     audit.record(actor, AuditAction.UPDATE, consultation, patient=consultation.exam.patient)
     return consultation
@@ -94,9 +86,7 @@ def weekly_list(department: Department, day: dt.date) -> WeeklyList:
     and misdiagnoses registered, and its consultations, for the weekly discussion."""
     first = day - dt.timedelta(days=day.weekday())
     last = first + dt.timedelta(days=6)
-    zone = timezone.get_current_timezone()
-    start = dt.datetime.combine(first, dt.time.min, zone)
-    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, zone)
+    start, end = calendar.day_bounds(first, last)
     weekday = policy.value("cnf.difficult_case_weekday", department=department)
     discussion = first + dt.timedelta(days=calendar.WEEKDAY_CODES.index(weekday))
     difficult = Report.objects.filter(

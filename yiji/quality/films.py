@@ -13,6 +13,8 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from yiji.core import audit
+from yiji.core.accounts import staff_of
+from yiji.core.calendar import day_bounds
 from yiji.core.models import AuditAction, Staff, TechnologistTitle
 from yiji.core.permissions import Action, require
 from yiji.core.rulebook import RuleViolation, carries_out
@@ -28,13 +30,6 @@ from yiji.reports.models import ImageGrade
 
 INDICATOR_SET = "放射影像专业医疗质量控制指标（2024年版）"
 GROUPINGS = ("technologist", "room", "modality", "month")
-
-
-def _staff(actor) -> Staff:
-    staff = getattr(actor, "staff", None)
-    if staff is None:
-        raise RuleViolation("QLT-3", "只有在册人员可以登记。", "Only staff may register.")
-    return staff
 
 
 def performer(exam: Exam) -> Staff | None:
@@ -62,7 +57,7 @@ def register_reject(
             "只有已开始或已完成的检查可以登记废片。",
             "Only an exam under way or done has rejects.",
         )
-    technologist = technologist or performer(exam) or _staff(actor)
+    technologist = technologist or performer(exam) or staff_of(actor, "QLT-3")
     with transaction.atomic():
         reject = RejectedImage.objects.create(
             exam=exam,
@@ -72,7 +67,7 @@ def register_reject(
             reason=reason,
             retaken=retaken,
             note=note.strip()[:200],
-            recorded_by=_staff(actor),
+            recorded_by=staff_of(actor, "QLT-3"),
         )
         audit.record(actor, AuditAction.CREATE, reject, patient=exam.patient)
     return reject
@@ -90,7 +85,7 @@ def grade_film(actor, exam: Exam, grade: str, note: str = "") -> FilmGrade:
         exam=exam,
         defaults={
             "grade": grade,
-            "graded_by": _staff(actor),
+            "graded_by": staff_of(actor, "QLT-3"),
             "graded_at": timezone.now(),
             "note": note.strip()[:200],
         },
@@ -124,9 +119,7 @@ class FilmRate:
 
 
 def _exams(first: dt.date, last: dt.date, department=None):
-    zone = timezone.get_current_timezone()
-    start = dt.datetime.combine(first, dt.time.min, zone)
-    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, zone)
+    start, end = day_bounds(first, last)
     exams = Exam.objects.filter(
         status=ExamStatus.COMPLETED, completed_at__gte=start, completed_at__lt=end
     )
@@ -224,7 +217,7 @@ def record_technical_session(
             films_reviewed=max(0, films_reviewed),
             problems=problems.strip(),
             measures=measures.strip(),
-            recorded_by=_staff(actor),
+            recorded_by=staff_of(actor, "QLT-3"),
         )
         audit.record(actor, AuditAction.CREATE, record)
     return record

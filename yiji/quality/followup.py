@@ -15,6 +15,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from yiji.core import audit, notices, policy
+from yiji.core.calendar import day_bounds
 from yiji.core.models import AuditAction, Staff
 from yiji.core.permissions import Action, require
 from yiji.core.rulebook import RuleViolation, carries_out
@@ -183,10 +184,8 @@ def follow_up_rates(first: dt.date, last: dt.date, by: str, department=None) -> 
     if by not in GROUPINGS:
         raise ValueError(by)
     zone = timezone.get_current_timezone()
-    cases = FollowUp.objects.filter(
-        created_at__gte=dt.datetime.combine(first, dt.time.min, zone),
-        created_at__lt=dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, zone),
-    )
+    start, end = day_bounds(first, last)
+    cases = FollowUp.objects.filter(created_at__gte=start, created_at__lt=end)
     if department is not None:
         cases = cases.filter(exam__department=department)
     field = {

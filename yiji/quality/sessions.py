@@ -14,10 +14,11 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from yiji.core import audit, calendar, notices, policy
+from yiji.core.accounts import staff_of
 from yiji.core.models import AuditAction, DayKind, Department, Role, Staff
 from yiji.core.permissions import Action, require
 from yiji.core.rulebook import RuleViolation, carries_out
-from yiji.orders.models import Exam
+from yiji.orders.services import exam_by_accession
 from yiji.quality.models import (
     Attendance,
     CaseReason,
@@ -30,13 +31,6 @@ from yiji.quality.models import (
 from yiji.reports import services as report_services
 from yiji.reports.models import Addendum, CriticalResult, Report
 from yiji.reports.services import TITLE_EN, TITLE_RANK, TITLE_ZH
-
-
-def _staff(actor) -> Staff:
-    staff = getattr(actor, "staff", None)
-    if staff is None:
-        raise RuleViolation("CNF-1", "只有在册人员可以记录阅片会诊。", "Only staff run a session.")
-    return staff
 
 
 def is_session_day(day: dt.date, department: Department) -> bool:
@@ -153,14 +147,11 @@ def add_case(actor, session: ReadingSession, accession: str) -> SessionCase:
     """The duty physician adds a case the automatic list did not hold."""
     require(actor, Action.RUN_READING_SESSION)
     _open(session)
-    exam = Exam.objects.filter(accession=accession.strip()).first()
-    if exam is None:
-        zh, en = f"没有检查号为 {accession} 的检查。", f"No exam {accession}."
-        raise RuleViolation("CNF-1", zh, en, field="accession")
+    exam = exam_by_accession(accession, "CNF-1")
     case, _made = SessionCase.objects.get_or_create(
         session=session,
         exam=exam,
-        defaults={"reason": CaseReason.ADDED, "added_by": _staff(actor)},
+        defaults={"reason": CaseReason.ADDED, "added_by": staff_of(actor, "CNF-1")},
     )
     return case
 
@@ -242,7 +233,7 @@ def close_session(actor, session: ReadingSession, minutes: str) -> ReadingSessio
     session.minutes = minutes.strip()
     session.status = SessionStatus.CLOSED
     session.closed_at = timezone.now()
-    session.closed_by = _staff(actor)
+    session.closed_by = staff_of(actor, "CNF-1")
     session.save(update_fields=["minutes", "status", "closed_at", "closed_by"])
     audit.record(actor, AuditAction.UPDATE, session, after={"status": "closed"})
     return session

@@ -22,8 +22,8 @@ from yiji.core import rulebook
 from yiji.core.models import Department, Staff
 from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation
-from yiji.core.views import requires
-from yiji.orders.models import Exam
+from yiji.core.views import requested_period, requires, requires_any
+from yiji.orders.services import exam_by_accession
 from yiji.quality import compliance, consultations, films, followup, sessions
 from yiji.quality.models import (
     Concordance,
@@ -201,21 +201,6 @@ def _absence_workbook(department, year: int, month: int, lines) -> HttpResponse:
     return response
 
 
-def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:
-    today = timezone.localdate()
-    first = parse_date(request.GET.get("first", "")) or today.replace(day=1)
-    last = parse_date(request.GET.get("last", "")) or today
-    return first, max(first, last)
-
-
-def _exam_by_accession(accession: str, rule: str):
-    exam = Exam.objects.filter(accession=accession.strip()).first()
-    if exam is None:
-        zh, en = f"没有检查号为 {accession} 的检查。", f"No exam {accession}."
-        raise RuleViolation(rule, zh, en, field="accession")
-    return exam
-
-
 def _technologists(user):
     departments = session_departments(user)
     staff = Staff.objects.filter(active=True, memberships__department__in=departments)
@@ -243,7 +228,7 @@ def _record_technical_session(request: HttpRequest) -> None:
     )
 
 
-@requires(Action.PERFORM_EXAM)
+@requires_any(Action.PERFORM_EXAM, Action.VIEW_QUALITY)
 def film_quality(request: HttpRequest) -> HttpResponse:
     """The reject and error register (QLT-3), film grading (CNF-6) and their rates."""
     if request.method == "POST":
@@ -251,7 +236,7 @@ def film_quality(request: HttpRequest) -> HttpResponse:
             if request.POST.get("action") == "session":
                 _record_technical_session(request)
             elif request.POST.get("action") == "reject":
-                exam = _exam_by_accession(request.POST.get("accession", ""), "QLT-3")
+                exam = exam_by_accession(request.POST.get("accession", ""), "QLT-3")
                 films.register_reject(
                     request.user,
                     exam,
@@ -260,13 +245,13 @@ def film_quality(request: HttpRequest) -> HttpResponse:
                     note=request.POST.get("note", ""),
                 )
             else:
-                exam = _exam_by_accession(request.POST.get("accession", ""), "CNF-6")
+                exam = exam_by_accession(request.POST.get("accession", ""), "CNF-6")
                 films.grade_film(request.user, exam, request.POST.get("grade", ""))
             messages.success(request, _("Saved."))
             return redirect("film_quality")
         except RuleViolation as violation:
             messages.error(request, violation.message)
-    first, last = _period(request)
+    first, last = requested_period(request)
     by = request.GET.get("by") if request.GET.get("by") in films.GROUPINGS else "technologist"
     rates = films.film_rates(first, last, by) if may(request.user, Action.VIEW_QUALITY) else []
     recent = RejectedImage.objects.select_related("exam", "technologist", "room")
@@ -293,6 +278,7 @@ def film_quality(request: HttpRequest) -> HttpResponse:
             "technologists": _technologists(request.user),
             "departments": session_departments(request.user),
             "technical_sessions": TechnicalSession.objects.select_related("chair")[:10],
+            "can_register": may(request.user, Action.PERFORM_EXAM),
             "today": timezone.localdate(),
         },
     )
@@ -307,7 +293,7 @@ FOLLOW_UP_VIEWS = {
 }
 
 
-@requires(Action.WRITE_REPORT)
+@requires_any(Action.WRITE_REPORT, Action.VIEW_QUALITY)
 def follow_up_list(request: HttpRequest) -> HttpResponse:
     followup.open_follow_ups()  # also every ten minutes in the task queue
     show = request.GET.get("show") if request.GET.get("show") in FOLLOW_UP_VIEWS else "open"
@@ -318,7 +304,7 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(reader__user=request.user)
     rows = rows.select_related("exam__patient", "exam__item", "reader")
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
-    first, last = _period(request)
+    first, last = requested_period(request)
     by = request.GET.get("by") if request.GET.get("by") in followup.GROUPINGS else "reader"
     rates = []
     if may(request.user, Action.VIEW_QUALITY):
@@ -348,7 +334,7 @@ def _rounded(value: float | None) -> float | None:
     return round(value, 1) if value is not None else None
 
 
-@requires(Action.WRITE_REPORT)
+@requires_any(Action.WRITE_REPORT, Action.VIEW_QUALITY)
 def follow_up_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(
         FollowUp.objects.select_related("exam__patient", "exam__item", "exam__report", "reader"),
@@ -387,7 +373,7 @@ def consultation_list(request: HttpRequest) -> HttpResponse:
     """Consultations (CNF-4): request one, see the open and answered ones."""
     if request.method == "POST":
         try:
-            exam = _exam_by_accession(request.POST.get("accession", ""), "CNF-4")
+            exam = exam_by_accession(request.POST.get("accession", ""), "CNF-4")
             made = consultations.request_consultation(
                 request.user,
                 exam,
@@ -457,7 +443,7 @@ def difficult_cases(request: HttpRequest) -> HttpResponse:
 def compliance_page(request: HttpRequest) -> HttpResponse:
     """Every rule with how Yiji carries it out and this period's figures (an inspection's
     first page); rules not yet carried out are shown as planned."""
-    first, last = _period(request)
+    first, last = requested_period(request)
     figures = compliance.period_figures(first, last)
     rows = [(row, figures.get(row.rule.id)) for row in rulebook.statuses()]
     return render(
@@ -478,7 +464,7 @@ def compliance_rule(request: HttpRequest, rule: str) -> HttpResponse:
     found = rulebook.rules_by_id().get(rule)
     if found is None:
         raise Http404(rule)
-    first, last = _period(request)
+    first, last = requested_period(request)
     return render(
         request,
         "quality/compliance_rule.html",

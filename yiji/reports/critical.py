@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from yiji.core import audit, notices, policy
+from yiji.core.calendar import day_bounds
 from yiji.core.models import AuditAction, Role
 from yiji.core.permissions import Action, require
 from yiji.core.rulebook import RuleViolation, carries_out
@@ -162,9 +163,7 @@ class CriticalRates:
 @carries_out("RPT-12")
 def rates(first: dt.date, last: dt.date, department=None) -> CriticalRates:
     """Notification rate and within-limit rate (R4), counted in the database."""
-    tz = timezone.get_current_timezone()
-    start = dt.datetime.combine(first, dt.time.min, tzinfo=tz)
-    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    start, end = day_bounds(first, last)
     rows = CriticalResult.objects.filter(found_at__gte=start, found_at__lt=end)
     if department:
         rows = rows.filter(exam__department=department)

@@ -16,6 +16,7 @@ from django.db.models import Count, DateTimeField, F, Q
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from yiji.core.calendar import day_bounds
 from yiji.core.rulebook import carries_out
 from yiji.orders.models import Exam
 
@@ -47,8 +48,7 @@ def _released():
 
 def reported_exams(first: dt.date, last: dt.date, department=None):
     tz = timezone.get_current_timezone()
-    start = dt.datetime.combine(first, dt.time.min, tzinfo=tz)
-    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    start, end = day_bounds(first, last)
     rows = (
         Exam.objects.filter(completed_at__gte=start, completed_at__lt=end)
         .annotate(released=_released(), day=TruncDate("completed_at", tzinfo=tz))

@@ -15,7 +15,7 @@ from yiji.core import policy
 from yiji.core.models import WorkGroup
 from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation
-from yiji.core.views import requires
+from yiji.core.views import requested_period, requires
 from yiji.orders.models import Exam, ExamStatus, Modality
 from yiji.reports import clocks, services
 from yiji.reports.critical import critical_items
@@ -337,20 +337,13 @@ def autosave(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reports/autosave.html", {"state": state, "version": version})
 
 
-def _period(request) -> tuple:
-    today = timezone.localdate()
-    first = parse_date(request.GET.get("from", "") or "") or today.replace(day=1)
-    last = parse_date(request.GET.get("to", "") or "") or today
-    return (first, last) if first <= last else (last, first)
-
-
 @requires(Action.VIEW_QUALITY)
 def tat(request: HttpRequest) -> HttpResponse:
     """Turnaround dashboard: a chart with the numbers beside it, drill-down to late reports."""
     from yiji.reports import tat as figures
 
     by = request.GET.get("by") if request.GET.get("by") in figures.GROUPINGS else "modality"
-    first, last = _period(request)
+    first, last = requested_period(request)
     with policy.batch():
         rows = figures.dashboard(first, last, by)
     chart = {
@@ -378,7 +371,7 @@ def tat_late(request: HttpRequest) -> HttpResponse:
     from yiji.reports import tat as figures
 
     by = request.GET.get("by") if request.GET.get("by") in figures.GROUPINGS else "modality"
-    first, last = _period(request)
+    first, last = requested_period(request)
     key = request.GET.get("key", "")
     exams = figures.late_exams(first, last, by, key)
     return render(
