@@ -38,6 +38,7 @@ NAV: list[NavItem] = [
     NavItem("policy", _("Policy settings"), Action.VIEW_POLICY),
     NavItem("audit", _("Audit log"), Action.VIEW_AUDIT),
     NavItem("interfaces", _("Interfaces"), Action.MANAGE_INTERFACES),
+    NavItem("kpi", _("Quality indicators"), Action.VIEW_QUALITY),
     NavItem("compliance", _("Compliance"), Action.VIEW_QUALITY),
     NavItem("rules", _("Rules"), Action.VIEW_RULES),
     NavItem("admin:index", _("Reference data"), Action.ADMIN_SITE),

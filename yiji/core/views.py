@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import wraps
+from io import BytesIO
 
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
@@ -63,12 +64,31 @@ def requires(action: str):
     return decorate
 
 
+def _date_param(request: HttpRequest, name: str):
+    try:
+        return parse_date(request.GET.get(name, "") or "")
+    except ValueError:  # well-formed but impossible, such as 2026-02-30
+        return None
+
+
 def requested_period(request: HttpRequest) -> tuple:
     """The `from` and `to` dates of a figures page; this month so far by default."""
     today = timezone.localdate()
-    first = parse_date(request.GET.get("from", "") or "") or today.replace(day=1)
-    last = parse_date(request.GET.get("to", "") or "") or today
+    first = _date_param(request, "from") or today.replace(day=1)
+    last = _date_param(request, "to") or today
     return (first, last) if first <= last else (last, first)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(book, filename: str) -> HttpResponse:
+    """An openpyxl workbook as a download."""
+    buffer = BytesIO()
+    book.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def requires_any(*actions: str):

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from yiji.core.permissions import Action, may
-from yiji.core.views import requires
+from yiji.core.views import XLSX, requires
 from yiji.orders import catalogue as service
 from yiji.orders.forms import ImportForm, ItemForm
 from yiji.orders.models import ExamItem, Modality
@@ -55,10 +55,7 @@ def item_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @requires(Action.VIEW_RULES)
 def export(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(
-        service.export_xlsx(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    response = HttpResponse(service.export_xlsx(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="exam-catalogue.xlsx"'
     return response
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yiji.quality import views
+from yiji.quality import kpi_views, views
 
 urlpatterns = [
     path("quality/sessions/", views.session_list, name="reading_sessions"),
@@ -12,6 +12,9 @@ urlpatterns = [
     path("quality/consultations/", views.consultation_list, name="consultations"),
     path("quality/consultations/<int:pk>/", views.consultation_detail, name="consultation"),
     path("quality/difficult/", views.difficult_cases, name="difficult_cases"),
+    path("quality/kpi/", kpi_views.summary, name="kpi"),
+    path("quality/kpi/<str:code>/", kpi_views.detail, name="kpi_detail"),
+    path("quality/kpi/<str:code>/records/", kpi_views.records, name="kpi_records"),
     path("quality/compliance/", views.compliance_page, name="compliance"),
     path("quality/compliance/<str:rule>/", views.compliance_rule, name="compliance_rule"),
 ]

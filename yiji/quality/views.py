@@ -6,7 +6,6 @@ service, show its refusal."""
 from __future__ import annotations
 
 import datetime as dt
-from io import BytesIO
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -22,7 +21,7 @@ from yiji.core import rulebook
 from yiji.core.models import Department, Staff
 from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation
-from yiji.core.views import requested_period, requires, requires_any
+from yiji.core.views import requested_period, requires, requires_any, xlsx_response
 from yiji.orders.services import exam_by_accession
 from yiji.quality import compliance, consultations, films, followup, sessions
 from yiji.quality.models import (
@@ -190,15 +189,7 @@ def _absence_workbook(department, year: int, month: int, lines) -> HttpResponse:
              line.personal, line.sick, line.duty, line.absent, line.beyond_allowance,
              float(line.deduction)]
         )  # fmt: skip
-    buffer = BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    name = f"cnf5-{department.code}-{year}{month:02d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return xlsx_response(book, f"cnf5-{department.code}-{year}{month:02d}.xlsx")
 
 
 def _technologists(user):

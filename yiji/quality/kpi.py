@@ -1,0 +1,756 @@
+"""Quality indicators (QLT-4): the national sets (radiology 2024, ultrasound 2022) and the
+figures the department's own regulations name, each computed by aggregate queries in the
+database, per department, group, person, device, modality, item or period, with the records
+behind every figure.
+
+An indicator is a set of records (its denominator: exams, critical results, follow-ups), a
+condition that puts a record in the numerator, and for each way of grouping the field that
+says which group a record belongs to. One GROUP BY query gives every group's numerator and
+denominator together, so a year over millions of exams is one indexed scan, not a loop.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Trunc
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from yiji.core import policy
+from yiji.core.calendar import day_bounds
+from yiji.core.models import Department, PatientSource, Room, Staff, WorkGroup
+from yiji.core.rulebook import carries_out
+from yiji.orders.models import (
+    ContrastRoute,
+    EventKind,
+    Exam,
+    ExamEvent,
+    ExamItem,
+    ExamStatus,
+    Modality,
+    Priority,
+)
+from yiji.quality.models import (
+    ARTEFACT_REASONS,
+    Concordance,
+    DiagnosticError,
+    FollowUp,
+    RejectedImage,
+)
+from yiji.reports.models import SIGNED_STATUSES, CriticalResult, ImageGrade
+
+RADIOLOGY_2024 = ("放射影像专业医疗质量控制指标", "2024年版")
+ULTRASOUND_2022 = ("超声诊断专业医疗质量控制指标", "2022年版")
+DEPARTMENT_SET = ("科室工作制度质量指标", "Yiji")
+
+PERIODS = ("day", "week", "month", "quarter", "year")
+GROUPINGS = ("department", "group", "person", "device", "modality", "item", *PERIODS)
+
+
+class Kind:
+    RATE = "rate"  # numerator / denominator, in %
+    PERMILLE = "permille"  # numerator / denominator, in ‰
+    COUNT = "count"  # the denominator alone: how many
+    PER_HEAD_MONTH = "per_head_month"  # records per person per month (US-HR-01)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name_zh: str
+    name_en: str
+    indicator_set: tuple[str, str]
+    kind: str
+    rules: tuple[str, ...]
+    definition: str
+    # The denominator's records in a period, and what of them counts in the numerator.
+    records: Callable[[dt.datetime, dt.datetime], QuerySet]
+    numerator: Q | None = None
+    # For each grouping, the field of a record that names its group.
+    paths: dict[str, str] = field(default_factory=dict)
+    time_field: str = "completed_at"
+    target_key: str = ""
+    target_is_floor: bool = True
+    # Film rejects are counted from their own register, and an image taken is an exam or a
+    # reject: the numerator comes from other records and adds to the denominator.
+    extra_numerator: Callable[[dt.datetime, dt.datetime], QuerySet] | None = None
+    extra_paths: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "").startswith("en") else self.name_zh
+
+    def groupings(self) -> tuple[str, ...]:
+        return tuple(g for g in GROUPINGS if g in PERIODS or g in self.paths)
+
+    def target(self, department=None) -> Decimal | None:
+        return policy.value(self.target_key, department=department) if self.target_key else None
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: object
+    label: str
+    numerator: int
+    denominator: int
+    value: float | None
+
+    def meets(self, indicator: Indicator, target: Decimal | None) -> bool | None:
+        if target is None or self.value is None:
+            return None
+        target = float(target)
+        return self.value >= target if indicator.target_is_floor else self.value <= target
+
+
+# ----------------------------------------------------------------------- the records
+
+
+def _completed(start: dt.datetime, end: dt.datetime) -> QuerySet:
+    return Exam.objects.filter(
+        status=ExamStatus.COMPLETED, completed_at__gte=start, completed_at__lt=end
+    )
+
+
+def _reported(start: dt.datetime, end: dt.datetime) -> QuerySet:
+    return _completed(start, end).filter(report__status__in=SIGNED_STATUSES)
+
+
+def _performer() -> Subquery:
+    started = ExamEvent.objects.filter(exam=OuterRef("pk"), kind=EventKind.STARTED)
+    return Subquery(started.values("actor__staff")[:1])
+
+
+def _with_performer(rows: QuerySet) -> QuerySet:
+    return rows.annotate(performer=_performer())
+
+
+def _released() -> Coalesce:
+    return Coalesce("report__preliminary_at", "report__final_at", output_field=DateTimeField())
+
+
+def _exam_paths(prefix: str = "", person: str = "report__author") -> dict[str, str]:
+    return {
+        "department": f"{prefix}department",
+        "group": f"{prefix}room__group",
+        "person": person,
+        "device": f"{prefix}room",
+        "modality": f"{prefix}modality",
+        "item": f"{prefix}item",
+    }
+
+
+def _artefact_exams(start, end):
+    rejects = RejectedImage.objects.filter(exam=OuterRef("pk"), reason__in=ARTEFACT_REASONS)
+    rows = _completed(start, end).filter(modality__in=[Modality.CT, Modality.MR])
+    return _with_performer(rows).annotate(artefact=Exists(rejects))
+
+
+def _emergency_xray_ct(start, end):
+    rows = _completed(start, end).filter(
+        Q(priority=Priority.URGENT) | Q(patient__source=PatientSource.EMERGENCY),
+        modality__in=[Modality.DR, Modality.CR, Modality.CT],
+    )
+    return rows.annotate(two_hours=F("started_at") + dt.timedelta(hours=2))
+
+
+def _enhanced_ct(start, end):
+    rows = _completed(start, end).filter(
+        modality=Modality.CT, record__contrast_route=ContrastRoute.IV
+    )
+    return _with_performer(rows)
+
+
+def _prostate_mr(start, end):
+    prostate = Q(item__name__contains="前列腺") | Q(item__body_part__contains="前列腺")
+    return _reported(start, end).filter(prostate, modality=Modality.MR)
+
+
+def _mammography(start, end):
+    return _reported(start, end).filter(modality=Modality.MG)
+
+
+def _criticals(modalities: list[str], exclude: bool = False):
+    def rows(start, end):
+        found = CriticalResult.objects.filter(found_at__gte=start, found_at__lt=end)
+        found = (
+            found.exclude(exam__modality__in=modalities)
+            if exclude
+            else found.filter(exam__modality__in=modalities)
+        )
+        minutes = policy.value("crit.notify_minutes")
+        return found.annotate(limit=F("found_at") + dt.timedelta(minutes=minutes))
+
+    return rows
+
+
+def _inpatient_ultrasound(start, end):
+    rows = Exam.objects.filter(
+        modality=Modality.US,
+        patient__source=PatientSource.INPATIENT,
+        created_at__gte=start,
+        created_at__lt=end,
+    ).exclude(status__in=[ExamStatus.CANCELLED, ExamStatus.NO_SHOW])
+    return rows.annotate(released=_released(), limit=F("created_at") + dt.timedelta(hours=48))
+
+
+def _ultrasound_reports(start, end):
+    return _reported(start, end).filter(modality=Modality.US)
+
+
+def _inpatient_ultrasound_reports(start, end):
+    return _ultrasound_reports(start, end).filter(patient__source=PatientSource.INPATIENT)
+
+
+def _graded(start, end):
+    rows = _with_performer(_completed(start, end)).annotate(
+        grade=Coalesce(F("film_grade__grade"), F("report__image_grade"), Value(""))
+    )
+    return rows.exclude(grade="")
+
+
+def _film_exams(start, end):
+    return _with_performer(_completed(start, end))
+
+
+def _rejects(start, end):
+    return RejectedImage.objects.filter(
+        exam__status=ExamStatus.COMPLETED,
+        exam__completed_at__gte=start,
+        exam__completed_at__lt=end,
+    )
+
+
+def _on_time(start, end):
+    return _completed(start, end).filter(report_due_at__isnull=False).annotate(released=_released())
+
+
+def _follow_ups(start, end):
+    return FollowUp.objects.filter(created_at__gte=start, created_at__lt=end)
+
+
+def _followed(start, end):
+    return _follow_ups(start, end).filter(recorded_at__isnull=False)
+
+
+def _ultrasound_followed(start, end):
+    return _followed(start, end).filter(exam__modality=Modality.US)
+
+
+FOLLOW_UP_PATHS = _exam_paths("exam__", person="reader")
+CRITICAL_PATHS = _exam_paths("exam__", person="found_by")
+CONCORDANT = Q(concordance__in=[Concordance.FULL, Concordance.PARTIAL])
+
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator(
+        "R1",
+        "图像伪影率",
+        "Image artefact rate",
+        RADIOLOGY_2024,
+        Kind.RATE,
+        ("QLT-3", "QLT-4"),
+        _("CT and MRI exams with an artefact or motion reject registered / all CT and MRI exams"),
+        _artefact_exams,
+        Q(artefact=True),
+        _exam_paths(person="performer"),
+        target_key="qlt.artefact_rate_max",
+        target_is_floor=False,
+    ),
+    Indicator(
+        "R2",
+        "急诊检查报告2小时完成率",
+        "Emergency reports within 2 hours",
+        RADIOLOGY_2024,
+        Kind.RATE,
+        ("RPT-5", "RPT-6"),
+        _(
+            "Emergency X-ray and CT exams with the final report signed within 2 hours of the "
+            "exam start / all emergency X-ray and CT exams"
+        ),
+        _emergency_xray_ct,
+        Q(report__final_at__lte=F("two_hours")),
+        _exam_paths(),
+        target_key="qlt.emergency_report_2h_rate_min",
+    ),
+    Indicator(
+        "R3",
+        "报告书写规范率",
+        "Report-writing compliance",
+        RADIOLOGY_2024,
+        Kind.RATE,
+        ("RPT-10",),
+        _("Signed reports with no report-writing warning at signing / all signed reports"),
+        _reported,
+        Q(report__quality_issues=[]),
+        _exam_paths(),
+        target_key="qlt.report_compliance_rate_min",
+    ),
+    Indicator(
+        "R4",
+        "危急值10分钟内通报完成率",
+        "Critical values notified within 10 minutes",
+        RADIOLOGY_2024,
+        Kind.RATE,
+        ("RPT-12",),
+        _("Imaging critical values notified within the limit of discovery / all found"),
+        _criticals([Modality.US, Modality.ECG], exclude=True),
+        Q(notified_at__lte=F("limit")),
+        CRITICAL_PATHS,
+        time_field="found_at",
+        target_key="qlt.critical_notified_10min_rate_min",
+    ),
+    Indicator(
+        "R5",
+        "增强CT对比剂外渗发生率",
+        "Contrast extravasation in enhanced CT",
+        RADIOLOGY_2024,
+        Kind.PERMILLE,
+        ("EXM-6",),
+        _("Enhanced CT exams with extravasation recorded / all enhanced CT exams, per mille"),
+        _enhanced_ct,
+        Q(record__extravasation=True),
+        _exam_paths(person="performer"),
+        target_key="qlt.contrast_extravasation_max",
+        target_is_floor=False,
+    ),
+    Indicator(
+        "R6",
+        "PI-RADS分类率",
+        "PI-RADS categorisation rate",
+        RADIOLOGY_2024,
+        Kind.RATE,
+        ("RPT-10",),
+        _("Signed prostate MR reports with a PI-RADS category / all signed prostate MR reports"),
+        _prostate_mr,
+        ~Q(report__category=""),
+        _exam_paths(),
+    ),
+    Indicator(
+        "R7",
+        "BI-RADS分类率",
+        "BI-RADS categorisation rate",
+        RADIOLOGY_2024,
+        Kind.RATE,
+        ("RPT-10",),
+        _("Signed mammography reports with a BI-RADS category / all signed mammography reports"),
+        _mammography,
+        ~Q(report__category=""),
+        _exam_paths(),
+    ),
+    Indicator(
+        "US-HR-01",
+        "超声医师月均工作量",
+        "Monthly reports per sonographer",
+        ULTRASOUND_2022,
+        Kind.PER_HEAD_MONTH,
+        ("QLT-4",),
+        _("Signed ultrasound reports / (sonographers who signed them × months)"),
+        _ultrasound_reports,
+        None,
+        _exam_paths(),
+    ),
+    Indicator(
+        "US-TL-01",
+        "住院超声检查48小时完成率",
+        "Inpatient ultrasound within 48 hours",
+        ULTRASOUND_2022,
+        Kind.RATE,
+        ("RPT-8",),
+        _("Inpatient ultrasound orders examined and reported within 48 hours / all of them"),
+        _inpatient_ultrasound,
+        Q(released__lte=F("limit")),
+        _exam_paths(),
+        time_field="created_at",
+    ),
+    Indicator(
+        "US-CV-01",
+        "超声危急值10分钟内通报率",
+        "Ultrasound critical values notified within 10 minutes",
+        ULTRASOUND_2022,
+        Kind.RATE,
+        ("RPT-12",),
+        _("Ultrasound critical values notified within the limit / all found"),
+        _criticals([Modality.US]),
+        Q(notified_at__lte=F("limit")),
+        CRITICAL_PATHS,
+        time_field="found_at",
+        target_key="qlt.critical_notified_10min_rate_min",
+    ),
+    Indicator(
+        "US-POS",
+        "住院患者超声检查阳性率",
+        "Inpatient ultrasound positive rate",
+        ULTRASOUND_2022,
+        Kind.RATE,
+        ("QLT-4", "QLT-8"),
+        _("Positive signed inpatient ultrasound reports / all of them (check-ups excluded)"),
+        _inpatient_ultrasound_reports,
+        Q(report__positive=True),
+        _exam_paths(),
+    ),
+    Indicator(
+        "US-DC",
+        "超声诊断符合率",
+        "Ultrasound diagnostic concordance",
+        ULTRASOUND_2022,
+        Kind.RATE,
+        ("QLT-1", "QLT-8"),
+        _("Followed-up ultrasound cases concordant or partly concordant / all followed up"),
+        _ultrasound_followed,
+        CONCORDANT,
+        FOLLOW_UP_PATHS,
+        time_field="created_at",
+        target_key="qlt.concordance_rate_min",
+    ),
+    Indicator(
+        "EXAMS",
+        "检查人次",
+        "Exams performed",
+        DEPARTMENT_SET,
+        Kind.COUNT,
+        ("QLT-4", "QLT-7"),
+        _("Completed exams"),
+        _completed,
+        None,
+        _exam_paths(person="performer"),
+    ),
+    Indicator(
+        "POSITIVE",
+        "阳性率",
+        "Positive rate",
+        DEPARTMENT_SET,
+        Kind.RATE,
+        ("QLT-4",),
+        _("Signed reports marked positive / all signed reports"),
+        _reported,
+        Q(report__positive=True),
+        _exam_paths(),
+    ),
+    Indicator(
+        "ON-TIME",
+        "报告按时发出率",
+        "Reports on time",
+        DEPARTMENT_SET,
+        Kind.RATE,
+        ("RPT-5", "RPT-6", "RPT-8"),
+        _("Exams whose first signed report came by the deadline / exams with a deadline"),
+        _on_time,
+        Q(released__lte=F("report_due_at")),
+        _exam_paths(),
+    ),
+    Indicator(
+        "GRADE-A",
+        "甲级片率",
+        "Grade-A film rate",
+        DEPARTMENT_SET,
+        Kind.RATE,
+        ("CNF-6", "QLT-3", "QLT-4"),
+        _("Films graded A / all graded films (the film review's grade, else the reader's)"),
+        _graded,
+        Q(grade=ImageGrade.A),
+        _exam_paths(person="performer"),
+        target_key="qlt.grade_a_film_rate_min",
+    ),
+    Indicator(
+        "REJECT",
+        "废片率",
+        "Reject rate",
+        DEPARTMENT_SET,
+        Kind.RATE,
+        ("QLT-3", "QLT-4"),
+        _("Rejected images registered / images taken (completed exams plus rejects)"),
+        _film_exams,
+        None,
+        _exam_paths(person="performer"),
+        target_key="qlt.reject_rate_max",
+        target_is_floor=False,
+        extra_numerator=_rejects,
+        extra_paths={**_exam_paths("exam__", person="technologist"), "device": "room"},
+    ),
+    Indicator(
+        "FOLLOW-UP",
+        "随访率",
+        "Follow-up rate",
+        DEPARTMENT_SET,
+        Kind.RATE,
+        ("QLT-1", "QLT-8"),
+        _("Follow-up cases with the final diagnosis recorded / all follow-up cases"),
+        _follow_ups,
+        Q(recorded_at__isnull=False),
+        FOLLOW_UP_PATHS,
+        time_field="created_at",
+        target_key="qlt.follow_up_rate_min",
+    ),
+    Indicator(
+        "CONCORDANCE",
+        "诊断符合率",
+        "Diagnostic concordance rate",
+        DEPARTMENT_SET,
+        Kind.RATE,
+        ("QLT-1", "QLT-4"),
+        _("Followed-up cases concordant or partly concordant / all followed up"),
+        _followed,
+        CONCORDANT,
+        FOLLOW_UP_PATHS,
+        time_field="created_at",
+        target_key="qlt.concordance_rate_min",
+    ),
+    Indicator(
+        "MISSED",
+        "漏诊率",
+        "Missed-diagnosis rate",
+        DEPARTMENT_SET,
+        Kind.RATE,
+        ("QLT-2", "QLT-4"),
+        _("Followed-up cases found missed / all followed up"),
+        _followed,
+        Q(error=DiagnosticError.MISSED),
+        FOLLOW_UP_PATHS,
+        time_field="created_at",
+    ),
+)
+
+BY_CODE = {indicator.code: indicator for indicator in INDICATORS}
+
+
+# ----------------------------------------------------------------------- computing
+
+
+def _scoped(rows: QuerySet, paths: dict[str, str], department=None, modality: str = ""):
+    if department is not None:
+        rows = rows.filter(**{paths["department"]: department})
+    if modality:
+        rows = rows.filter(**{paths["modality"]: modality})
+    return rows
+
+
+def _grouped(rows: QuerySet, by: str, paths: dict[str, str], time_field: str) -> QuerySet:
+    if by in PERIODS:
+        bucket = Trunc(time_field, by, tzinfo=timezone.get_current_timezone())
+        return rows.annotate(group=bucket)
+    return rows.annotate(group=F(paths[by]))
+
+
+def _months(first: dt.date, last: dt.date) -> int:
+    return max(1, round(((last - first).days + 1) / 30.44))
+
+
+def _value(indicator: Indicator, numerator: int, denominator: int) -> float | None:
+    if indicator.kind == Kind.COUNT:
+        return float(denominator)
+    if not denominator:
+        return None
+    scale = {Kind.RATE: 100, Kind.PERMILLE: 1000, Kind.PER_HEAD_MONTH: 1}[indicator.kind]
+    return round(scale * numerator / denominator, 2)
+
+
+def _extra_counts(indicator: Indicator, start, end, by: str, department, modality) -> dict:
+    rows = indicator.extra_numerator(start, end)
+    rows = _scoped(rows, indicator.extra_paths, department, modality)
+    if not by:
+        return {None: rows.count()}
+    rows = _grouped(rows, by, indicator.extra_paths, f"exam__{indicator.time_field}")
+    return dict(rows.values("group").annotate(n=Count("pk")).values_list("group", "n"))
+
+
+@carries_out("QLT-4")
+def compute(
+    indicator: Indicator,
+    first: dt.date,
+    last: dt.date,
+    by: str = "",
+    department=None,
+    modality: str = "",
+) -> list[Figure]:
+    """The indicator over a period, as one figure or one per group (`by`), sorted by group."""
+    if by and by not in indicator.groupings():
+        raise ValueError(by)
+    start, end = day_bounds(first, last)
+    rows = _scoped(indicator.records(start, end), indicator.paths, department, modality)
+    counts = {"denominator": Count("pk")}
+    if indicator.numerator is not None:
+        counts["numerator"] = Count("pk", filter=indicator.numerator)
+    if indicator.kind == Kind.PER_HEAD_MONTH:
+        counts["heads"] = Count(indicator.paths["person"], distinct=True)
+    if by:
+        grouped = _grouped(rows, by, indicator.paths, indicator.time_field)
+        found = {r["group"]: r for r in grouped.values("group").annotate(**counts).order_by()}
+    else:
+        found = {None: rows.aggregate(**counts)}
+    extra = {}
+    if indicator.extra_numerator:
+        extra = _extra_counts(indicator, start, end, by, department, modality)
+    keys = sorted(set(found) | set(extra), key=lambda k: (k is None, str(k)))
+    labels = _labels(by, keys)
+    figures = []
+    for key in keys:
+        row = found.get(key, {})
+        denominator = row.get("denominator", 0)
+        numerator = row.get("numerator", 0)
+        if indicator.extra_numerator:
+            numerator = extra.get(key, 0)
+            denominator += numerator
+        if indicator.kind == Kind.PER_HEAD_MONTH:
+            numerator = denominator
+            denominator = row.get("heads", 0) * _bucket_months(by, key, first, last)
+        value = _value(indicator, numerator, denominator)
+        figures.append(Figure(key, labels.get(key, "—"), numerator, denominator, value))
+    if by not in PERIODS:
+        figures.sort(key=lambda figure: figure.label)
+    return figures
+
+
+def _bucket_months(by: str, key, first: dt.date, last: dt.date) -> int:
+    if by == "month":
+        return 1
+    if by == "quarter":
+        return 3
+    if by == "year" and key is not None:
+        year = timezone.localtime(key).year
+        return _months(max(first, dt.date(year, 1, 1)), min(last, dt.date(year, 12, 31)))
+    return _months(first, last)
+
+
+def total(
+    indicator: Indicator, first: dt.date, last: dt.date, department=None, modality=""
+) -> Figure:
+    return compute(indicator, first, last, "", department, modality)[0]
+
+
+def _labels(by: str, keys: list) -> dict:
+    present = [k for k in keys if k is not None]
+    models = {
+        "department": Department,
+        "group": WorkGroup,
+        "person": Staff,
+        "device": Room,
+        "item": ExamItem,
+    }
+    if by in models:
+        return {k: v.name for k, v in models[by].objects.in_bulk(present).items()}
+    if by == "modality":
+        return {k: str(Modality(k).label) if k in Modality.values else k for k in present}
+    if by in PERIODS:
+        return {k: period_label(by, k) for k in present}
+    return {None: str(_("All"))}
+
+
+def period_label(by: str, moment) -> str:
+    day = timezone.localtime(moment).date() if isinstance(moment, dt.datetime) else moment
+    if by == "year":
+        return f"{day.year}"
+    if by == "quarter":
+        return f"{day.year} Q{(day.month - 1) // 3 + 1}"
+    if by == "month":
+        return day.strftime("%Y-%m")
+    return day.isoformat()
+
+
+def summary(first: dt.date, last: dt.date, department=None, modality: str = "") -> list[tuple]:
+    """Every indicator over the period: (indicator, figure, target, met)."""
+    out = []
+    for indicator in INDICATORS:
+        figure = total(indicator, first, last, department, modality)
+        target = indicator.target(department)
+        out.append((indicator, figure, target, figure.meets(indicator, target)))
+    return out
+
+
+# ----------------------------------------------------------------------- drill-down
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+def _bucket_end(by: str, first: dt.date) -> dt.date:
+    """The day after a period bucket that starts on `first`."""
+    if by in ("day", "week"):
+        return first + dt.timedelta(days=1 if by == "day" else 7)
+    months = {"month": 1, "quarter": 3, "year": 12}[by]
+    month = first.month - 1 + months
+    return dt.date(first.year + month // 12, month % 12 + 1, 1)
+
+
+def _in_group(rows: QuerySet, by: str, key: str, paths: dict[str, str], time_field: str):
+    if by in PERIODS:
+        start = timezone.localtime(_aware(dt.datetime.fromisoformat(key)))
+        end = _aware(dt.datetime.combine(_bucket_end(by, start.date()), dt.time()))
+        return rows.filter(**{f"{time_field}__gte": start, f"{time_field}__lt": end})
+    if key in ("", "None"):
+        return rows.filter(**{f"{paths[by]}__isnull": True})
+    return rows.filter(**{paths[by]: key})
+
+
+@dataclass(frozen=True)
+class Record:
+    when: dt.datetime | None
+    exam: Exam
+    detail: str
+
+
+def records(
+    indicator: Indicator,
+    first: dt.date,
+    last: dt.date,
+    *,
+    by: str = "",
+    key: str = "",
+    part: str = "numerator",
+    department=None,
+    modality: str = "",
+) -> QuerySet:
+    """The records behind a figure: those in the numerator, the denominator, or the
+    denominator's records not in the numerator ("missing": what kept the rate down)."""
+    start, end = day_bounds(first, last)
+    use_extra = indicator.extra_numerator is not None and part == "numerator"
+    paths = indicator.extra_paths if use_extra else indicator.paths
+    rows = indicator.extra_numerator(start, end) if use_extra else indicator.records(start, end)
+    time_field = f"exam__{indicator.time_field}" if use_extra else indicator.time_field
+    rows = _scoped(rows, paths, department, modality)
+    if by:
+        if by not in indicator.groupings():
+            raise ValueError(by)
+        rows = _in_group(rows, by, key, paths, time_field)
+    if indicator.numerator is not None and not use_extra:
+        if part == "numerator":
+            rows = rows.filter(indicator.numerator)
+        elif part == "missing":
+            rows = rows.exclude(indicator.numerator)
+    return rows.order_by(f"-{time_field}")
+
+
+def describe(row) -> Record:
+    """One line of the drill-down, whatever the records are."""
+    if isinstance(row, Exam):
+        return Record(row.completed_at or row.created_at, row, row.item.name)
+    if isinstance(row, CriticalResult):
+        return Record(row.found_at, row.exam, row.finding)
+    if isinstance(row, FollowUp):
+        return Record(
+            row.created_at, row.exam, row.get_concordance_display() or row.get_reason_display()
+        )
+    if isinstance(row, RejectedImage):
+        return Record(row.recorded_at, row.exam, row.get_reason_display())
+    raise TypeError(type(row))
+
+
+def related(rows: QuerySet) -> QuerySet:
+    if rows.model is Exam:
+        return rows.select_related("patient", "item", "room")
+    return rows.select_related("exam__patient", "exam__item", "exam__room")
