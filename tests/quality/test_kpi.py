@@ -167,3 +167,23 @@ def test_bad_parameters_get_a_page(day, director, client_for, clinician):
         assert client.get(url).status_code == 200, url
     assert client.get("/quality/kpi/NOPE/").status_code == 404
     assert client_for(clinician).get("/quality/kpi/").status_code == 403
+
+
+@pytest.mark.rules("QLT-4")
+def test_every_indicator_groups_every_way_it_offers(day):
+    for indicator in kpi.INDICATORS:
+        whole = kpi.total(indicator, MONDAY, MONDAY)
+        for by in indicator.groupings():
+            figures = kpi.compute(indicator, MONDAY, MONDAY, by)
+            if indicator.kind != kpi.Kind.PER_HEAD_MONTH:
+                assert sum(f.denominator for f in figures) == whole.denominator, (indicator, by)
+                assert sum(f.numerator for f in figures) == whole.numerator, (indicator, by)
+            for figure in figures[:1]:
+                key = "" if figure.key is None else str(figure.key)
+                key = figure.key.isoformat() if hasattr(figure.key, "isoformat") else key
+                rows = kpi.records(indicator, MONDAY, MONDAY, by=by, key=key, part="denominator")
+                expected = figure.denominator - (
+                    figure.numerator if indicator.extra_numerator else 0
+                )
+                if indicator.kind != kpi.Kind.PER_HEAD_MONTH:
+                    assert rows.count() == expected, (indicator, by)

@@ -39,6 +39,8 @@ NAV: list[NavItem] = [
     NavItem("audit", _("Audit log"), Action.VIEW_AUDIT),
     NavItem("interfaces", _("Interfaces"), Action.MANAGE_INTERFACES),
     NavItem("kpi", _("Quality indicators"), Action.VIEW_QUALITY),
+    NavItem("assessments", _("Assessments"), Action.VIEW_QUALITY),
+    NavItem("surveys", _("Satisfaction surveys"), Action.RECORD_SURVEY),
     NavItem("compliance", _("Compliance"), Action.VIEW_QUALITY),
     NavItem("rules", _("Rules"), Action.VIEW_RULES),
     NavItem("admin:index", _("Reference data"), Action.ADMIN_SITE),

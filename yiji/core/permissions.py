@@ -41,6 +41,9 @@ class Action(models.TextChoices):
     MANAGE_INTERFACES = "manage_interfaces", _("Monitor interfaces and reprocess messages")
     RUN_READING_SESSION = "run_reading_session", _("Run the collective reading session")
     EDIT_CALENDAR = "edit_calendar", _("Edit the holiday calendar")
+    ASSESS_QUALITY = "assess_quality", _("Draw up quality assessments and evaluate staff")
+    SIGN_ASSESSMENT = "sign_assessment", _("Sign quality assessments")
+    RECORD_SURVEY = "record_survey", _("Enter satisfaction surveys")
 
 
 @dataclass(frozen=True)
@@ -210,6 +213,25 @@ GRANTS: dict[str, Grant] = {
         "CNF-1",
         "节假日日历由科主任或系统管理员维护。",
         "The holiday calendar is kept by the director or the administrator.",
+    ),
+    Action.ASSESS_QUALITY: _grant(
+        {R.DIRECTOR, R.DEPUTY_DIRECTOR, R.QC_OFFICER},
+        "QLT-6",
+        "质量考核与医德医风考评由科主任、副主任或质控员进行。",
+        "Quality assessments and the ethics evaluation are made by the director, a deputy "
+        "or the QC officer.",
+    ),
+    Action.SIGN_ASSESSMENT: _grant(
+        {R.DIRECTOR},
+        "QLT-4",
+        "质量考核由科主任签字。",
+        "Quality assessments are signed by the department director.",
+    ),
+    Action.RECORD_SURVEY: _grant(
+        {R.DIRECTOR, R.DEPUTY_DIRECTOR, R.QC_OFFICER, R.CLERK, R.NURSE},
+        "QLT-6",
+        "满意度调查表由登记员、护士或科室管理人员录入。",
+        "Satisfaction surveys are entered by clerks, nurses or department management.",
     ),
 }
 

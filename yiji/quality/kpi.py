@@ -224,7 +224,7 @@ def _graded(start, end):
     return rows.exclude(grade="")
 
 
-def _film_exams(start, end):
+def _performed(start, end):
     return _with_performer(_completed(start, end))
 
 
@@ -425,7 +425,7 @@ INDICATORS: tuple[Indicator, ...] = (
         Kind.COUNT,
         ("QLT-4", "QLT-7"),
         _("Completed exams"),
-        _completed,
+        _performed,
         None,
         _exam_paths(person="performer"),
     ),
@@ -474,7 +474,7 @@ INDICATORS: tuple[Indicator, ...] = (
         Kind.RATE,
         ("QLT-3", "QLT-4"),
         _("Rejected images registered / images taken (completed exams plus rejects)"),
-        _film_exams,
+        _performed,
         None,
         _exam_paths(person="performer"),
         target_key="qlt.reject_rate_max",

@@ -1,5 +1,7 @@
 """Quality management: the collective reading session (集体阅片, CNF-1) with its cases and
-attendance (CNF-5); the reject and error register (QLT-3) and film grades (CNF-6)."""
+attendance (CNF-5); the reject and error register (QLT-3) and film grades (CNF-6); follow-up
+(QLT-1, -2, -8); consultations (CNF-4); half-yearly and yearly assessments with the ethics
+evaluation and patient satisfaction surveys (QLT-4, QLT-6)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from yiji.core.models import Department, Room, Staff
+from yiji.core.models import Department, ElectronicSignature, Room, Staff
 from yiji.orders.models import Exam
 from yiji.reports.models import Addendum, ImageGrade
 
@@ -273,3 +275,134 @@ class TechnicalSession(models.Model):
         verbose_name = _("technical session")
         verbose_name_plural = _("technical sessions")
         ordering = ["-day", "-pk"]
+
+
+class AssessmentKind(models.TextChoices):
+    HALF_YEAR = "half_year", _("Half-yearly")
+    YEAR = "year", _("Yearly")
+
+
+class Assessment(models.Model):
+    """A department's quality assessment for a half-year or a year (QLT-4): the indicator
+    figures as they stood when it was drawn up, the satisfaction surveys, each person's line
+    with the ethics evaluation (QLT-6), the conclusion, and the director's signature."""
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=10, choices=AssessmentKind.choices)
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    figures = models.JSONField(default=list)
+    satisfaction = models.JSONField(default=dict)
+    summary = models.TextField(_("assessment and conclusion"), blank=True)
+    improvements = models.TextField(_("rectification measures"), blank=True)
+    created_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    signed_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    signature = models.ForeignKey(
+        ElectronicSignature, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("quality assessment")
+        verbose_name_plural = _("quality assessments")
+        ordering = ["-period_start", "department__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "kind", "period_start"], name="assessment_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.period_start}–{self.period_end}"
+
+
+class EthicsGrade(models.TextChoices):
+    EXCELLENT = "excellent", _("Excellent (优秀)")
+    GOOD = "good", _("Good (良好)")
+    PASS = "pass", _("Pass (合格)")
+    FAIL = "fail", _("Fail (不合格)")
+
+
+class StaffAssessment(models.Model):
+    """One person's line of an assessment: their own figures and the medical-ethics
+    evaluation (医德医风考评, QLT-6): four parts scored out of 25, and red envelopes taken,
+    any one of which fails the evaluation whatever the score."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="lines")
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    figures = models.JSONField(default=dict)
+    attitude = models.PositiveSmallIntegerField(_("service attitude"), null=True, blank=True)
+    quality = models.PositiveSmallIntegerField(_("quality of work"), null=True, blank=True)
+    satisfaction = models.PositiveSmallIntegerField(
+        _("patient satisfaction"), null=True, blank=True
+    )
+    discipline = models.PositiveSmallIntegerField(_("discipline"), null=True, blank=True)
+    red_envelopes = models.PositiveSmallIntegerField(_("red envelopes taken"), default=0)
+    grade = models.CharField(_("grade"), max_length=10, choices=EthicsGrade.choices, blank=True)
+    comment = models.CharField(_("comment"), max_length=300, blank=True)
+    evaluated_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    evaluated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("staff assessment")
+        verbose_name_plural = _("staff assessments")
+        ordering = ["staff__employee_no"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "staff"], name="assessment_line_once")
+        ]
+
+    @property
+    def score(self) -> int | None:
+        parts = (self.attitude, self.quality, self.satisfaction, self.discipline)
+        return None if None in parts else sum(parts)
+
+
+class Respondent(models.TextChoices):
+    PATIENT = "patient", _("Patient or family")
+    CLINICIAN = "clinician", _("Clinical department")
+
+
+class SatisfactionSurvey(models.Model):
+    """One returned satisfaction questionnaire (满意度调查, QLT-6), each question scored 1-5;
+    a respondent may name a member of staff."""
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField(_("date"))
+    respondent = models.CharField(_("respondent"), max_length=10, choices=Respondent.choices)
+    overall = models.PositiveSmallIntegerField(_("overall"))
+    waiting = models.PositiveSmallIntegerField(_("waiting time"))
+    attitude = models.PositiveSmallIntegerField(_("attitude"))
+    explanation = models.PositiveSmallIntegerField(_("explanation"))
+    environment = models.PositiveSmallIntegerField(_("environment"))
+    staff = models.ForeignKey(
+        Staff,
+        verbose_name=_("staff named"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    comment = models.CharField(_("comment"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("satisfaction survey")
+        verbose_name_plural = _("satisfaction surveys")
+        ordering = ["-day", "-pk"]
+        indexes = [models.Index(fields=["department", "day"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(overall__gte=1, overall__lte=5)
+                & models.Q(waiting__gte=1, waiting__lte=5)
+                & models.Q(attitude__gte=1, attitude__lte=5)
+                & models.Q(explanation__gte=1, explanation__lte=5)
+                & models.Q(environment__gte=1, environment__lte=5),
+                name="survey_scores_1_to_5",
+            )
+        ]

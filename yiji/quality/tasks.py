@@ -2,7 +2,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from yiji.core import policy
-from yiji.quality import followup, sessions
+from yiji.quality import assessments, followup, sessions
 
 
 @db_periodic_task(crontab(minute="*/5"))
@@ -18,3 +18,11 @@ def follow_ups() -> int:
     reports (QLT-1), and remind readers of overdue ones (QLT-8)."""
     with policy.batch():
         return followup.open_follow_ups() + followup.remind_overdue()
+
+
+@db_periodic_task(crontab(minute="0", hour="8"))
+def assessment_reminders() -> int:
+    """Each morning: remind directors of a half-year or year whose assessment is not drawn up
+    (QLT-4)."""
+    with policy.batch():
+        return assessments.remind_due()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yiji.quality import kpi_views, views
+from yiji.quality import assessment_views, kpi_views, views
 
 urlpatterns = [
     path("quality/sessions/", views.session_list, name="reading_sessions"),
@@ -15,6 +15,14 @@ urlpatterns = [
     path("quality/kpi/", kpi_views.summary, name="kpi"),
     path("quality/kpi/<str:code>/", kpi_views.detail, name="kpi_detail"),
     path("quality/kpi/<str:code>/records/", kpi_views.records, name="kpi_records"),
+    path("quality/assessments/", assessment_views.assessment_list, name="assessments"),
+    path("quality/assessments/<int:pk>/", assessment_views.assessment_detail, name="assessment"),
+    path(
+        "quality/assessments/<int:pk>/print.pdf",
+        assessment_views.assessment_print,
+        name="assessment_print",
+    ),
+    path("quality/surveys/", assessment_views.surveys, name="surveys"),
     path("quality/compliance/", views.compliance_page, name="compliance"),
     path("quality/compliance/<str:rule>/", views.compliance_rule, name="compliance_rule"),
 ]
