@@ -1,7 +1,7 @@
 """Assessment pages (QLT-4, QLT-6): the list with the form that draws one up, one assessment
 with its figures, the ethics evaluation of each person, the conclusion and the director's
-signature, its print, and the satisfaction surveys. Thin: read the form, call the service,
-show its refusal."""
+signature, its print, the satisfaction surveys, and the annual summary (QLT-7). Thin: read
+the form, call the service, show its refusal."""
 
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ from yiji.core.models import MEDTECH_KINDS, Department, Staff
 from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation
 from yiji.core.views import requires, requires_any
-from yiji.quality import assessments
-from yiji.quality.documents import assessment_pdf
+from yiji.quality import annual, assessments
+from yiji.quality.documents import annual_docx, annual_pdf, assessment_pdf, shown
 from yiji.quality.models import (
     Assessment,
     AssessmentKind,
@@ -191,5 +191,75 @@ def surveys(request: HttpRequest) -> HttpResponse:
             .distinct()
             .order_by("name"),
             "can_record": may(request.user, Action.RECORD_SURVEY),
+        },
+    )
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@requires(Action.VIEW_QUALITY)
+def annual_summary(request: HttpRequest) -> HttpResponse:
+    departments = _departments()
+    params = request.POST if request.method == "POST" else request.GET
+    department = next(
+        (d for d in departments if str(d.pk) == params.get("department")),
+        departments.first(),
+    )
+    this_year = timezone.localdate().year
+    year = _int(params.get("year"), this_year - 1)
+    year = year if 2000 <= year <= this_year else this_year - 1
+    if department is None:
+        return render(request, "quality/annual.html", {"departments": departments})
+    if request.method == "POST":
+        try:
+            annual.save_text(
+                request.user,
+                department,
+                year,
+                work=request.POST.get("work", ""),
+                problems=request.POST.get("problems", ""),
+                plans=request.POST.get("plans", ""),
+            )
+            messages.success(request, _("Summary saved."))
+        except RuleViolation as violation:
+            messages.error(request, violation.message)
+        return redirect(f"{request.path}?department={department.pk}&year={year}")
+    figures = annual.year_figures(department, year)
+    summary = annual.summary_for(department, year)
+    wanted = request.GET.get("format")
+    if wanted in ("pdf", "docx"):
+        hospital = policy.current_hospital()
+        name = hospital.name if hospital else ""
+        if wanted == "pdf":
+            body, kind = annual_pdf(department, figures, summary, name), "application/pdf"
+        else:
+            body, kind = annual_docx(department, figures, summary, name), DOCX
+        response = HttpResponse(body, content_type=kind)
+        filename = f"annual-{department.code}-{year}.{wanted}"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    return render(
+        request,
+        "quality/annual.html",
+        {
+            "departments": departments,
+            "department": department,
+            "year": year,
+            "years": range(this_year, this_year - 10, -1),
+            "figures": figures,
+            "sources": annual.SOURCES,
+            "summary": summary,
+            "indicators": [
+                (indicator, figure, shown(figure.value, indicator.kind))
+                for indicator, figure in figures.indicators
+            ],
+            "chart": {
+                "months": [f"{m}" for m in range(1, 13)],
+                "this_year": figures.months,
+                "last_year": figures.months_last_year,
+                "names": [str(year - 1), str(year)],
+            },
+            "can_edit": may(request.user, Action.ASSESS_QUALITY),
         },
     )

@@ -126,3 +126,110 @@ def assessment_pdf(assessment: Assessment, hospital_name: str) -> bytes:
         story.append(Paragraph("科主任签字：（未签字，草稿）", BODY))
     _document(buffer, title).build(story, onFirstPage=_page_number, onLaterPages=_page_number)
     return buffer.getvalue()
+
+
+SOURCE_NAMES = {"outpatient": "门诊", "inpatient": "住院", "emergency": "急诊", "checkup": "体检"}
+
+
+def _annual_rows(figures) -> list[list[str]]:
+    from yiji.quality.annual import SOURCES
+
+    rows = [["检查类别", *[SOURCE_NAMES[s] for s in SOURCES], "合计", "去年", "增减"]]
+    for line in [*figures.lines, figures.total]:
+        rows.append(
+            [line.label, *[str(line.counts.get(s, 0)) for s in SOURCES], str(line.total),
+             str(line.last_year), shown(line.change)]
+        )  # fmt: skip
+    return rows
+
+
+def _annual_sections(figures, summary) -> list[tuple[str, str]]:
+    revenue = (
+        f"全年检查收入 {figures.revenue:,.2f} 元，去年 {figures.revenue_last_year:,.2f} 元，"
+        f"增减 {shown(figures.revenue_change)}。"
+    )
+    indicators = "；".join(
+        f"{indicator.name_zh} {shown(figure.value, indicator.kind)}"
+        for indicator, figure in figures.indicators
+    )
+    return [
+        ("二、业务收入", revenue),
+        ("三、主要质量指标", indicators + "。"),
+        ("四、工作总结", summary.work if summary else ""),
+        ("五、存在问题", summary.problems if summary else ""),
+        ("六、下年度工作计划", summary.plans if summary else ""),
+    ]
+
+
+def _month_chart(figures):
+    from reportlab.graphics.charts.barcharts import VerticalBarChart
+    from reportlab.graphics.charts.legends import Legend
+    from reportlab.graphics.shapes import Drawing
+    from reportlab.lib import colors
+
+    drawing = Drawing(170 * mm, 62 * mm)
+    chart = VerticalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 12 * mm, 10 * mm, 150 * mm, 45 * mm
+    chart.data = [figures.months_last_year, figures.months]
+    chart.categoryAxis.categoryNames = [f"{m}月" for m in range(1, 13)]
+    chart.categoryAxis.labels.fontName = FONT
+    chart.valueAxis.valueMin = 0
+    chart.bars[0].fillColor = colors.HexColor("#b0bec5")
+    chart.bars[1].fillColor = colors.HexColor("#1f6fb2")
+    legend = Legend()
+    legend.fontName = FONT
+    legend.x, legend.y = 130 * mm, 60 * mm
+    legend.colorNamePairs = [
+        (colors.HexColor("#b0bec5"), f"{figures.year - 1}年"),
+        (colors.HexColor("#1f6fb2"), f"{figures.year}年"),
+    ]
+    drawing.add(chart)
+    drawing.add(legend)
+    return drawing
+
+
+def annual_pdf(department, figures, summary, hospital_name: str) -> bytes:
+    buffer = io.BytesIO()
+    title = f"{department.name}{figures.year}年度工作总结"
+    story = [
+        Paragraph(hospital_name, TITLE),
+        Paragraph(title, TITLE),
+        Paragraph("一、工作量（人次）", HEAD),
+        _table(_annual_rows(figures), [30, 18, 18, 18, 18, 20, 20, 18]),
+        Paragraph("各月检查人次", SMALL),
+        _month_chart(figures),
+    ]
+    for heading, text in _annual_sections(figures, summary):
+        story.append(Paragraph(heading, HEAD))
+        story += [Paragraph(p or "&nbsp;", BODY) for p in (text or "—").splitlines()]
+    _document(buffer, title).build(story, onFirstPage=_page_number, onLaterPages=_page_number)
+    return buffer.getvalue()
+
+
+def annual_docx(department, figures, summary, hospital_name: str) -> bytes:
+    """The same summary as a Word document, for the director to edit further."""
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    document = Document()
+    style = document.styles["Normal"]
+    style.font.name = "SimSun"
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
+    document.add_heading(f"{hospital_name} {department.name}{figures.year}年度工作总结", level=1)
+    document.add_heading("一、工作量（人次）", level=2)
+    rows = _annual_rows(figures)
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    table.style = "Table Grid"
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            table.cell(r, c).text = cell
+    document.add_paragraph(
+        "各月检查人次：" + "、".join(f"{m}月 {n}" for m, n in enumerate(figures.months, start=1))
+    )
+    for heading, text in _annual_sections(figures, summary):
+        document.add_heading(heading, level=2)
+        for paragraph in (text or "—").splitlines():
+            document.add_paragraph(paragraph)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

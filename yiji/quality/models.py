@@ -406,3 +406,23 @@ class SatisfactionSurvey(models.Model):
                 name="survey_scores_1_to_5",
             )
         ]
+
+
+class AnnualSummary(models.Model):
+    """The department's written annual work summary (年度工作总结, QLT-7). Its figures are
+    counted from the exams when shown or printed; the text is what the director writes."""
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    work = models.TextField(_("work done"), blank=True)
+    problems = models.TextField(_("problems and shortcomings"), blank=True)
+    plans = models.TextField(_("plans for next year"), blank=True)
+    updated_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("annual summary")
+        verbose_name_plural = _("annual summaries")
+        constraints = [
+            models.UniqueConstraint(fields=["department", "year"], name="annual_summary_once")
+        ]

@@ -23,6 +23,7 @@ urlpatterns = [
         name="assessment_print",
     ),
     path("quality/surveys/", assessment_views.surveys, name="surveys"),
+    path("quality/annual/", assessment_views.annual_summary, name="annual_summary"),
     path("quality/compliance/", views.compliance_page, name="compliance"),
     path("quality/compliance/<str:rule>/", views.compliance_rule, name="compliance_rule"),
 ]
