@@ -41,6 +41,7 @@ NAV: list[NavItem] = [
     NavItem("kpi", _("Quality indicators"), Action.VIEW_QUALITY),
     NavItem("assessments", _("Assessments"), Action.VIEW_QUALITY),
     NavItem("annual_summary", _("Annual summary"), Action.VIEW_QUALITY),
+    NavItem("qc_inspections", _("QC inspections"), Action.VIEW_QUALITY),
     NavItem("surveys", _("Satisfaction surveys"), Action.RECORD_SURVEY),
     NavItem("compliance", _("Compliance"), Action.VIEW_QUALITY),
     NavItem("rules", _("Rules"), Action.VIEW_RULES),

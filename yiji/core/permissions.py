@@ -41,7 +41,7 @@ class Action(models.TextChoices):
     MANAGE_INTERFACES = "manage_interfaces", _("Monitor interfaces and reprocess messages")
     RUN_READING_SESSION = "run_reading_session", _("Run the collective reading session")
     EDIT_CALENDAR = "edit_calendar", _("Edit the holiday calendar")
-    ASSESS_QUALITY = "assess_quality", _("Draw up quality assessments and evaluate staff")
+    ASSESS_QUALITY = "assess_quality", _("Quality assessments, QC inspections, staff evaluation")
     SIGN_ASSESSMENT = "sign_assessment", _("Sign quality assessments")
     RECORD_SURVEY = "record_survey", _("Enter satisfaction surveys")
 
@@ -217,9 +217,9 @@ GRANTS: dict[str, Grant] = {
     Action.ASSESS_QUALITY: _grant(
         {R.DIRECTOR, R.DEPUTY_DIRECTOR, R.QC_OFFICER},
         "QLT-6",
-        "质量考核与医德医风考评由科主任、副主任或质控员进行。",
-        "Quality assessments and the ethics evaluation are made by the director, a deputy "
-        "or the QC officer.",
+        "质量考核、质控检查与医德医风考评由科主任、副主任或质控员进行。",
+        "Quality assessments, QC inspections and the ethics evaluation are made by the "
+        "director, a deputy or the QC officer.",
     ),
     Action.SIGN_ASSESSMENT: _grant(
         {R.DIRECTOR},

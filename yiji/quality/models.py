@@ -426,3 +426,58 @@ class AnnualSummary(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["department", "year"], name="annual_summary_once")
         ]
+
+
+class QcArea(models.TextChoices):
+    EQUIPMENT = "equipment", _("Equipment performance")
+    IMAGE = "image", _("Image quality")
+    REPORT = "report", _("Report quality")
+    PROCESS = "process", _("Work process")
+    RADIATION = "radiation", _("Radiation protection")
+    INFECTION = "infection", _("Infection control")
+
+
+class QcInspection(models.Model):
+    """A quality-control inspection by the department's QA/QC group (质控检查, QLT-5): what was
+    checked, what was found; each problem found is a rectification with an owner and a date."""
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField(_("date"))
+    area = models.CharField(_("area"), max_length=10, choices=QcArea.choices)
+    inspectors = models.ManyToManyField(Staff, verbose_name=_("inspectors"), related_name="+")
+    findings = models.TextField(_("findings"))
+    recorded_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("QC inspection")
+        verbose_name_plural = _("QC inspections")
+        ordering = ["-day", "-pk"]
+
+
+class Rectification(models.Model):
+    """One problem found and its rectification (整改): done by its owner, verified by the QC
+    group; a verification that does not accept it sends it back."""
+
+    inspection = models.ForeignKey(
+        QcInspection, on_delete=models.CASCADE, related_name="rectifications"
+    )
+    problem = models.CharField(_("problem"), max_length=300)
+    measure = models.CharField(_("measure required"), max_length=300)
+    owner = models.ForeignKey(
+        Staff, verbose_name=_("responsible"), on_delete=models.PROTECT, related_name="+"
+    )
+    due = models.DateField(_("due"))
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_note = models.CharField(_("what was done"), max_length=300, blank=True)
+    verified_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verify_note = models.CharField(_("verification note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("rectification")
+        verbose_name_plural = _("rectifications")
+        ordering = ["due", "pk"]
+        indexes = [models.Index(fields=["verified_at", "due"])]

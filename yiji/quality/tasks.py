@@ -2,7 +2,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from yiji.core import policy
-from yiji.quality import assessments, followup, sessions
+from yiji.quality import assessments, followup, qc, sessions
 
 
 @db_periodic_task(crontab(minute="*/5"))
@@ -21,8 +21,8 @@ def follow_ups() -> int:
 
 
 @db_periodic_task(crontab(minute="0", hour="8"))
-def assessment_reminders() -> int:
+def quality_reminders() -> int:
     """Each morning: remind directors of a half-year or year whose assessment is not drawn up
-    (QLT-4)."""
+    (QLT-4), and owners and the QC group of overdue rectifications (QLT-5)."""
     with policy.batch():
-        return assessments.remind_due()
+        return assessments.remind_due() + qc.remind_overdue()

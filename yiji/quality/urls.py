@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yiji.quality import assessment_views, kpi_views, views
+from yiji.quality import assessment_views, kpi_views, qc_views, views
 
 urlpatterns = [
     path("quality/sessions/", views.session_list, name="reading_sessions"),
@@ -23,6 +23,8 @@ urlpatterns = [
         name="assessment_print",
     ),
     path("quality/surveys/", assessment_views.surveys, name="surveys"),
+    path("quality/qc/", qc_views.inspections, name="qc_inspections"),
+    path("quality/qc/<int:pk>/", qc_views.inspection, name="qc_inspection"),
     path("quality/annual/", assessment_views.annual_summary, name="annual_summary"),
     path("quality/compliance/", views.compliance_page, name="compliance"),
     path("quality/compliance/<str:rule>/", views.compliance_rule, name="compliance_rule"),
