@@ -20,7 +20,9 @@ from yiji.quality.models import (
     Consultation,
     FollowUp,
     Presence,
+    QcInspection,
     ReadingSession,
+    Rectification,
     SessionStatus,
 )
 from yiji.reports import critical
@@ -73,6 +75,14 @@ def measures(first: dt.date, last: dt.date) -> dict[str, str]:
     out["CNF-5"] = _("%(n)d absences without reason") % {"n": absent}
     asked = Consultation.objects.filter(requested_at__gte=start, requested_at__lt=end).count()
     out["CNF-4"] = _("%(n)d consultations") % {"n": asked}
+    inspections = QcInspection.objects.filter(day__gte=first, day__lte=last).count()
+    still_open = Rectification.objects.filter(
+        inspection__day__gte=first, inspection__day__lte=last, verified_at__isnull=True
+    ).count()
+    out["QLT-5"] = _("%(n)d QC inspections, %(open)d rectifications open") % {
+        "n": inspections,
+        "open": still_open,
+    }
     followed = FollowUp.objects.filter(created_at__gte=start, created_at__lt=end).aggregate(
         cases=Count("pk"),
         done=Count("pk", filter=Q(recorded_at__isnull=False)),
