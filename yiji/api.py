@@ -17,7 +17,7 @@ from ninja.security import APIKeyHeader, HttpBearer, django_auth
 from yiji.core import accounts, policy, rulebook, services
 from yiji.core.models import Department, Patient, Room
 from yiji.core.permissions import Action, PermissionRefused, require, roles_of
-from yiji.core.rulebook import RuleViolation
+from yiji.core.rulebook import RuleViolation, record_refusal
 from yiji.orders import checkin, scheduling
 from yiji.orders import services as order_services
 from yiji.orders.models import Exam, ExamItem, OrderSource
@@ -254,6 +254,7 @@ def list_policy(request, department: str = ""):
 
 @api.exception_handler(RuleViolation)
 def _rule(request, exc: RuleViolation):
+    record_refusal(exc, request.user, "api", request.path)
     return api.create_response(request, exc.as_json(), status=409)
 
 

@@ -54,3 +54,30 @@ def test_period_figures_per_rule(period_data, client_for):
 
 def test_compliance_is_for_management(make_staff, client_for):
     assert client_for(make_staff(Role.CLERK)).get("/quality/compliance/").status_code == 403
+
+
+@pytest.mark.rules("ORD-3", "QLT-3")
+def test_refusals_are_counted_per_rule_whichever_way_they_came(
+    frozen_clock, completed, items, technologist, clinician, patient, client_for, director
+):
+    from tests.orders.test_rules_http import _api, _order
+    from yiji.core.models import Refusal
+
+    exam = completed(items["chest"])
+    page = client_for(technologist).post(
+        "/quality/films/", {"action": "reject", "accession": exam.accession, "reason": ""},
+        follow=True,
+    )  # fmt: skip
+    assert "QLT-3" in page.content.decode()
+    refused = _order(_api(clinician), ["CT-HEAD"], bedside=True)
+    assert refused.status_code == 409
+    kept = {(r.rule, r.channel, r.actor_id) for r in Refusal.objects.all()}
+    assert kept == {("QLT-3", "web", technologist.user.pk), ("ORD-3", "api", clinician.user.pk)}
+
+    figures = {
+        row.rule.id: f
+        for row, f in client_for(director).get("/quality/compliance/", PERIOD).context["rows"]
+    }
+    assert (figures["QLT-3"].refusals, figures["ORD-3"].refusals) == (1, 1)
+    detail = client_for(director).get("/quality/compliance/ORD-3/", PERIOD)
+    assert [r.where for r in detail.context["refusals"]] == ["/api/requisitions"]

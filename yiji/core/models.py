@@ -525,6 +525,33 @@ class Notice(models.Model):
         indexes = [models.Index(fields=["recipient", "read_at"])]
 
 
+class RefusalChannel(models.TextChoices):
+    WEB = "web", _("Web page")
+    API = "api", _("API")
+    HL7 = "hl7", "HL7"
+    DICOM = "dicom", "DICOM"
+
+
+class Refusal(models.Model):
+    """An action a rule refused, kept so the compliance page can count how often each rule
+    stopped something, and show what."""
+
+    rule = models.CharField(_("rule"), max_length=8)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    channel = models.CharField(_("channel"), max_length=8, choices=RefusalChannel.choices)
+    message = models.CharField(_("message"), max_length=300)
+    where = models.CharField(_("where"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("rule refusal")
+        verbose_name_plural = _("rule refusals")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["at", "rule"])]
+
+
 class DayKind(models.TextChoices):
     HOLIDAY = "holiday", _("Public holiday")
     WORKDAY = "workday", _("Adjusted working day")

@@ -251,3 +251,18 @@ class RuleViolation(Exception):
             "overridable": self.overridable,
             **({"data": self.data} if self.data else {}),
         }
+
+
+def record_refusal(violation: RuleViolation, actor=None, channel: str = "web", where: str = ""):
+    """Keep a refusal for the compliance counts. Called where the refusal reaches the person
+    or system that asked (view, API, HL7, DICOM), after the refused change rolled back."""
+    from yiji.core.models import Refusal
+
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return Refusal.objects.create(
+        rule=violation.rule_id,
+        actor=user,
+        channel=channel,
+        message=violation.zh[:300],
+        where=where[:200],
+    )

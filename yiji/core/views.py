@@ -79,6 +79,12 @@ def requested_period(request: HttpRequest) -> tuple:
     return (first, last) if first <= last else (last, first)
 
 
+def show_refusal(request: HttpRequest, violation: rulebook.RuleViolation) -> None:
+    """Tell the user which rule refused, and keep the refusal for the compliance page."""
+    rulebook.record_refusal(violation, request.user, "web", request.path)
+    messages.error(request, violation.message)
+
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation
-from yiji.core.views import requires
+from yiji.core.views import requires, show_refusal
 from yiji.exams import services
 from yiji.exams.forms import record_form_for
 from yiji.exams.models import ExamRecord
@@ -62,7 +62,7 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _("Unknown action."))
             return redirect("exam", pk=pk)
     except RuleViolation as violation:
-        messages.error(request, violation.message)
+        show_refusal(request, violation)
     else:
         messages.success(request, _("Saved."))
     return redirect("exam", pk=pk)

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from yiji.core.models import Patient, Room
 from yiji.core.permissions import Action, may
-from yiji.core.rulebook import RuleViolation
-from yiji.core.views import requires
+from yiji.core.rulebook import RuleViolation, record_refusal
+from yiji.core.views import requires, show_refusal
 from yiji.exams.services import pending_disinfection
 from yiji.orders import checkin, figures, scheduling, services
 from yiji.orders.forms import BookingForm, CancelForm, CheckInForm, RequisitionForm, WorklistFilter
@@ -27,8 +27,9 @@ from yiji.orders.worklists import cursor_of, worklist_rows
 PAGE = 50
 
 
-def refuse(form, violation: RuleViolation) -> None:
-    """Show a rule refusal on the field it concerns, quoting the rule ID."""
+def refuse(request: HttpRequest, form, violation: RuleViolation) -> None:
+    """Show a rule refusal on the field it concerns, quoting the rule ID, and keep it."""
+    record_refusal(violation, request.user, "web", request.path)
     field = violation.field if violation.field in form.fields else None
     form.add_error(field, violation.message)
 
@@ -76,7 +77,7 @@ def requisition_new(request: HttpRequest) -> HttpResponse:
                 messages.info(request, _("This requisition was already submitted."))
                 return redirect("requisition", pk=duplicate.requisition.pk)
             except RuleViolation as violation:
-                refuse(form, violation)
+                refuse(request, form, violation)
             else:
                 messages.success(
                     request, _("Requisition %(n)s created.") % {"n": requisition.number}
@@ -96,7 +97,7 @@ def requisition(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.cancel_requisition(request.user, record, form.cleaned_data["reason"])
         except RuleViolation as violation:
-            refuse(form, violation)
+            refuse(request, form, violation)
         else:
             messages.success(request, _("Requisition cancelled; the record is kept."))
             return redirect("requisition", pk=pk)
@@ -166,7 +167,7 @@ def exam_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                     return redirect("exam", pk=pk)
         except RuleViolation as violation:
-            refuse(booking if action == "book" else identity, violation)
+            refuse(request, booking if action == "book" else identity, violation)
     from yiji.exams.views import exam_room_context
 
     return render(
@@ -236,7 +237,7 @@ def room_queue(request: HttpRequest, pk: int) -> HttpResponse:
                     action
                 ](request.user, exam)
         except RuleViolation as violation:
-            messages.error(request, violation.message)
+            show_refusal(request, violation)
         return redirect("room_queue", pk=pk)
     return render(
         request,
@@ -288,7 +289,7 @@ def disinfect(request: HttpRequest, pk: int) -> HttpResponse:
         record_disinfection(request.user, room, request.POST.get("method", ""))
         messages.success(request, _("Disinfection recorded."))
     except RuleViolation as violation:
-        messages.error(request, violation.message)
+        show_refusal(request, violation)
     return redirect("room_queue", pk=pk)
 
 

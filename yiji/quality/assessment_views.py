@@ -19,7 +19,7 @@ from yiji.core import policy
 from yiji.core.models import MEDTECH_KINDS, Department, Staff
 from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation
-from yiji.core.views import requires, requires_any
+from yiji.core.views import requires, requires_any, show_refusal
 from yiji.quality import annual, assessments
 from yiji.quality.documents import annual_docx, annual_pdf, assessment_pdf, shown
 from yiji.quality.models import (
@@ -55,7 +55,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
             first, _last = assessments.period(kind, year, half)
             assessment = assessments.open_assessment(request.user, department, kind, first)
         except RuleViolation as violation:
-            messages.error(request, violation.message)
+            show_refusal(request, violation)
             return redirect("assessments")
         return redirect("assessment", pk=assessment.pk)
     rows = Assessment.objects.select_related("department", "signed_by")
@@ -82,7 +82,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             _act(request, assessment)
         except RuleViolation as violation:
-            messages.error(request, violation.message)
+            show_refusal(request, violation)
         return redirect("assessment", pk=pk)
     return render(
         request,
@@ -163,7 +163,7 @@ def surveys(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, _("Survey recorded."))
         except RuleViolation as violation:
-            messages.error(request, violation.message)
+            show_refusal(request, violation)
         return redirect("surveys")
     today = timezone.localdate()
     first = today - dt.timedelta(days=90)
@@ -223,7 +223,7 @@ def annual_summary(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, _("Summary saved."))
         except RuleViolation as violation:
-            messages.error(request, violation.message)
+            show_refusal(request, violation)
         return redirect(f"{request.path}?department={department.pk}&year={year}")
     figures = annual.year_figures(department, year)
     summary = annual.summary_for(department, year)

@@ -1,6 +1,7 @@
-"""The compliance page's figures: for a period, per rule, how often it was overridden with a
-reason, done against on a modality's say-so (recorded exceptions), and reminded, and the rate
-the rule names where Yiji measures one. The department's answer to an inspection."""
+"""The compliance page's figures: for a period, per rule, how often it refused an action,
+how often it was overridden with a reason, done against on a modality's say-so (recorded
+exceptions), and reminded, and the rate the rule names where Yiji measures one. The
+department's answer to an inspection."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from yiji.core.calendar import day_bounds
-from yiji.core.models import Notice
+from yiji.core.models import Notice, Refusal
 from yiji.orders.models import EventKind, ExamEvent
 from yiji.quality import films
 from yiji.quality.models import (
@@ -32,6 +33,7 @@ COUNTED_EVENTS = {EventKind.OVERRIDE: "overrides", EventKind.RULE_EXCEPTION: "ex
 
 @dataclass
 class RuleFigures:
+    refusals: int = 0
     overrides: int = 0
     exceptions: int = 0
     reminders: int = 0
@@ -52,6 +54,9 @@ def period_figures(first: dt.date, last: dt.date) -> dict[str, RuleFigures]:
     notices = Notice.objects.filter(created_at__gte=start, created_at__lt=end)
     for rule, n in notices.values_list("rule").annotate(n=Count("pk")):
         figures[rule].reminders = n
+    refusals = Refusal.objects.filter(at__gte=start, at__lt=end)
+    for rule, n in refusals.values_list("rule").annotate(n=Count("pk")).order_by():
+        figures[rule].refusals = n
     for rule, text in measures(first, last).items():
         figures[rule].measure = text
     return dict(figures)
@@ -103,7 +108,7 @@ def measures(first: dt.date, last: dt.date) -> dict[str, str]:
 
 
 def drill_down(rule: str, first: dt.date, last: dt.date) -> dict:
-    """The records behind a rule's counts: the events and the reminders."""
+    """The records behind a rule's counts: refusals, events and reminders."""
     start, end = day_bounds(first, last)
     events = (
         ExamEvent.objects.filter(
@@ -117,11 +122,15 @@ def drill_down(rule: str, first: dt.date, last: dt.date) -> dict:
         .select_related("recipient")
         .order_by("-created_at")
     )
-    return {"events": events, "notices": notices}
+    refusals = Refusal.objects.filter(rule=rule, at__gte=start, at__lt=end).select_related(
+        "actor__staff"
+    )
+    return {"events": events, "notices": notices, "refusals": refusals}
 
 
 def totals(figures: dict[str, RuleFigures]) -> dict[str, int]:
     return {
+        "refusals": sum(f.refusals for f in figures.values()),
         "overrides": sum(f.overrides for f in figures.values()),
         "exceptions": sum(f.exceptions for f in figures.values()),
         "reminders": sum(f.reminders for f in figures.values()),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from yiji.core.models import MEDTECH_KINDS, Department, Staff
 from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation
-from yiji.core.views import requires
+from yiji.core.views import requires, show_refusal
 from yiji.quality import qc
 from yiji.quality.models import QcArea, QcInspection, Rectification
 
@@ -67,7 +67,7 @@ def inspections(request: HttpRequest) -> HttpResponse:
                 _problems(request.POST),
             )
         except RuleViolation as violation:
-            messages.error(request, violation.message)
+            show_refusal(request, violation)
             return redirect("qc_inspections")
         messages.success(request, _("Inspection recorded."))
         return redirect("qc_inspection", pk=inspection.pk)
@@ -106,7 +106,7 @@ def inspection(request: HttpRequest, pk: int) -> HttpResponse:
                 qc.verify(request.user, rectification, accepted, note)
             messages.success(request, _("Rectification updated."))
         except RuleViolation as violation:
-            messages.error(request, violation.message)
+            show_refusal(request, violation)
         return redirect("qc_inspection", pk=pk)
     return render(
         request,

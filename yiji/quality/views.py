@@ -21,7 +21,13 @@ from yiji.core import rulebook
 from yiji.core.models import Department, Staff
 from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation
-from yiji.core.views import requested_period, requires, requires_any, xlsx_response
+from yiji.core.views import (
+    requested_period,
+    requires,
+    requires_any,
+    show_refusal,
+    xlsx_response,
+)
 from yiji.orders.services import exam_by_accession
 from yiji.quality import compliance, consultations, films, followup, sessions
 from yiji.quality.models import (
@@ -66,7 +72,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
         try:
             session = sessions.open_session(request.user, department)
         except RuleViolation as violation:
-            messages.error(request, violation.message)
+            show_refusal(request, violation)
             return redirect("reading_sessions")
         return redirect("reading_session", pk=session.pk)
     year, month = _month(request.GET.get("month", ""))
@@ -134,7 +140,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             _act(request, session)
             return redirect("reading_session", pk=pk)
         except RuleViolation as violation:
-            messages.error(request, violation.message)
+            show_refusal(request, violation)
     cases = session.cases.select_related("exam__patient", "exam__item", "exam__report", "addendum")
     return render(
         request,
@@ -241,7 +247,7 @@ def film_quality(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Saved."))
             return redirect("film_quality")
         except RuleViolation as violation:
-            messages.error(request, violation.message)
+            show_refusal(request, violation)
     first, last = requested_period(request)
     by = request.GET.get("by") if request.GET.get("by") in films.GROUPINGS else "technologist"
     rates = films.film_rates(first, last, by) if may(request.user, Action.VIEW_QUALITY) else []
@@ -345,7 +351,7 @@ def follow_up_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Saved."))
             return redirect("follow_up", pk=pk)
         except RuleViolation as violation:
-            messages.error(request, violation.message)
+            show_refusal(request, violation)
     return render(
         request,
         "quality/follow_up.html",
@@ -374,7 +380,7 @@ def consultation_list(request: HttpRequest) -> HttpResponse:
             )
             return redirect("consultation", pk=made.pk)
         except RuleViolation as violation:
-            messages.error(request, violation.message)
+            show_refusal(request, violation)
     rows = Consultation.objects.select_related("exam__patient", "exam__item", "requested_by")
     if request.GET.get("open"):
         rows = rows.filter(answered_at__isnull=True)
@@ -403,7 +409,7 @@ def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Saved."))
             return redirect("consultation", pk=pk)
         except RuleViolation as violation:
-            messages.error(request, violation.message)
+            show_refusal(request, violation)
     return render(request, "quality/consultation.html", {"item": item, "posted": request.POST})
 
 

@@ -15,7 +15,7 @@ from yiji.core import policy
 from yiji.core.models import WorkGroup
 from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation
-from yiji.core.views import requested_period, requires
+from yiji.core.views import requested_period, requires, show_refusal
 from yiji.orders.models import Exam, ExamStatus, Modality
 from yiji.reports import clocks, services
 from yiji.reports.critical import critical_items
@@ -162,7 +162,7 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
         except RuleViolation as violation:
             warnings = violation.data.get("warnings", [])
             if not warnings:
-                messages.error(request, violation.message)
+                show_refusal(request, violation)
     priors = (
         Report.objects.filter(
             exam__patient=exam.patient, status__in=[ReportStatus.FINAL, ReportStatus.AMENDED]
@@ -224,7 +224,7 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
             request.user, report, hospital.name if hospital else "", request.build_absolute_uri("/")
         )
     except RuleViolation as violation:
-        messages.error(request, violation.message)
+        show_refusal(request, violation)
         return redirect("report", pk=pk)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="report-{report.exam.accession}.pdf"'
@@ -292,7 +292,7 @@ def critical_register(request: HttpRequest) -> HttpResponse:
                 critical.acknowledge(request.user, result, request.POST.get("action_taken", ""))
             messages.success(request, _("Saved."))
         except RuleViolation as violation:
-            messages.error(request, violation.message)
+            show_refusal(request, violation)
         return redirect("critical")
     today = timezone.localdate()
     first = today.replace(day=1)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from pydicom.dataset import Dataset
 
 from yiji.core.permissions import PermissionRefused
-from yiji.core.rulebook import RuleViolation
+from yiji.core.rulebook import RuleViolation, record_refusal
 from yiji.exams import services as exam_services
 from yiji.interop.models import PerformedStep, StepStatus
 from yiji.orders.models import Exam
@@ -109,8 +109,9 @@ def _exam_for(ds: Dataset) -> Exam:
     return exam
 
 
-def _refusal(exc: Exception) -> StepError:
+def _refusal(exc: Exception, actor=None, calling_ae: str = "") -> StepError:
     if isinstance(exc, RuleViolation):
+        record_refusal(exc, actor, "dicom", f"MPPS {calling_ae}")
         return StepError(PROCESSING_FAILURE, f"{exc.rule_id} {exc.en}")
     if isinstance(exc, PermissionRefused):
         return StepError(PROCESSING_FAILURE, f"{exc.decision.rule} not permitted")
@@ -141,7 +142,7 @@ def create(actor, calling_ae: str, sop_instance_uid: str, ds: Dataset) -> Perfor
                 series=series(ds),
             )
     except (RuleViolation, PermissionRefused) as exc:
-        raise _refusal(exc) from exc
+        raise _refusal(exc, actor, calling_ae) from exc
 
 
 def update(actor, sop_instance_uid: str, ds: Dataset) -> PerformedStep:
@@ -176,7 +177,7 @@ def update(actor, sop_instance_uid: str, ds: Dataset) -> PerformedStep:
             step.updated_at = timezone.now()
             step.save()
     except (RuleViolation, PermissionRefused) as exc:
-        raise _refusal(exc) from exc
+        raise _refusal(exc, actor, step.calling_ae) from exc
     return step
 
 

@@ -19,7 +19,7 @@ from yiji.core import accounts
 from yiji.core import services as core_services
 from yiji.core.models import Department, Patient, Staff
 from yiji.core.permissions import Action, PermissionRefused, require
-from yiji.core.rulebook import RuleViolation
+from yiji.core.rulebook import RuleViolation, record_refusal
 from yiji.interop.dicom.worklist import study_uid
 from yiji.interop.fhir import resources as fhir
 from yiji.interop.models import CodeMapping, MappingKind
@@ -74,6 +74,7 @@ def endpoint(view):
             text = f"{decision.message_zh} [{decision.rule}]"
             return respond(fhir.outcome("forbidden", text), 403)
         except RuleViolation as exc:
+            record_refusal(exc, user, "api", request.path)
             text = f"{exc.zh} [{exc.rule_id}]"
             path = ORDER_FIELD_PATHS.get(exc.field, "")
             return respond(fhir.outcome("business-rule", text, expression=path), 422)

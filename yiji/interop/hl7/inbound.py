@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from yiji.core.permissions import PermissionRefused
-from yiji.core.rulebook import RuleViolation
+from yiji.core.rulebook import RuleViolation, record_refusal
 from yiji.interop.hl7 import codec
 from yiji.interop.hl7.handlers import HANDLERS, ORDER_FIELD_LOCATIONS, Reader
 from yiji.interop.models import InboundMessage, Outcome
@@ -76,6 +76,8 @@ def receive(actor, raw: bytes, peer: str = "") -> bytes:
             return _answer_again(earlier)
         return _store_failure(header, raw, peer, codec.MessageError("数据库约束冲突。"))
     except Exception as exc:  # every failure is answered and kept; nothing is half-applied
+        if isinstance(exc, RuleViolation):
+            record_refusal(exc, actor, "hl7", f"{header.message_type} {header.control_id}")
         return _store_failure(header, raw, peer, _as_message_error(exc))
 
 
