@@ -187,3 +187,145 @@ def test_every_indicator_groups_every_way_it_offers(day):
                 )
                 if indicator.kind != kpi.Kind.PER_HEAD_MONTH:
                     assert rows.count() == expected, (indicator, by)
+
+
+@pytest.fixture
+def week(day, frozen_clock, order, clerk, technologist, physician, doctor, ultrasound, imaging):
+    """The same Monday, plus enhanced CTs, a prostate MR, inpatient ultrasound read within and
+    after 48 hours with a critical finding, and follow-ups recorded on Monday's positives."""
+    from decimal import Decimal
+
+    from tests.orders.fixtures import _item
+    from yiji.core.models import Patient, Room
+    from yiji.exams import services as room
+    from yiji.orders.checkin import Identifiers, check_in
+    from yiji.quality import followup
+    from yiji.quality.models import FollowUp
+
+    frozen_clock.move_to(at(10, 30))
+    inpatient = Patient.objects.create(
+        patient_id="P300", name="王五", sex="M", birth_date=dt.date(1960, 1, 1), source="inpatient"
+    )
+    enhanced = _item(imaging, "CT-E", "CT", name="胸部CT增强", radiation=True, important=True,
+                     contrast_route="iv")  # fmt: skip
+    prostate = _item(imaging, "MR-PROS", "MR", name="前列腺MRI平扫+增强")
+    Room.objects.create(department=imaging, code="MR1", name="磁共振一室", modalities=["MR"])
+    liver = _item(ultrasound, "US-L", "US", name="肝胆脾超声")
+
+    def perform(item, who, **details):
+        exam = order(item, patient=inpatient, priority="urgent", allergy_screen="clear")[0]
+        ids = Identifiers(name=inpatient.name, patient_id=inpatient.patient_id)
+        exam = check_in(clerk.user, exam, ids, accompanying_physician="王医生")
+        if item.important:
+            room.confirm_technique(technologist.user, exam)
+            room.confirm_technique(physician.user, exam)
+        room.start_exam(who.user, exam)
+        if item.radiation:
+            details |= {"kv": Decimal("120"), "shielding": "铅围脖"}
+        if details:
+            room.record_details(who.user, exam, details)
+        if item.important:
+            room.accept_images(who.user, exam)
+        return room.complete_exam(who.user, exam)
+
+    contrast = {"contrast_agent": "碘海醇", "contrast_ml": Decimal("80"), "contrast_route": "iv",
+                "reaction": "none"}  # fmt: skip
+    ct = [perform(enhanced, technologist, **contrast, extravasation=flag) for flag in (True, False)]
+    writer, senior = doctor("attending"), doctor("associate_chief")
+    mr = perform(prostate, technologist)
+    _sign(writer, senior, mr, positive=True, impression="前列腺增生。")  # no PI-RADS: a warning
+    sonographer = doctor("attending", department=ultrasound)
+    us_senior = doctor("associate_chief", department=ultrasound)
+    us = [perform(liver, sonographer) for _ in range(2)]
+    found = critical.flag_critical(sonographer.user, us[0], "solid_organ_rupture", "脾破裂出血")
+    frozen_clock.move_to(at(10, 36))
+    critical.record_notification(
+        sonographer.user, found, receiver="赵护士", department="外科", channel="phone",
+        read_back=True,
+    )  # fmt: skip
+    _sign(sonographer, us_senior, us[0], positive=True)
+    frozen_clock.move_to(at(13, 0, days=2))  # Wednesday: 50.5 h after the order
+    _sign(sonographer, us_senior, us[1], positive=False)
+
+    followup.open_follow_ups()
+    chest = day["chest"]
+    outcomes = {
+        chest[0].pk: dict(concordance="full"),
+        chest[2].pk: dict(concordance="none", error="missed", cause="未观察肋骨"),
+    }
+    for case in FollowUp.objects.filter(exam_id__in=outcomes):
+        followup.record_outcome(
+            writer.user,
+            case,
+            final_diagnosis="手术证实",
+            source="surgery",
+            **outcomes[case.exam_id],
+        )
+    return {**day, "ct_enhanced": ct, "mr": mr, "us": us, "sonographer": sonographer}
+
+
+WEEK = (MONDAY, MONDAY + dt.timedelta(days=2))
+
+
+@pytest.mark.rules("QLT-4", "QLT-1", "QLT-2", "QLT-8", "EXM-6", "RPT-8", "RPT-12")
+def test_the_other_indicators_match_a_hand_count(week):
+    from yiji.reports import tat
+
+    expected = {
+        "R5": (1, 2, 500.0),  # one extravasation in two enhanced CTs, per mille
+        "R6": (0, 1, 0.0),  # the prostate MR report has no PI-RADS category
+        "US-HR-01": (2, 1, 2.0),  # two reports by one sonographer in one month
+        "US-TL-01": (1, 2, 50.0),  # one inpatient ultrasound reported within 48 h
+        "US-CV-01": (1, 1, 100.0),  # notified after 6 minutes
+        "US-POS": (1, 2, 50.0),
+        # Followed: chest 0 and 2 recorded; open: the critical CT (released Tuesday morning),
+        # the positive prostate MR and the positive ultrasound.
+        "FOLLOW-UP": (2, 5, 40.0),
+        "CONCORDANCE": (1, 2, 50.0),
+        "MISSED": (1, 2, 50.0),
+        "US-DC": (0, 0, None),
+    }
+    for code, (numerator, denominator, value) in expected.items():
+        figure = kpi.total(kpi.BY_CODE[code], *WEEK)
+        assert (figure.numerator, figure.denominator, figure.value) == (
+            numerator,
+            denominator,
+            value,
+        ), code
+    on_time = kpi.total(kpi.BY_CODE["ON-TIME"], *WEEK)
+    rows = tat.dashboard(*WEEK)
+    # The turnaround page counts reported exams; the indicator adds the two enhanced CTs
+    # still unreported past their 30-minute deadline.
+    assert (on_time.numerator, on_time.denominator) == (
+        sum(r.on_time for r in rows),
+        sum(r.reports for r in rows) + 2,
+    )
+    assert kpi.total(kpi.BY_CODE["R4"], *WEEK).denominator == 2  # ultrasound not counted in R4
+
+
+@pytest.mark.rules("QLT-4")
+def test_figures_equal_a_direct_sql_count(day, director, client_for):
+    from django.db import connection
+
+    from yiji.core.calendar import day_bounds
+
+    start, end = day_bounds(MONDAY, MONDAY)
+    sql = """
+        SELECT r.author_id, COUNT(*), SUM(CASE WHEN r.positive THEN 1 ELSE 0 END)
+        FROM orders_exam e JOIN reports_report r ON r.exam_id = e.id
+        WHERE e.status = 'completed' AND r.status IN ('preliminary', 'final', 'amended')
+          AND e.completed_at >= %s AND e.completed_at < %s
+        GROUP BY r.author_id
+    """
+    with connection.cursor() as cursor:
+        adapt = connection.ops.adapt_datetimefield_value
+        cursor.execute(sql, [adapt(start), adapt(end)])
+        by_author = {author: (int(pos), n) for author, n, pos in cursor.fetchall()}
+    figures = kpi.compute(kpi.BY_CODE["POSITIVE"], MONDAY, MONDAY, "person")
+    assert {f.key: (f.numerator, f.denominator) for f in figures} == by_author
+    page = client_for(director).get("/quality/kpi/", {"from": "2026-11-23", "to": "2026-11-23"})
+    shown = {row["indicator"].code: row["figure"] for row in page.context["rows"]}
+    assert (shown["POSITIVE"].numerator, shown["POSITIVE"].denominator) == (
+        sum(p for p, _n in by_author.values()),
+        sum(n for _p, n in by_author.values()),
+    )
