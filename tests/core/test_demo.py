@@ -14,13 +14,25 @@ from yiji.core.models import Department, Patient, Role, RoleAssignment, Staff, W
 
 # What each demo account's navigation must show and must not show.
 NAVIGATION = {
-    "director": ({"患者", "人员", "制度参数", "审计日志", "制度规则"}, {"基础数据"}),
+    "director": (
+        {
+            "患者",
+            "人员",
+            "制度参数",
+            "审计日志",
+            "制度规则",
+            "质量指标",
+            "质量考核",
+            "年度工作总结",
+        },
+        {"基础数据"},
+    ),
     "deputy": ({"患者", "人员", "制度参数"}, {"审计日志", "基础数据"}),
     "leader": ({"患者", "人员", "报告时限"}, {"审计日志"}),
     "physician": ({"患者", "制度规则", "阅片报告"}, {"人员", "制度参数", "审计日志"}),
     "trainee": ({"患者"}, {"人员", "审计日志"}),
     "tech": ({"患者"}, {"人员", "审计日志"}),
-    "clerk": ({"患者"}, {"人员", "制度参数"}),
+    "clerk": ({"患者", "满意度调查"}, {"人员", "制度参数", "质量指标"}),
     "nurse": ({"患者"}, {"审计日志"}),
     "engineer": ({"制度规则"}, {"患者", "审计日志"}),
     "qc": ({"患者", "制度参数"}, {"审计日志"}),
@@ -75,6 +87,21 @@ def test_running_demo_twice_adds_nothing(db):
     call_command("demo", stdout=out)
     assert "already loaded" in out.getvalue()
     assert counts == (Staff.objects.count(), Patient.objects.count(), Exam.objects.count())
+
+    # The demo year's annual summary (QLT-7) prints, in Chinese, as PDF and as Word.
+    import io
+
+    from docx import Document
+    from pypdf import PdfReader
+
+    client = Client()
+    client.post("/login/", {"username": "director", "password": demo.DEMO_PASSWORD})
+    pdf = client.get("/quality/annual/", {"format": "pdf"})
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "年度工作总结" in text and "门诊" in text and "合计" in text
+    word = Document(io.BytesIO(client.get("/quality/annual/", {"format": "docx"}).content))
+    total = word.tables[0].rows[-1].cells
+    assert total[0].text == "合计" and int(total[5].text) > 0
 
 
 @pytest.mark.rules("STF-1")

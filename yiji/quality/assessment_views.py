@@ -206,9 +206,12 @@ def annual_summary(request: HttpRequest) -> HttpResponse:
         (d for d in departments if str(d.pk) == params.get("department")),
         departments.first(),
     )
-    this_year = timezone.localdate().year
-    year = _int(params.get("year"), this_year - 1)
-    year = year if 2000 <= year <= this_year else this_year - 1
+    today = timezone.localdate()
+    this_year = today.year
+    # Summaries are written from the last quarter on for the year ending, else for last year.
+    default = this_year if today.month >= 10 else this_year - 1
+    year = _int(params.get("year"), default)
+    year = year if 2000 <= year <= this_year else default
     if department is None:
         return render(request, "quality/annual.html", {"departments": departments})
     if request.method == "POST":
