@@ -9,13 +9,13 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from yiji.core.calendar import day_bounds
 from yiji.core.models import Notice, Refusal
 from yiji.orders.models import EventKind, ExamEvent
-from yiji.quality import films
+from yiji.quality import kpi
 from yiji.quality.models import (
     Attendance,
     Consultation,
@@ -88,22 +88,18 @@ def measures(first: dt.date, last: dt.date) -> dict[str, str]:
         "n": inspections,
         "open": still_open,
     }
-    followed = FollowUp.objects.filter(created_at__gte=start, created_at__lt=end).aggregate(
-        cases=Count("pk"),
-        done=Count("pk", filter=Q(recorded_at__isnull=False)),
-        concordant=Count("pk", filter=Q(concordance__in=["full", "partial"])),
-        errors=Count("pk", filter=~Q(error="")),
-    )
+    def rate(code: str) -> str:
+        figure = kpi.total(kpi.BY_CODE[code], first, last)
+        return _percent(figure.numerator, figure.denominator)
+
     out["QLT-1"] = _("follow-up rate %(followed)s; concordance rate %(concordant)s") % {
-        "followed": _percent(followed["done"], followed["cases"]),
-        "concordant": _percent(followed["concordant"], followed["done"]),
+        "followed": rate("FOLLOW-UP"),
+        "concordant": rate("CONCORDANCE"),
     }
-    out["QLT-2"] = _("%(n)d missed diagnoses or misdiagnoses") % {"n": followed["errors"]}
-    rates = films.film_rates(first, last, "month")
-    graded, grade_a = sum(r.graded for r in rates), sum(r.grade_a for r in rates)
-    exams, rejects = sum(r.exams for r in rates), sum(r.rejects for r in rates)
-    out["CNF-6"] = _("grade-A rate %(rate)s") % {"rate": _percent(grade_a, graded)}
-    out["QLT-3"] = _("reject rate %(rate)s") % {"rate": _percent(rejects, exams + rejects)}
+    errors = FollowUp.objects.filter(created_at__gte=start, created_at__lt=end).exclude(error="")
+    out["QLT-2"] = _("%(n)d missed diagnoses or misdiagnoses") % {"n": errors.count()}
+    out["CNF-6"] = _("grade-A rate %(rate)s") % {"rate": rate("GRADE-A")}
+    out["QLT-3"] = _("reject rate %(rate)s") % {"rate": rate("REJECT")}
     return out
 
 
