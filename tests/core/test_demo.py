@@ -99,6 +99,7 @@ def test_running_demo_twice_adds_nothing(db):
     pdf = client.get("/quality/annual/", {"format": "pdf"})
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "年度工作总结" in text and "门诊" in text and "合计" in text
+    assert "开展集体阅片" in text  # the director's draft from the demo
     word = Document(io.BytesIO(client.get("/quality/annual/", {"format": "docx"}).content))
     total = word.tables[0].rows[-1].cells
     assert total[0].text == "合计" and int(total[5].text) > 0

@@ -24,6 +24,10 @@ class Command(BaseCommand):
 
         if report_demo.load():
             self.stdout.write("Demo reports and a critical result loaded.")
+        from yiji.quality import demo as quality_demo
+
+        if quality_demo.load():
+            self.stdout.write("Demo surveys, a QC inspection and a summary draft loaded.")
         self.stdout.write(f"\nYiji: http://127.0.0.1:{settings.YIJI_PORT}/")
         self.stdout.write(f"Demo accounts (password {demo.DEMO_PASSWORD}):")
         for person in demo.DEMO_ACCOUNTS:
