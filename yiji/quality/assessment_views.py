@@ -35,6 +35,13 @@ def _departments():
     return Department.objects.filter(active=True, kind__in=MEDTECH_KINDS).order_by("code")
 
 
+def _own_department(user, departments):
+    """The user's primary department where it is one of these, else the first."""
+    staff = getattr(user, "staff", None)
+    own = departments.filter(membership__staff=staff).order_by("-membership__primary").first()
+    return own or departments.first()
+
+
 def _int(value, default=None):
     try:
         return int(value)
@@ -204,7 +211,7 @@ def annual_summary(request: HttpRequest) -> HttpResponse:
     params = request.POST if request.method == "POST" else request.GET
     department = next(
         (d for d in departments if str(d.pk) == params.get("department")),
-        departments.first(),
+        _own_department(request.user, departments),
     )
     today = timezone.localdate()
     this_year = today.year
