@@ -84,6 +84,9 @@ class SessionCase(models.Model):
             models.UniqueConstraint(fields=["session", "exam"], name="case_once_a_session")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.session} {self.exam}"
+
 
 class Presence(models.TextChoices):
     PRESENT = "present", _("Present")
@@ -106,6 +109,9 @@ class Attendance(models.Model):
         verbose_name_plural = _("attendance")
         ordering = ["staff__employee_no"]
         constraints = [models.UniqueConstraint(fields=["session", "staff"], name="attendance_once")]
+
+    def __str__(self) -> str:
+        return f"{self.session} {self.staff}"
 
 
 class RejectReason(models.TextChoices):
@@ -146,6 +152,9 @@ class RejectedImage(models.Model):
         verbose_name_plural = _("reject and error register")
         ordering = ["-recorded_at"]
 
+    def __str__(self) -> str:
+        return f"废片 {self.exam} {self.get_reason_display()}"
+
 
 class FilmGrade(models.Model):
     """A film graded at the periodic film review (评片, CNF-6); it stands over the grade the
@@ -160,6 +169,9 @@ class FilmGrade(models.Model):
     class Meta:
         verbose_name = _("film grade")
         verbose_name_plural = _("film grades")
+
+    def __str__(self) -> str:
+        return f"评片 {self.exam} {self.get_grade_display()}"
 
 
 class FollowUpReason(models.TextChoices):
@@ -224,6 +236,9 @@ class FollowUp(models.Model):
         ordering = ["due_at", "pk"]
         indexes = [models.Index(fields=["recorded_at", "due_at"])]
 
+    def __str__(self) -> str:
+        return f"随访 {self.exam}"
+
 
 class ConsultationKind(models.TextChoices):
     INTERNAL = "internal", _("Within the department")
@@ -254,6 +269,9 @@ class Consultation(models.Model):
         verbose_name_plural = _("consultations")
         ordering = ["-requested_at"]
 
+    def __str__(self) -> str:
+        return f"会诊 {self.exam} {self.get_kind_display()}"
+
 
 class TechnicalSession(models.Model):
     """A technical session (技术读片会, CNF-2): chaired by a senior technologist, it reviews
@@ -275,6 +293,9 @@ class TechnicalSession(models.Model):
         verbose_name = _("technical session")
         verbose_name_plural = _("technical sessions")
         ordering = ["-day", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.department} 技术读片会 {self.day}"
 
 
 class AssessmentKind(models.TextChoices):
@@ -356,6 +377,9 @@ class StaffAssessment(models.Model):
             models.UniqueConstraint(fields=["assessment", "staff"], name="assessment_line_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.assessment} {self.staff}"
+
     @property
     def score(self) -> int | None:
         parts = (self.attitude, self.quality, self.satisfaction, self.discipline)
@@ -407,6 +431,9 @@ class SatisfactionSurvey(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.department} 满意度调查 {self.day}"
+
 
 class AnnualSummary(models.Model):
     """The department's written annual work summary (年度工作总结, QLT-7). Its figures are
@@ -426,6 +453,9 @@ class AnnualSummary(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["department", "year"], name="annual_summary_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.year}年度工作总结"
 
 
 class QcArea(models.TextChoices):
@@ -454,6 +484,9 @@ class QcInspection(models.Model):
         verbose_name_plural = _("QC inspections")
         ordering = ["-day", "-pk"]
 
+    def __str__(self) -> str:
+        return f"{self.department} 质控检查 {self.day} {self.get_area_display()}"
+
 
 class Rectification(models.Model):
     """One problem found and its rectification (整改): done by its owner, verified by the QC
@@ -481,3 +514,6 @@ class Rectification(models.Model):
         verbose_name_plural = _("rectifications")
         ordering = ["due", "pk"]
         indexes = [models.Index(fields=["verified_at", "due"])]
+
+    def __str__(self) -> str:
+        return f"整改：{self.problem[:60]}"
