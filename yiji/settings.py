@@ -109,6 +109,10 @@ def _databases() -> dict:
         }
         # A file, not memory: tests of concurrent writers need SQLite's real locking.
         config["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    elif "postgresql" in config["ENGINE"]:
+        # JIT compilation costs more than it saves on Yiji's queries: on the yearly indicator
+        # set over 2 million exams it added about a quarter (docs/performance.md).
+        config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
     return {"default": config}
 
 

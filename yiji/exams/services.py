@@ -126,7 +126,8 @@ def _start_problems(exam: Exam, record: ExamRecord):
 def _mark_started(actor, exam: Exam, at: dt.datetime, **data) -> None:
     exam.status = ExamStatus.IN_PROGRESS
     exam.started_at = at
-    exam.save(update_fields=["status", "started_at"])
+    exam.performed_by = getattr(actor, "staff", None)  # none when a modality reports it
+    exam.save(update_fields=["status", "started_at", "performed_by"])
     record_event(exam, EventKind.STARTED, actor, at=at, **data)
 
 

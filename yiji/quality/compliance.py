@@ -88,6 +88,7 @@ def measures(first: dt.date, last: dt.date) -> dict[str, str]:
         "n": inspections,
         "open": still_open,
     }
+
     def rate(code: str) -> str:
         figure = kpi.total(kpi.BY_CODE[code], first, last)
         return _percent(figure.numerator, figure.denominator)

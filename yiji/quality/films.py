@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
@@ -18,7 +18,7 @@ from yiji.core.calendar import day_bounds
 from yiji.core.models import AuditAction, Staff, TechnologistTitle
 from yiji.core.permissions import Action, require
 from yiji.core.rulebook import RuleViolation, carries_out
-from yiji.orders.models import EventKind, Exam, ExamEvent, ExamStatus
+from yiji.orders.models import Exam, ExamStatus
 from yiji.quality.models import (
     ARTEFACT_REASONS,
     FilmGrade,
@@ -30,12 +30,6 @@ from yiji.reports.models import ImageGrade
 
 INDICATOR_SET = "放射影像专业医疗质量控制指标（2024年版）"
 GROUPINGS = ("technologist", "room", "modality", "month")
-
-
-def performer(exam: Exam) -> Staff | None:
-    """The technologist who started the exam (from its recorded events)."""
-    event = exam.events.filter(kind=EventKind.STARTED, actor__staff__isnull=False).first()
-    return event.actor.staff if event else None
 
 
 @carries_out("QLT-3")
@@ -57,7 +51,7 @@ def register_reject(
             "只有已开始或已完成的检查可以登记废片。",
             "Only an exam under way or done has rejects.",
         )
-    technologist = technologist or performer(exam) or staff_of(actor, "QLT-3")
+    technologist = technologist or exam.performed_by or staff_of(actor, "QLT-3")
     with transaction.atomic():
         reject = RejectedImage.objects.create(
             exam=exam,
@@ -133,15 +127,18 @@ def film_rates(first: dt.date, last: dt.date, by: str, department=None) -> list[
     physician's on the report."""
     if by not in GROUPINGS:
         raise ValueError(by)
-    started_by = ExamEvent.objects.filter(exam=OuterRef("pk"), kind=EventKind.STARTED)
     rejects = RejectedImage.objects.filter(exam=OuterRef("pk"))
     exams = _exams(first, last, department).annotate(
         grade=Coalesce(F("film_grade__grade"), F("report__image_grade"), Value("")),
-        tech=Subquery(started_by.values("actor__staff")[:1]),
         has_artefact=Exists(rejects.filter(reason__in=ARTEFACT_REASONS)),
         month=TruncMonth("completed_at", tzinfo=timezone.get_current_timezone()),
     )
-    field = {"technologist": "tech", "room": "room", "modality": "modality", "month": "month"}[by]
+    field = {
+        "technologist": "performed_by",
+        "room": "room",
+        "modality": "modality",
+        "month": "month",
+    }[by]
     rows = (
         exams.values(field)
         .annotate(

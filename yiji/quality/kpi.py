@@ -24,7 +24,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
 )
 from django.db.models.functions import Coalesce, Trunc
@@ -38,9 +37,7 @@ from yiji.core.models import Department, PatientSource, Room, Staff, WorkGroup
 from yiji.core.rulebook import carries_out
 from yiji.orders.models import (
     ContrastRoute,
-    EventKind,
     Exam,
-    ExamEvent,
     ExamItem,
     ExamStatus,
     Modality,
@@ -131,15 +128,6 @@ def _reported(start: dt.datetime, end: dt.datetime) -> QuerySet:
     return _completed(start, end).filter(report__status__in=SIGNED_STATUSES)
 
 
-def _performer() -> Subquery:
-    started = ExamEvent.objects.filter(exam=OuterRef("pk"), kind=EventKind.STARTED)
-    return Subquery(started.values("actor__staff")[:1])
-
-
-def _with_performer(rows: QuerySet) -> QuerySet:
-    return rows.annotate(performer=_performer())
-
-
 def _released() -> Coalesce:
     return Coalesce("report__preliminary_at", "report__final_at", output_field=DateTimeField())
 
@@ -158,7 +146,7 @@ def _exam_paths(prefix: str = "", person: str = "report__author") -> dict[str, s
 def _artefact_exams(start, end):
     rejects = RejectedImage.objects.filter(exam=OuterRef("pk"), reason__in=ARTEFACT_REASONS)
     rows = _completed(start, end).filter(modality__in=[Modality.CT, Modality.MR])
-    return _with_performer(rows).annotate(artefact=Exists(rejects))
+    return rows.annotate(artefact=Exists(rejects))
 
 
 def _emergency_xray_ct(start, end):
@@ -170,10 +158,9 @@ def _emergency_xray_ct(start, end):
 
 
 def _enhanced_ct(start, end):
-    rows = _completed(start, end).filter(
+    return _completed(start, end).filter(
         modality=Modality.CT, record__contrast_route=ContrastRoute.IV
     )
-    return _with_performer(rows)
 
 
 def _prostate_mr(start, end):
@@ -218,14 +205,10 @@ def _inpatient_ultrasound_reports(start, end):
 
 
 def _graded(start, end):
-    rows = _with_performer(_completed(start, end)).annotate(
+    rows = _completed(start, end).annotate(
         grade=Coalesce(F("film_grade__grade"), F("report__image_grade"), Value(""))
     )
     return rows.exclude(grade="")
-
-
-def _performed(start, end):
-    return _with_performer(_completed(start, end))
 
 
 def _rejects(start, end):
@@ -271,7 +254,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _("CT and MRI exams with an artefact or motion reject registered / all CT and MRI exams"),
         _artefact_exams,
         Q(artefact=True),
-        _exam_paths(person="performer"),
+        _exam_paths(person="performed_by"),
         target_key="qlt.artefact_rate_max",
         target_is_floor=False,
     ),
@@ -328,7 +311,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Enhanced CT exams with extravasation recorded / all enhanced CT exams, per mille"),
         _enhanced_ct,
         Q(record__extravasation=True),
-        _exam_paths(person="performer"),
+        _exam_paths(person="performed_by"),
         target_key="qlt.contrast_extravasation_max",
         target_is_floor=False,
     ),
@@ -429,9 +412,9 @@ INDICATORS: tuple[Indicator, ...] = (
         Kind.COUNT,
         ("QLT-4", "QLT-7"),
         _("Completed exams"),
-        _performed,
+        _completed,
         None,
-        _exam_paths(person="performer"),
+        _exam_paths(person="performed_by"),
     ),
     Indicator(
         "POSITIVE",
@@ -470,7 +453,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Films graded A / all graded films (the film review's grade, else the reader's)"),
         _graded,
         Q(grade=ImageGrade.A),
-        _exam_paths(person="performer"),
+        _exam_paths(person="performed_by"),
         target_key="qlt.grade_a_film_rate_min",
     ),
     Indicator(
@@ -481,9 +464,9 @@ INDICATORS: tuple[Indicator, ...] = (
         Kind.RATE,
         ("QLT-3", "QLT-4"),
         _("Rejected images registered / images taken (completed exams plus rejects)"),
-        _performed,
+        _completed,
         None,
-        _exam_paths(person="performer"),
+        _exam_paths(person="performed_by"),
         target_key="qlt.reject_rate_max",
         target_is_floor=False,
         extra_numerator=_rejects,
