@@ -111,6 +111,9 @@ def test_the_archive_pages(officer, technologist, imaging, client_for):
         follow=True,
     )
     assert "请填写检查日期" in refused.content.decode()
+    junk = {"department": "x", "inspectors": ["y"], "rectification": "z"}
+    assert client.post("/quality/qc/", junk).status_code == 404
+    assert client.post(f"/quality/qc/{inspection.pk}/", junk).status_code == 404
     listing = client.get("/quality/qc/").content.decode()
     assert "乳腺报告缺分类" in listing
     owner = client_for(technologist)

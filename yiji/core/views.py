@@ -79,6 +79,12 @@ def requested_period(request: HttpRequest) -> tuple:
     return (first, last) if first <= last else (last, first)
 
 
+def form_pk(value) -> int:
+    """A primary key posted by a form; 0 (matching nothing) for anything not a number, so a
+    tampered form gets a 404 rather than an error."""
+    return int(value) if str(value or "").isdigit() else 0
+
+
 def show_refusal(request: HttpRequest, violation: rulebook.RuleViolation) -> None:
     """Tell the user which rule refused, and keep the refusal for the compliance page."""
     rulebook.record_refusal(violation, request.user, "web", request.path)
@@ -463,7 +469,7 @@ def account(request: HttpRequest) -> HttpResponse:
                 token_form = TokenForm()
         elif which == "revoke":
             token = get_object_or_404(
-                ApiToken, pk=request.POST.get("token"), user=request.user, revoked_at=None
+                ApiToken, pk=form_pk(request.POST.get("token")), user=request.user, revoked_at=None
             )
             accounts.revoke_token(request.user, token)
             messages.success(request, _("Token revoked."))

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from yiji.core.models import Patient, Room
 from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation, record_refusal
-from yiji.core.views import requires, show_refusal
+from yiji.core.views import form_pk, requires, show_refusal
 from yiji.exams.services import pending_disinfection
 from yiji.orders import checkin, figures, scheduling, services
 from yiji.orders.forms import BookingForm, CancelForm, CheckInForm, RequisitionForm, WorklistFilter
@@ -232,7 +232,7 @@ def room_queue(request: HttpRequest, pk: int) -> HttpResponse:
                 if called is None:
                     messages.info(request, _("Nobody is waiting."))
             elif action in ("recall", "skip", "noshow"):
-                exam = get_object_or_404(Exam, pk=request.POST.get("exam"), room=room)
+                exam = get_object_or_404(Exam, pk=form_pk(request.POST.get("exam")), room=room)
                 {"recall": checkin.recall, "skip": checkin.skip, "noshow": checkin.mark_no_show}[
                     action
                 ](request.user, exam)
@@ -316,7 +316,7 @@ def slip(request: HttpRequest, pk: int) -> HttpResponse:
 def special_contrast(request: HttpRequest) -> HttpResponse:
     """The booking order for special-contrast exams (SCH-5), with preparation confirmation."""
     if request.method == "POST":
-        exam = get_object_or_404(Exam, pk=request.POST.get("exam"))
+        exam = get_object_or_404(Exam, pk=form_pk(request.POST.get("exam")))
         scheduling.confirm_preparation(request.user, exam)
         return redirect("special_contrast")
     return render(

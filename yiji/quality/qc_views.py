@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from yiji.core.models import MEDTECH_KINDS, Department, Staff
 from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation
-from yiji.core.views import requires, show_refusal
+from yiji.core.views import form_pk, requires, show_refusal
 from yiji.quality import qc
 from yiji.quality.models import QcArea, QcInspection, Rectification
 
@@ -40,7 +40,7 @@ def _problems(post) -> list[qc.Problem]:
             qc.Problem(
                 text,
                 measure,
-                Staff.objects.filter(pk=owner).first() if owner.isdigit() else None,
+                Staff.objects.filter(pk=form_pk(owner)).first(),
                 _date(post.get(f"due_{n}", "")),
             )
         )
@@ -52,7 +52,7 @@ def inspections(request: HttpRequest) -> HttpResponse:
     departments = Department.objects.filter(active=True, kind__in=MEDTECH_KINDS).order_by("code")
     staff = Staff.objects.filter(active=True, memberships__department__in=departments).distinct()
     if request.method == "POST":
-        department = get_object_or_404(departments, pk=request.POST.get("department") or 0)
+        department = get_object_or_404(departments, pk=form_pk(request.POST.get("department")))
         try:
             day = _date(request.POST.get("day", ""))
             if day is None:
@@ -63,7 +63,7 @@ def inspections(request: HttpRequest) -> HttpResponse:
                 day,
                 request.POST.get("area", ""),
                 request.POST.get("findings", ""),
-                list(staff.filter(pk__in=request.POST.getlist("inspectors"))),
+                list(staff.filter(pk__in=[form_pk(v) for v in request.POST.getlist("inspectors")])),
                 _problems(request.POST),
             )
         except RuleViolation as violation:
@@ -95,7 +95,7 @@ def inspection(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_object_or_404(QcInspection.objects.select_related("department"), pk=pk)
     if request.method == "POST":
         rectification = get_object_or_404(
-            Rectification, pk=request.POST.get("rectification") or 0, inspection=record
+            Rectification, pk=form_pk(request.POST.get("rectification")), inspection=record
         )
         note = request.POST.get("note", "")
         try:

@@ -22,6 +22,7 @@ from yiji.core.models import Department, Staff
 from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation
 from yiji.core.views import (
+    form_pk,
     requested_period,
     requires,
     requires_any,
@@ -68,7 +69,7 @@ def _month(value: str) -> tuple[int, int]:
 def session_list(request: HttpRequest) -> HttpResponse:
     departments = session_departments(request.user)
     if request.method == "POST":
-        department = get_object_or_404(Department, pk=request.POST.get("department"))
+        department = get_object_or_404(Department, pk=form_pk(request.POST.get("department")))
         try:
             session = sessions.open_session(request.user, department)
         except RuleViolation as violation:
@@ -105,7 +106,7 @@ def _act(request: HttpRequest, session: ReadingSession) -> None:
     action = request.POST.get("action")
     user = request.user
     if action == "chair":
-        chair = Staff.objects.filter(pk=request.POST.get("chair") or 0).first()
+        chair = Staff.objects.filter(pk=form_pk(request.POST.get("chair"))).first()
         if chair is None:
             raise RuleViolation("CNF-1", "请选择主持人。", "Choose the chair.", field="chair")
         sessions.set_chair(user, session, chair)
@@ -116,7 +117,7 @@ def _act(request: HttpRequest, session: ReadingSession) -> None:
     elif action == "attendance":
         sessions.record_attendance(user, session, _attendance_entries(request, session))
     elif action == "conclude":
-        case = get_object_or_404(session.cases, pk=request.POST.get("case"))
+        case = get_object_or_404(session.cases, pk=form_pk(request.POST.get("case")))
         sessions.conclude_case(
             user,
             case,
@@ -205,8 +206,8 @@ def _technologists(user):
 
 
 def _record_technical_session(request: HttpRequest) -> None:
-    chair = _technologists(request.user).filter(pk=request.POST.get("chair") or 0).first()
-    department = Department.objects.filter(pk=request.POST.get("department") or 0).first()
+    chair = _technologists(request.user).filter(pk=form_pk(request.POST.get("chair"))).first()
+    department = Department.objects.filter(pk=form_pk(request.POST.get("department"))).first()
     if chair is None or department is None:
         zh, en = "请选择科室和主持人。", "Choose the department and the chair."
         raise RuleViolation("CNF-2", zh, en, field="chair")

@@ -15,7 +15,7 @@ from yiji.core import policy
 from yiji.core.models import WorkGroup
 from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation
-from yiji.core.views import requested_period, requires, show_refusal
+from yiji.core.views import form_pk, requested_period, requires, show_refusal
 from yiji.orders.models import Exam, ExamStatus, Modality
 from yiji.reports import clocks, services
 from yiji.reports.critical import critical_items
@@ -277,7 +277,7 @@ def critical_register(request: HttpRequest) -> HttpResponse:
     from yiji.reports import critical
 
     if request.method == "POST":
-        result = get_object_or_404(CriticalResult, pk=request.POST.get("result"))
+        result = get_object_or_404(CriticalResult, pk=form_pk(request.POST.get("result")))
         try:
             if request.POST.get("action") == "notify":
                 critical.record_notification(
