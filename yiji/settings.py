@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "yiji.reports",
     "yiji.interop",
     "yiji.quality",
+    "yiji.equipment",
 ]
 
 MIDDLEWARE = [

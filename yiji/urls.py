@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("yiji.orders.urls")),
     path("", include("yiji.interop.urls")),
     path("", include("yiji.quality.urls")),
+    path("", include("yiji.equipment.urls")),
     path("", include("yiji.core.urls")),
 ]
 

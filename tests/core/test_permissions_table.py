@@ -76,6 +76,21 @@ EXPECTED = {
     Action.ASSESS_QUALITY: {R.DIRECTOR, R.DEPUTY_DIRECTOR, R.QC_OFFICER},
     Action.SIGN_ASSESSMENT: {R.DIRECTOR},
     Action.RECORD_SURVEY: {R.DIRECTOR, R.DEPUTY_DIRECTOR, R.QC_OFFICER, R.CLERK, R.NURSE},
+    Action.MANAGE_EQUIPMENT: {R.DIRECTOR, R.DEPUTY_DIRECTOR, R.ENGINEER},
+    Action.REPORT_FAULT: {
+        R.DIRECTOR,
+        R.DEPUTY_DIRECTOR,
+        R.GROUP_LEADER,
+        R.PHYSICIAN,
+        R.TRAINEE,
+        R.TECHNOLOGIST,
+        R.CLERK,
+        R.NURSE,
+        R.ENGINEER,
+        R.QC_OFFICER,
+        R.LAB_TECHNOLOGIST,
+        R.LAB_REVIEWER,
+    },
 }
 
 CASES = [(action, role) for action in Action.values for role in Role.values]

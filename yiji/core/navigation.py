@@ -42,6 +42,7 @@ NAV: list[NavItem] = [
     NavItem("assessments", _("Assessments"), Action.VIEW_QUALITY),
     NavItem("annual_summary", _("Annual summary"), Action.VIEW_QUALITY),
     NavItem("qc_inspections", _("QC inspections"), Action.VIEW_QUALITY),
+    NavItem("devices", _("Equipment"), Action.REPORT_FAULT),
     NavItem("surveys", _("Satisfaction surveys"), Action.RECORD_SURVEY),
     NavItem("compliance", _("Compliance"), Action.VIEW_QUALITY),
     NavItem("rules", _("Rules"), Action.VIEW_RULES),

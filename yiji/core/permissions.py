@@ -44,6 +44,8 @@ class Action(models.TextChoices):
     ASSESS_QUALITY = "assess_quality", _("Quality assessments, QC inspections, staff evaluation")
     SIGN_ASSESSMENT = "sign_assessment", _("Sign quality assessments")
     RECORD_SURVEY = "record_survey", _("Enter satisfaction surveys")
+    MANAGE_EQUIPMENT = "manage_equipment", _("Keep device files and repair records")
+    REPORT_FAULT = "report_fault", _("See devices and report a fault")
 
 
 @dataclass(frozen=True)
@@ -233,6 +235,31 @@ GRANTS: dict[str, Grant] = {
         "满意度调查表由登记员、护士或科室管理人员录入。",
         "Satisfaction surveys are entered by clerks, nurses or department management.",
     ),
+    Action.MANAGE_EQUIPMENT: _grant(
+        {R.DIRECTOR, R.DEPUTY_DIRECTOR, R.ENGINEER},
+        "EQP-1",
+        "设备档案和维修记录由设备工程师或科室主任维护。",
+        "Device files and repair records are kept by the engineer or the directors.",
+    ),
+    Action.REPORT_FAULT: _grant(
+        {
+            R.DIRECTOR,
+            R.DEPUTY_DIRECTOR,
+            R.GROUP_LEADER,
+            R.PHYSICIAN,
+            R.TRAINEE,
+            R.TECHNOLOGIST,
+            R.CLERK,
+            R.NURSE,
+            R.ENGINEER,
+            R.QC_OFFICER,
+            R.LAB_TECHNOLOGIST,
+            R.LAB_REVIEWER,
+        },
+        "EQP-3",
+        "科室人员发现设备故障应立即报告。",
+        "Anyone in the department reports a device fault at once.",
+    ),  # fmt: skip
 }
 
 

@@ -13,6 +13,7 @@ from yiji.core import policy
 from yiji.core.models import Room, Sex
 from yiji.core.permissions import Action, require
 from yiji.core.rulebook import RuleViolation, carries_out
+from yiji.equipment.services import faulty_device_in
 from yiji.exams.models import Disinfection, ExamRecord, Reaction
 from yiji.orders.models import EventKind, Exam, ExamStatus
 from yiji.orders.services import record_event
@@ -102,6 +103,13 @@ def _check_arrived(exam: Exam) -> None:
 
 
 def _start_problems(exam: Exam, record: ExamRecord):
+    down = faulty_device_in(exam.room) if exam.room_id else None
+    if down is not None:
+        yield RuleViolation(
+            "EQP-3",
+            f"{down.name}故障停机，不能开始检查，请分流到其他机房。",
+            f"{down.name} is down: divert the patient to another room.",
+        )
     if exam.room and pending_disinfection(exam.room):
         yield RuleViolation(
             "EXM-5",

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation
 from yiji.core.views import requires, show_refusal
+from yiji.equipment.models import Device, DeviceStatus
 from yiji.exams import services
 from yiji.exams.forms import record_form_for
 from yiji.exams.models import ExamRecord
@@ -25,6 +26,10 @@ def exam_room_context(request: HttpRequest, exam: Exam) -> dict:
         "can_perform": may(request.user, Action.PERFORM_EXAM),
         "disinfection": services.pending_disinfection(exam.room) if exam.room else None,
         "turnaround": services.turnaround(exam) if exam.status == ExamStatus.COMPLETED else None,
+        # EQP-3: the device in this room can be reported faulty from the exam screen.
+        "devices": Device.objects.filter(room=exam.room).exclude(status=DeviceStatus.RETIRED)
+        if exam.room_id and may(request.user, Action.REPORT_FAULT)
+        else [],
     }
 
 

@@ -18,6 +18,7 @@ from yiji.core import numbering, policy
 from yiji.core.models import PatientSource, Room
 from yiji.core.permissions import Action, may, require
 from yiji.core.rulebook import RuleViolation, carries_out
+from yiji.equipment.services import faulty_device_in
 from yiji.orders.models import EventKind, Exam, ExamStatus, Modality, Priority
 from yiji.orders.services import record_event
 
@@ -77,6 +78,16 @@ def booking_problems(exam: Exam, room: Room, start: dt.datetime) -> list[RuleVio
     item = exam.item
     end = start + dt.timedelta(minutes=item.duration_minutes)
     problems: list[RuleViolation] = []
+    down = faulty_device_in(room)
+    if down is not None:
+        problems.append(
+            RuleViolation(
+                "EQP-3",
+                f"{room.name}的{down.name}故障停机，请预约到其他机房。",
+                f"{down.name} in {room.name} is down; book another room.",
+                field="room",
+            )
+        )
     periods = working_periods(timezone.localdate(start), exam.department)
     period = next((p for p in periods if p.start <= start and end <= p.end), None)
     if period is None:

@@ -1,0 +1,159 @@
+"""Equipment: each device's file with its custodian, licences and technical-change log
+(EQP-1, EQP-5), and its faults with the repair record and the downtime they caused (EQP-3,
+EQP-4)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from yiji.core.models import Department, Room, Staff
+
+
+class DeviceStatus(models.TextChoices):
+    IN_USE = "in_use", _("In use")
+    FAULT = "fault", _("Fault")
+    MAINTENANCE = "maintenance", _("Under maintenance")
+    RETIRED = "retired", _("Retired")
+
+
+class Device(models.Model):
+    """One device's file (设备档案)."""
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("device name"), max_length=100)
+    kind = models.CharField(_("device type"), max_length=50)
+    modality = models.CharField(_("modality"), max_length=8, blank=True)
+    manufacturer = models.CharField(_("manufacturer"), max_length=100)
+    model = models.CharField(_("model"), max_length=100)
+    serial = models.CharField(_("serial number"), max_length=64, unique=True)
+    installed_on = models.DateField(_("installed on"), null=True, blank=True)
+    room = models.ForeignKey(
+        Room, verbose_name=_("room"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    ae_title = models.CharField(_("DICOM AE title"), max_length=16, blank=True)
+    custodian = models.ForeignKey(
+        Staff, verbose_name=_("custodian"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=DeviceStatus.choices, default=DeviceStatus.IN_USE
+    )
+    large = models.BooleanField(_("large medical equipment"), default=False)
+    hours_per_day = models.DecimalField(
+        _("working hours per day"), max_digits=4, decimal_places=1, default=8
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("device")
+        verbose_name_plural = _("devices")
+        ordering = ["department__code", "name"]
+        indexes = [models.Index(fields=["room", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.serial}）"
+
+
+class LicenceKind(models.TextChoices):
+    LARGE_EQUIPMENT = "large_equipment", _("Large-equipment configuration licence")
+    RADIATION_SAFETY = "radiation_safety", _("Radiation-safety licence")
+    METROLOGY = "metrology", _("Metrology verification certificate")
+
+
+class DeviceLicence(models.Model):
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="licences")
+    kind = models.CharField(_("kind"), max_length=20, choices=LicenceKind.choices)
+    number = models.CharField(_("number"), max_length=64)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("device licence")
+        verbose_name_plural = _("device licences")
+        ordering = ["expires_on"]
+        indexes = [models.Index(fields=["expires_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.device.name} {self.get_kind_display()} {self.number}"
+
+
+class ChangeKind(models.TextChoices):
+    WIRING = "wiring", _("Wiring")
+    SOFTWARE = "software", _("Software")
+    CONFIGURATION = "configuration", _("Configuration")
+    PARTS = "parts", _("Parts replaced")
+
+
+class TechnicalChange(models.Model):
+    """The device's technical file: every wiring, software or configuration change (EQP-5)."""
+
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(_("kind"), max_length=16, choices=ChangeKind.choices)
+    description = models.TextField(_("description"))
+    changed_on = models.DateField(_("changed on"))
+    recorded_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("technical change")
+        verbose_name_plural = _("technical changes")
+        ordering = ["-changed_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.device.name} {self.get_kind_display()} {self.changed_on}"
+
+
+class Responsibility(models.TextChoices):
+    WEAR = "wear", _("Wear and ageing")
+    MISUSE = "misuse", _("Misuse")
+    QUALITY = "quality", _("Product quality")
+    ENVIRONMENT = "environment", _("Power or environment")
+    UNKNOWN = "unknown", _("Not determined")
+
+
+class Fault(models.Model):
+    """A fault (故障) from report to return to service: the downtime clock runs from the
+    report to the return; the repair record says who fixed what, with which parts, at what cost,
+    why it failed and whose responsibility it was (EQP-3, EQP-4)."""
+
+    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="faults")
+    description = models.TextField(_("fault"))
+    reported_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    exam = models.ForeignKey(
+        "orders.Exam", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    engineer = models.CharField(_("engineer"), max_length=100, blank=True)
+    repair = models.TextField(_("repair done"), blank=True)
+    parts = models.CharField(_("parts replaced"), max_length=300, blank=True)
+    cost = models.DecimalField(
+        _("cost (yuan)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    cause = models.CharField(_("cause"), max_length=300, blank=True)
+    responsibility = models.CharField(
+        _("responsibility"), max_length=12, choices=Responsibility.choices, blank=True
+    )
+    repaired_at = models.DateTimeField(_("repaired at"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("returned to service at"), null=True, blank=True)
+    return_check = models.CharField(_("check before return"), max_length=300, blank=True)
+    returned_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("fault")
+        verbose_name_plural = _("faults")
+        ordering = ["-reported_at"]
+        indexes = [models.Index(fields=["device", "returned_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(returned_at__isnull=True) | Q(returned_at__gte=models.F("reported_at")),
+                name="fault_returns_after_report",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.device.name} 故障 {timezone.localtime(self.reported_at):%Y-%m-%d %H:%M}"

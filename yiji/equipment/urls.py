@@ -1,0 +1,10 @@
+from django.urls import path
+
+from yiji.equipment import views
+
+urlpatterns = [
+    path("equipment/", views.device_list, name="devices"),
+    path("equipment/new/", views.device_edit, name="device_new"),
+    path("equipment/<int:pk>/", views.device_page, name="device"),
+    path("equipment/<int:pk>/edit/", views.device_edit, name="device_edit"),
+]

@@ -1,0 +1,161 @@
+"""Equipment pages: the device list with what needs attention, the device form, and each
+device's page (licences, technical changes, faults with repairs, the month's utilisation and
+intact rate), where faults are reported, appointments diverted and repairs recorded. Thin:
+read the form, call the service, show its refusal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+
+from yiji.core.models import Room
+from yiji.core.permissions import Action, may
+from yiji.core.rulebook import RuleViolation
+from yiji.core.views import form_pk, requires, show_refusal
+from yiji.equipment import services
+from yiji.equipment.forms import DeviceForm
+from yiji.equipment.models import (
+    ChangeKind,
+    Device,
+    DeviceLicence,
+    DeviceStatus,
+    Fault,
+    LicenceKind,
+    Responsibility,
+)
+from yiji.orders.models import Exam
+
+
+def _date(value: str):
+    try:
+        return parse_date(value or "")
+    except ValueError:
+        return None
+
+
+@requires(Action.REPORT_FAULT)
+def device_list(request: HttpRequest) -> HttpResponse:
+    devices = Device.objects.select_related("department", "room", "custodian")
+    if request.GET.get("status") in DeviceStatus.values:
+        devices = devices.filter(status=request.GET["status"])
+    soon = timezone.localdate() + dt.timedelta(days=60)
+    return render(
+        request,
+        "equipment/devices.html",
+        {
+            "devices": devices,
+            "statuses": DeviceStatus.choices,
+            "open_faults": Fault.objects.filter(returned_at__isnull=True).select_related("device"),
+            "expiring": DeviceLicence.objects.filter(expires_on__lte=soon)
+            .exclude(device__status=DeviceStatus.RETIRED)
+            .select_related("device"),
+            "can_manage": may(request.user, Action.MANAGE_EQUIPMENT),
+        },
+    )
+
+
+@requires(Action.MANAGE_EQUIPMENT)
+def device_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    device = get_object_or_404(Device, pk=pk) if pk else None
+    form = DeviceForm(request.POST or None, instance=device)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = services.register_device(request.user, form.save(commit=False))
+        except RuleViolation as violation:
+            show_refusal(request, violation)
+        else:
+            messages.success(request, _("Device saved."))
+            return redirect("device", pk=device.pk)
+    return render(request, "equipment/device_form.html", {"form": form, "device": device})
+
+
+@requires(Action.REPORT_FAULT)
+def device_page(request: HttpRequest, pk: int) -> HttpResponse:
+    device = get_object_or_404(
+        Device.objects.select_related("department", "room", "custodian"), pk=pk
+    )
+    if request.method == "POST":
+        try:
+            _act(request, device)
+        except RuleViolation as violation:
+            show_refusal(request, violation)
+        return redirect("device", pk=pk)
+    today = timezone.localdate()
+    fault = services.open_fault(device)
+    affected = list(services.affected_exams(device)) if fault else []
+    return render(
+        request,
+        "equipment/device.html",
+        {
+            "device": device,
+            "fault": fault,
+            "affected": [(exam, services.diversion_rooms(exam)) for exam in affected],
+            "faults": device.faults.select_related("reported_by", "returned_by")[:50],
+            "changes": device.changes.select_related("recorded_by")[:50],
+            "licences": device.licences.all(),
+            "rates": services.month_rates(device, today.year, today.month),
+            "today": today,
+            "change_kinds": ChangeKind.choices,
+            "licence_kinds": LicenceKind.choices,
+            "responsibilities": Responsibility.choices,
+            "can_manage": may(request.user, Action.MANAGE_EQUIPMENT),
+            "can_book": may(request.user, Action.BOOK_EXAM),
+        },
+    )
+
+
+def _act(request: HttpRequest, device: Device) -> None:
+    post, action = request.POST, request.POST.get("action")
+    if action == "fault":
+        exam = Exam.objects.filter(pk=form_pk(post.get("exam"))).first()
+        services.report_fault(request.user, device, post.get("description", ""), exam)
+        messages.success(request, _("Fault reported; the device is out of service."))
+    elif action == "divert":
+        exam = get_object_or_404(services.affected_exams(device), pk=form_pk(post.get("exam")))
+        room = get_object_or_404(Room, pk=form_pk(post.get("room")))
+        services.divert(request.user, exam, room)
+        messages.success(request, _("Appointment moved."))
+    elif action == "repair":
+        fault = get_object_or_404(Fault, pk=form_pk(post.get("fault")), device=device)
+        try:
+            cost = Decimal(post["cost"]) if post.get("cost") else None
+        except InvalidOperation:
+            cost = Decimal(-1)
+        services.record_repair(
+            request.user,
+            fault,
+            engineer=post.get("engineer", ""),
+            repair=post.get("repair", ""),
+            cause=post.get("cause", ""),
+            responsibility=post.get("responsibility", ""),
+            parts=post.get("parts", ""),
+            cost=cost,
+        )
+        messages.success(request, _("Repair recorded."))
+    elif action == "return":
+        fault = get_object_or_404(Fault, pk=form_pk(post.get("fault")), device=device)
+        services.return_to_service(request.user, fault, post.get("check", ""))
+        messages.success(request, _("The device is back in service."))
+    elif action == "change":
+        changed_on = _date(post.get("changed_on", "")) or timezone.localdate()
+        services.record_change(
+            request.user, device, post.get("kind", ""), post.get("description", ""), changed_on
+        )
+        messages.success(request, _("Change recorded."))
+    elif action == "licence":
+        services.add_licence(
+            request.user,
+            device,
+            post.get("kind", ""),
+            post.get("number", ""),
+            _date(post.get("issued_on", "")),
+            _date(post.get("expires_on", "")),
+        )
+        messages.success(request, _("Licence added."))
