@@ -87,3 +87,30 @@ def test_fault_from_the_exam_screen_to_return(
 def test_clinicians_do_not_see_equipment(make_staff, client_for, ward):
     clinician = make_staff(Role.CLINICIAN, department=ward)
     assert client_for(clinician).get("/equipment/").status_code == 403
+
+
+@pytest.mark.rules("EQP-2", "EQP-8")
+def test_plans_are_added_recorded_and_charted_from_the_device_page(
+    ct, engineer, technologist, client_for
+):
+    client_for(engineer).post(f"/equipment/{ct.pk}/", {"action": "plans"})
+    daily = ct.plans.get(kind="daily")
+    tech = client_for(technologist)
+    items = {i.name: i for i in daily.items.all()}
+    form = {"action": "record", "plan": daily.pk}
+    form |= {
+        f"item_{i.pk}": "pass" if i.kind == "pass_fail" else str(i.reference)
+        for i in items.values()
+    }
+    refused = tech.post(
+        f"/equipment/{ct.pk}/", {**form, f"item_{items['水模CT值'].pk}": "abc"}, follow=True
+    )
+    assert "请填写“水模CT值”的结果" in refused.content.decode()
+    tech.post(f"/equipment/{ct.pk}/", {**form, f"item_{items['水模CT值'].pk}": "2.5"})
+    page = tech.get(f"/equipment/{ct.pk}/")
+    assert page.context["records"][0].outcome == "pass"
+    water = next(t for t in page.context["trends"] if t["name"].startswith("水模CT值"))
+    assert (water["values"], water["tolerance"], water["action"]) == ([2.5], 4.0, 6.0)
+    due = tech.get("/equipment/due/")
+    assert {d.plan.name for d in due.context["due"]} >= {"小保养", "月度检查"}
+    assert "开机日检" not in {d.plan.name for d in due.context["due"] if d.overdue}

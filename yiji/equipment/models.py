@@ -157,3 +157,119 @@ class Fault(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device.name} 故障 {timezone.localtime(self.reported_at):%Y-%m-%d %H:%M}"
+
+
+class PlanKind(models.TextChoices):
+    DAILY_CHECK = "daily", _("Start-of-day check")
+    MAINTENANCE = "maintenance", _("Maintenance")
+    QC = "qc", _("Quality control test")
+    CALIBRATION = "calibration", _("Calibration")
+
+
+class MaintenancePlan(models.Model):
+    """A checklist done on a device at a fixed interval (EQP-2 maintenance, EQP-8 calibration
+    and QC): a daily check, every N months, or every N days."""
+
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="plans")
+    name = models.CharField(_("plan"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=12, choices=PlanKind.choices)
+    interval_months = models.PositiveSmallIntegerField(_("every (months)"), null=True, blank=True)
+    interval_days = models.PositiveSmallIntegerField(_("every (days)"), null=True, blank=True)
+    starts_on = models.DateField(_("first due"))
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("maintenance plan")
+        verbose_name_plural = _("maintenance plans")
+        ordering = ["device", "kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="daily")
+                | Q(interval_months__isnull=False)
+                | Q(interval_days__isnull=False),
+                name="plan_has_an_interval",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.device.name} {self.name}"
+
+
+class ItemKind(models.TextChoices):
+    NUMERIC = "numeric", _("Measured value")
+    PASS_FAIL = "pass_fail", _("Pass / fail")
+
+
+class PlanItem(models.Model):
+    """One test of a plan. A measured value is judged against its reference: within the
+    tolerance it passes; beyond the tolerance but within the action level it passes with a
+    warning; beyond the action level (or the tolerance when no action level is set) it fails,
+    and a failed test opens a fault."""
+
+    plan = models.ForeignKey(MaintenancePlan, on_delete=models.CASCADE, related_name="items")
+    name = models.CharField(_("test"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=ItemKind.choices)
+    unit = models.CharField(_("unit"), max_length=16, blank=True)
+    reference = models.DecimalField(
+        _("reference"), max_digits=10, decimal_places=3, null=True, blank=True
+    )
+    tolerance = models.DecimalField(
+        _("tolerance (±)"), max_digits=10, decimal_places=3, null=True, blank=True
+    )
+    action = models.DecimalField(
+        _("action level (±)"), max_digits=10, decimal_places=3, null=True, blank=True
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("plan test")
+        verbose_name_plural = _("plan tests")
+        ordering = ["plan", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Outcome(models.TextChoices):
+    PASS = "pass", _("Pass")
+    WARNING = "warning", _("Pass with warning")
+    FAIL = "fail", _("Fail")
+
+
+class PlanRecord(models.Model):
+    """One time a plan was done, with each test's result."""
+
+    plan = models.ForeignKey(MaintenancePlan, on_delete=models.PROTECT, related_name="records")
+    done_on = models.DateField(_("done on"))
+    done_at = models.DateTimeField(default=timezone.now)
+    done_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(_("outcome"), max_length=8, choices=Outcome.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    fault = models.ForeignKey(
+        Fault, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("maintenance record")
+        verbose_name_plural = _("maintenance records")
+        ordering = ["-done_at"]
+        indexes = [models.Index(fields=["plan", "done_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.plan} {self.done_on}"
+
+
+class ItemResult(models.Model):
+    record = models.ForeignKey(PlanRecord, on_delete=models.CASCADE, related_name="results")
+    item = models.ForeignKey(PlanItem, on_delete=models.PROTECT, related_name="results")
+    value = models.DecimalField(max_digits=10, decimal_places=3, null=True, blank=True)
+    passed = models.BooleanField(null=True)
+    outcome = models.CharField(max_length=8, choices=Outcome.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["record", "item"], name="one_result_per_test")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item.name} {self.value if self.value is not None else self.passed}"

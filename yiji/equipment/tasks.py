@@ -2,7 +2,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from yiji.core import policy
-from yiji.equipment import services
+from yiji.equipment import plans, services
 
 
 @db_periodic_task(crontab(minute="30", hour="7"))
@@ -10,3 +10,10 @@ def licence_reminders() -> int:
     """Each morning: licences expiring within the warning period (EQP-1)."""
     with policy.batch():
         return services.remind_expiring_licences()
+
+
+@db_periodic_task(crontab(minute="0", hour="9"))
+def maintenance_reminders() -> int:
+    """Each morning: plans past their due date, to each device's custodian (EQP-2, EQP-8)."""
+    with policy.batch():
+        return plans.remind_overdue()

@@ -19,7 +19,7 @@ from yiji.core.models import Room
 from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation
 from yiji.core.views import form_pk, requires, show_refusal
-from yiji.equipment import services
+from yiji.equipment import plans, services
 from yiji.equipment.forms import DeviceForm
 from yiji.equipment.models import (
     ChangeKind,
@@ -27,7 +27,11 @@ from yiji.equipment.models import (
     DeviceLicence,
     DeviceStatus,
     Fault,
+    ItemKind,
+    ItemResult,
     LicenceKind,
+    MaintenancePlan,
+    PlanRecord,
     Responsibility,
 )
 from yiji.orders.models import Exam
@@ -107,8 +111,53 @@ def device_page(request: HttpRequest, pk: int) -> HttpResponse:
             "responsibilities": Responsibility.choices,
             "can_manage": may(request.user, Action.MANAGE_EQUIPMENT),
             "can_book": may(request.user, Action.BOOK_EXAM),
+            "plans": [
+                (plan, plans.due_on(plan, today), list(plan.items.all()))
+                for plan in device.plans.filter(active=True).prefetch_related("items")
+            ],
+            "records": _recent_records(device),
+            "trends": _trends(device),
         },
     )
+
+
+def _recent_records(device: Device):
+    return PlanRecord.objects.filter(plan__device=device).select_related("plan", "done_by")[:30]
+
+
+def _trends(device: Device) -> list[dict]:
+    """The last 60 results of each measured test, with its reference and bands, for charts."""
+    trends = []
+    numeric = (
+        MaintenancePlan.objects.filter(device=device)
+        .values_list("items__pk", flat=True)
+        .filter(items__kind=ItemKind.NUMERIC)
+    )
+    for item_pk in numeric:
+        rows = list(
+            ItemResult.objects.filter(item_id=item_pk)
+            .select_related("item", "record")
+            .order_by("-record__done_at")[:60]
+        )
+        if not rows:
+            continue
+        item = rows[0].item
+        rows.reverse()
+        band = {
+            "reference": item.reference,
+            "tolerance": item.tolerance,
+            "action": item.action,
+        }
+        trends.append(
+            {
+                "id": f"trend-{item.pk}",
+                "name": f"{item.name}（{item.unit}）" if item.unit else item.name,
+                "days": [timezone.localtime(r.record.done_at).strftime("%m-%d") for r in rows],
+                "values": [float(r.value) for r in rows if r.value is not None],
+                **{k: None if v is None else float(v) for k, v in band.items()},
+            }
+        )
+    return trends
 
 
 def _act(request: HttpRequest, device: Device) -> None:
@@ -149,6 +198,26 @@ def _act(request: HttpRequest, device: Device) -> None:
             request.user, device, post.get("kind", ""), post.get("description", ""), changed_on
         )
         messages.success(request, _("Change recorded."))
+    elif action == "plans":
+        made = plans.create_default_plans(request.user, device)
+        messages.success(request, _("%(n)d plans added.") % {"n": made})
+    elif action == "record":
+        plan = get_object_or_404(MaintenancePlan, pk=form_pk(post.get("plan")), device=device)
+        results = []
+        for item in plan.items.all():
+            raw = post.get(f"item_{item.pk}", "")
+            if item.kind == ItemKind.NUMERIC:
+                try:
+                    results.append(plans.Result(item, value=Decimal(raw)))
+                except InvalidOperation:
+                    results.append(plans.Result(item))
+            else:
+                answer = {"pass": True, "fail": False}.get(raw)
+                results.append(plans.Result(item, passed=answer))
+        done = plans.record(request.user, plan, results, post.get("note", ""))
+        messages.success(
+            request, _("Recorded: %(outcome)s.") % {"outcome": done.get_outcome_display()}
+        )
     elif action == "licence":
         services.add_licence(
             request.user,
@@ -159,3 +228,19 @@ def _act(request: HttpRequest, device: Device) -> None:
             _date(post.get("expires_on", "")),
         )
         messages.success(request, _("Licence added."))
+
+
+@requires(Action.REPORT_FAULT)
+def due(request: HttpRequest) -> HttpResponse:
+    """What is due: the user's own devices (as custodian) by default, all devices on request."""
+    staff = getattr(request.user, "staff", None)
+    everyone = request.GET.get("all") == "1" or staff is None
+    return render(
+        request,
+        "equipment/due.html",
+        {
+            "due": plans.due_list(None if everyone else staff, within_days=7),
+            "everyone": everyone,
+            "today": timezone.localdate(),
+        },
+    )

@@ -13,6 +13,7 @@ from yiji.core import policy
 from yiji.core.models import Room, Sex
 from yiji.core.permissions import Action, require
 from yiji.core.rulebook import RuleViolation, carries_out
+from yiji.equipment.plans import unchecked_device_in
 from yiji.equipment.services import faulty_device_in
 from yiji.exams.models import Disinfection, ExamRecord, Reaction
 from yiji.orders.models import EventKind, Exam, ExamStatus
@@ -109,6 +110,13 @@ def _start_problems(exam: Exam, record: ExamRecord):
             "EQP-3",
             f"{down.name}故障停机，不能开始检查，请分流到其他机房。",
             f"{down.name} is down: divert the patient to another room.",
+        )
+    unchecked = unchecked_device_in(exam.room) if exam.room_id else None
+    if unchecked is not None:
+        yield RuleViolation(
+            "EQP-2",
+            f"{unchecked.name}今日开机检查尚未记录，记录后方可开始检查。",
+            f"{unchecked.name} has no start-of-day check today: record it first.",
         )
     if exam.room and pending_disinfection(exam.room):
         yield RuleViolation(
