@@ -19,7 +19,7 @@ from yiji.core.models import Room
 from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation
 from yiji.core.views import form_pk, requires, show_refusal
-from yiji.equipment import plans, services
+from yiji.equipment import disinfection, plans, services
 from yiji.equipment.forms import DeviceForm
 from yiji.equipment.models import (
     ChangeKind,
@@ -61,6 +61,8 @@ def device_list(request: HttpRequest) -> HttpResponse:
             .exclude(device__status=DeviceStatus.RETIRED)
             .select_related("device"),
             "can_manage": may(request.user, Action.MANAGE_EQUIPMENT),
+            "disinfection": disinfection.schedule(),
+            "can_disinfect": may(request.user, Action.PERFORM_EXAM),
         },
     )
 

@@ -69,7 +69,8 @@ class ExamRecord(models.Model):
 
 
 class Disinfection(models.Model):
-    """A room that must be disinfected after an infectious patient, and when it was (EXM-5)."""
+    """A room disinfected: after an infectious patient, required at once (EXM-5), or in the
+    routine schedule (EQP-7), when it was done, how, with what and by whom."""
 
     room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="disinfections")
     after_exam = models.ForeignKey(Exam, on_delete=models.PROTECT, null=True, related_name="+")
@@ -79,6 +80,7 @@ class Disinfection(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     method = models.CharField(_("method"), max_length=200, blank=True)
+    agent = models.CharField(_("disinfectant"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("disinfection")

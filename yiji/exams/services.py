@@ -309,7 +309,9 @@ def _mark_discontinued(actor, exam: Exam, record: ExamRecord, reason: str, at, *
 
 
 @carries_out("EXM-5")
-def record_disinfection(actor, room: Room, method: str) -> Disinfection | None:
+def record_disinfection(actor, room: Room, method: str, agent: str = "") -> Disinfection:
+    """A disinfection done now: it clears any hold after an infectious patient (EXM-5) and
+    counts as the room's routine disinfection (EQP-7)."""
     require(actor, Action.PERFORM_EXAM)
     if not method.strip():
         raise RuleViolation(
@@ -320,13 +322,15 @@ def record_disinfection(actor, room: Room, method: str) -> Disinfection | None:
         now = timezone.now()
         done = None
         for disinfection in pending:
-            disinfection.done_at, disinfection.done_by, disinfection.method = (
-                now,
-                actor,
-                method.strip(),
-            )
-            disinfection.save(update_fields=["done_at", "done_by", "method"])
+            disinfection.done_at, disinfection.done_by = now, actor
+            disinfection.method, disinfection.agent = method.strip(), agent.strip()[:100]
+            disinfection.save(update_fields=["done_at", "done_by", "method", "agent"])
             done = disinfection
+        if done is None:
+            done = Disinfection.objects.create(
+                room=room, required_at=now, done_at=now, done_by=actor,
+                method=method.strip(), agent=agent.strip()[:100],
+            )  # fmt: skip
     return done
 
 

@@ -286,10 +286,14 @@ def disinfect(request: HttpRequest, pk: int) -> HttpResponse:
 
     room = get_object_or_404(Room, pk=pk)
     try:
-        record_disinfection(request.user, room, request.POST.get("method", ""))
+        record_disinfection(
+            request.user, room, request.POST.get("method", ""), request.POST.get("agent", "")
+        )
         messages.success(request, _("Disinfection recorded."))
     except RuleViolation as violation:
         show_refusal(request, violation)
+    if request.POST.get("next") == "equipment":  # the room list of the equipment page
+        return redirect("devices")
     return redirect("room_queue", pk=pk)
 
 
