@@ -1285,6 +1285,18 @@ SETTINGS: tuple[PolicySetting, ...] = (
         "equipment.",
     ),
     PolicySetting(
+        key="rad.area_dose_rate_limit_usv_h",
+        kind=K.DECIMAL,
+        default=Decimal("2.5"),
+        unit="μSv/h",
+        minimum=Decimal("0.1"),
+        maximum=Decimal("100"),
+        rules=("RAD-6",),
+        group="radiation",
+        zh="机房外周围剂量当量率控制值（GBZ 130：2.5 μSv/h）。",
+        en="Ambient dose-equivalent rate limit outside a room (GBZ 130: 2.5 μSv/h).",
+    ),
+    PolicySetting(
         key="rad.emergency_drill_interval_months",
         kind=K.INTEGER,
         default=12,

@@ -273,3 +273,109 @@ class ItemResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item.name} {self.value if self.value is not None else self.passed}"
+
+
+class ProtectiveKind(models.TextChoices):
+    APRON = "apron", _("Lead apron")
+    COLLAR = "collar", _("Thyroid collar")
+    GLASSES = "glasses", _("Lead glasses")
+    GONAD = "gonad", _("Gonad shield")
+    SHIELD = "shield", _("Mobile shield")
+
+
+class ProtectiveItem(models.Model):
+    """A piece of protective equipment (RAD-4), inspected at the policy interval; one that
+    fails its inspection is withdrawn."""
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=10, choices=ProtectiveKind.choices)
+    label = models.CharField(_("label"), max_length=50, unique=True)
+    lead_mm = models.DecimalField(_("lead equivalent (mmPb)"), max_digits=4, decimal_places=2)
+    room = models.ForeignKey(Room, on_delete=models.PROTECT, null=True, blank=True)
+    acquired_on = models.DateField(_("acquired on"))
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("protective item")
+        verbose_name_plural = _("protective items")
+        ordering = ["department", "kind", "label"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.label}"
+
+
+class ProtectiveInspection(models.Model):
+    item = models.ForeignKey(ProtectiveItem, on_delete=models.CASCADE, related_name="inspections")
+    inspected_on = models.DateField(_("inspected on"))
+    passed = models.BooleanField(_("passed"))
+    method = models.CharField(_("method"), max_length=100)
+    finding = models.CharField(_("finding"), max_length=300, blank=True)
+    inspected_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("protective equipment inspection")
+        verbose_name_plural = _("protective equipment inspections")
+        ordering = ["-inspected_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.item} {self.inspected_on}"
+
+
+class AreaMeasurement(models.Model):
+    """Area radiation monitoring (辐射监测, RAD-6): a dose rate measured at a point of a room
+    against the limit in force when it was measured."""
+
+    room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="+")
+    measured_on = models.DateField(_("measured on"))
+    point = models.CharField(_("measuring point"), max_length=100)
+    dose_rate = models.DecimalField(_("dose rate (μSv/h)"), max_digits=8, decimal_places=3)
+    limit = models.DecimalField(_("limit (μSv/h)"), max_digits=8, decimal_places=3)
+    instrument = models.CharField(_("instrument"), max_length=100, blank=True)
+    measured_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("area radiation measurement")
+        verbose_name_plural = _("area radiation measurements")
+        ordering = ["-measured_on", "room", "point"]
+
+    def __str__(self) -> str:
+        return f"{self.room} {self.point} {self.measured_on}"
+
+    @property
+    def exceeded(self) -> bool:
+        return self.dose_rate > self.limit
+
+
+class EmergencyPlan(models.Model):
+    """The radiation-accident emergency plan (RAD-5) as a document, with its drills."""
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=100)
+    version = models.CharField(_("version"), max_length=20)
+    text = models.TextField(_("plan"))
+    approved_on = models.DateField(_("approved on"))
+
+    class Meta:
+        verbose_name = _("emergency plan")
+        verbose_name_plural = _("emergency plans")
+        ordering = ["-approved_on"]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.version}"
+
+
+class Drill(models.Model):
+    plan = models.ForeignKey(EmergencyPlan, on_delete=models.PROTECT, related_name="drills")
+    held_on = models.DateField(_("held on"))
+    scenario = models.CharField(_("scenario"), max_length=200)
+    participants = models.CharField(_("participants"), max_length=300)
+    findings = models.TextField(_("findings and improvements"), blank=True)
+    recorded_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("emergency drill")
+        verbose_name_plural = _("emergency drills")
+        ordering = ["-held_on"]
+
+    def __str__(self) -> str:
+        return f"{self.plan.title} {self.held_on}"

@@ -2,7 +2,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from yiji.core import policy
-from yiji.equipment import disinfection, plans, services
+from yiji.equipment import disinfection, plans, radiation, services
 
 
 @db_periodic_task(crontab(minute="30", hour="7"))
@@ -24,3 +24,11 @@ def disinfection_reminders() -> int:
     """Each morning: rooms past their routine disinfection (EQP-7)."""
     with policy.batch():
         return disinfection.remind_overdue()
+
+
+@db_periodic_task(crontab(minute="20", hour="9"))
+def radiation_reminders() -> int:
+    """Each morning: protective equipment past its inspection, plans past their drill
+    (RAD-4, RAD-5)."""
+    with policy.batch():
+        return radiation.remind_due()

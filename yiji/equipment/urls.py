@@ -6,6 +6,7 @@ urlpatterns = [
     path("equipment/", views.device_list, name="devices"),
     path("equipment/new/", views.device_edit, name="device_new"),
     path("equipment/due/", views.due, name="maintenance_due"),
+    path("equipment/radiation/", views.radiation_page, name="radiation"),
     path("equipment/<int:pk>/", views.device_page, name="device"),
     path("equipment/<int:pk>/edit/", views.device_edit, name="device_edit"),
 ]

@@ -15,23 +15,27 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from yiji.core.models import Room
-from yiji.core.permissions import Action, may
+from yiji.core.models import MEDTECH_KINDS, Department, Room
+from yiji.core.permissions import Action, may, require
 from yiji.core.rulebook import RuleViolation
 from yiji.core.views import form_pk, requires, show_refusal
-from yiji.equipment import disinfection, plans, services
+from yiji.equipment import disinfection, plans, radiation, services
 from yiji.equipment.forms import DeviceForm
 from yiji.equipment.models import (
+    AreaMeasurement,
     ChangeKind,
     Device,
     DeviceLicence,
     DeviceStatus,
+    EmergencyPlan,
     Fault,
     ItemKind,
     ItemResult,
     LicenceKind,
     MaintenancePlan,
     PlanRecord,
+    ProtectiveItem,
+    ProtectiveKind,
     Responsibility,
 )
 from yiji.orders.models import Exam
@@ -246,3 +250,80 @@ def due(request: HttpRequest) -> HttpResponse:
             "today": timezone.localdate(),
         },
     )
+
+
+def _decimal(value: str) -> Decimal | None:
+    try:
+        return Decimal(value)
+    except (InvalidOperation, TypeError):
+        return None
+
+
+@requires(Action.REPORT_FAULT)
+def radiation_page(request: HttpRequest) -> HttpResponse:
+    """Protective equipment and its inspections (RAD-4), the emergency plan and drills
+    (RAD-5), area monitoring (RAD-6)."""
+    if request.method == "POST":
+        try:
+            _radiation_act(request)
+        except RuleViolation as violation:
+            show_refusal(request, violation)
+        return redirect("radiation")
+    plans_ = EmergencyPlan.objects.select_related("department").prefetch_related("drills")
+    return render(
+        request,
+        "equipment/radiation.html",
+        {
+            "items": radiation.inspection_schedule(),
+            "measurements": AreaMeasurement.objects.select_related("room", "measured_by")[:100],
+            "plans": [(plan, radiation.drill_due(plan)) for plan in plans_],
+            "kinds": ProtectiveKind.choices,
+            "departments": Department.objects.filter(active=True, kind__in=MEDTECH_KINDS),
+            "rooms": Room.objects.filter(active=True, department__kind__in=MEDTECH_KINDS),
+            "today": timezone.localdate(),
+            "can_manage": may(request.user, Action.MANAGE_EQUIPMENT),
+        },
+    )
+
+
+def _radiation_act(request: HttpRequest) -> None:
+    post, action = request.POST, request.POST.get("action")
+    if action in ("item", "plan"):
+        require(request.user, Action.MANAGE_EQUIPMENT)
+    if action == "item":
+        department = get_object_or_404(Department, pk=form_pk(post.get("department")))
+        lead = _decimal(post.get("lead_mm", ""))
+        if post.get("kind") not in ProtectiveKind.values or not post.get("label") or lead is None:
+            raise RuleViolation("RAD-4", "请填写类别、编号和铅当量。", "Give kind, label, lead.")
+        ProtectiveItem.objects.create(
+            department=department, kind=post["kind"], label=post["label"].strip()[:50],
+            lead_mm=lead, acquired_on=_date(post.get("acquired_on", "")) or timezone.localdate(),
+        )  # fmt: skip
+    elif action == "inspect":
+        item = get_object_or_404(ProtectiveItem, pk=form_pk(post.get("item")))
+        radiation.inspect(
+            request.user, item, post.get("passed") == "yes", post.get("method", ""),
+            post.get("finding", ""),
+        )  # fmt: skip
+    elif action == "measure":
+        room = get_object_or_404(Room, pk=form_pk(post.get("room")))
+        radiation.record_measurement(
+            request.user, room, post.get("point", ""), _decimal(post.get("dose_rate", "")),
+            _date(post.get("measured_on", "")) or timezone.localdate(), post.get("instrument", ""),
+        )  # fmt: skip
+    elif action == "plan":
+        department = get_object_or_404(Department, pk=form_pk(post.get("department")))
+        if not (post.get("title", "").strip() and post.get("text", "").strip()):
+            raise RuleViolation("RAD-5", "请填写预案名称和内容。", "Give the title and the text.")
+        EmergencyPlan.objects.create(
+            department=department, title=post["title"].strip()[:100],
+            version=post.get("version", "").strip()[:20] or "1.0", text=post["text"].strip(),
+            approved_on=_date(post.get("approved_on", "")) or timezone.localdate(),
+        )  # fmt: skip
+    elif action == "drill":
+        plan = get_object_or_404(EmergencyPlan, pk=form_pk(post.get("plan")))
+        radiation.record_drill(
+            request.user, plan, _date(post.get("held_on", "")) or timezone.localdate(),
+            post.get("scenario", ""), post.get("participants", ""), post.get("findings", ""),
+        )  # fmt: skip
+    messages.success(request, _("Saved."))
