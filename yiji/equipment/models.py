@@ -379,3 +379,93 @@ class Drill(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan.title} {self.held_on}"
+
+
+class SupplyCategory(models.TextChoices):
+    CONTRAST = "contrast", _("Contrast medium")
+    FILM = "film", _("Film and media")
+    CONSUMABLE = "consumable", _("Consumable")
+    REAGENT = "reagent", _("Reagent")
+    DRUG = "drug", _("Emergency drug")
+    HAZARDOUS = "hazardous", _("Hazardous material")
+
+
+class SupplyItem(models.Model):
+    """An item of the department's supplies ledger (台帐, EQP-9); a hazardous or valuable item
+    has a custodian and periodic checks (EQP-10)."""
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("item"), max_length=100)
+    category = models.CharField(_("category"), max_length=12, choices=SupplyCategory.choices)
+    unit = models.CharField(_("unit"), max_length=16)
+    min_stock = models.DecimalField(_("minimum stock"), max_digits=10, decimal_places=2, default=0)
+    hazardous = models.BooleanField(_("hazardous or valuable"), default=False)
+    custodian = models.ForeignKey(
+        Staff, verbose_name=_("custodian"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("supply item")
+        verbose_name_plural = _("supply items")
+        ordering = ["department", "category", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hazardous=False) | Q(custodian__isnull=False),
+                name="hazardous_item_has_custodian",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MovementKind(models.TextChoices):
+    RECEIPT = "receipt", _("Received")
+    CONSUMPTION = "consumption", _("Used")
+    STOCKTAKE = "stocktake", _("Stock-taking difference")
+    DISPOSAL = "disposal", _("Disposed of")
+
+
+class StockMovement(models.Model):
+    """One line of the ledger: quantity in (positive) or out (negative) of a lot."""
+
+    item = models.ForeignKey(SupplyItem, on_delete=models.PROTECT, related_name="movements")
+    lot = models.CharField(_("lot"), max_length=50)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=MovementKind.choices)
+    quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2)
+    exam = models.ForeignKey(
+        "orders.Exam", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("stock movement")
+        verbose_name_plural = _("stock movements")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["item", "lot"])]
+
+    def __str__(self) -> str:
+        return f"{self.item} {self.lot} {self.quantity}"
+
+
+class HazardCheck(models.Model):
+    """The periodic check of a hazardous or valuable item by its custodian (EQP-10)."""
+
+    item = models.ForeignKey(SupplyItem, on_delete=models.CASCADE, related_name="checks")
+    checked_on = models.DateField(_("checked on"))
+    in_order = models.BooleanField(_("in order"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("hazardous item check")
+        verbose_name_plural = _("hazardous item checks")
+        ordering = ["-checked_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.item} {self.checked_on}"

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from yiji.core import audit, calendar, notices, policy
 from yiji.core.accounts import staff_of
-from yiji.core.models import AuditAction, Role, Room, Staff
+from yiji.core.models import AuditAction, Role, Room
 from yiji.core.permissions import Action, may, require
 from yiji.core.rulebook import RuleViolation, carries_out
 from yiji.equipment.models import (
@@ -346,7 +346,3 @@ def remind_expiring_licences(today: dt.date | None = None) -> int:
             url=f"/equipment/{device.pk}/",
         )
     return sent
-
-
-def staff_choices(device_department) -> QuerySet:
-    return Staff.objects.filter(active=True, memberships__department=device_department).distinct()

@@ -2,7 +2,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from yiji.core import policy
-from yiji.equipment import disinfection, plans, radiation, services
+from yiji.equipment import disinfection, plans, radiation, services, supplies
 
 
 @db_periodic_task(crontab(minute="30", hour="7"))
@@ -32,3 +32,11 @@ def radiation_reminders() -> int:
     (RAD-4, RAD-5)."""
     with policy.batch():
         return radiation.remind_due()
+
+
+@db_periodic_task(crontab(minute="30", hour="9"))
+def supplies_reminders() -> int:
+    """Each morning: low stock, expiring and expired lots, hazardous items to check (EQP-9,
+    EQP-10)."""
+    with policy.batch():
+        return supplies.remind()

@@ -7,6 +7,7 @@ urlpatterns = [
     path("equipment/new/", views.device_edit, name="device_new"),
     path("equipment/due/", views.due, name="maintenance_due"),
     path("equipment/radiation/", views.radiation_page, name="radiation"),
+    path("equipment/supplies/", views.supplies_page, name="supplies"),
     path("equipment/<int:pk>/", views.device_page, name="device"),
     path("equipment/<int:pk>/edit/", views.device_edit, name="device_edit"),
 ]

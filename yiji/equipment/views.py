@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from yiji.core.models import MEDTECH_KINDS, Department, Room
+from yiji.core.models import MEDTECH_KINDS, Department, Room, Staff
 from yiji.core.permissions import Action, may, require
 from yiji.core.rulebook import RuleViolation
 from yiji.core.views import form_pk, requires, show_refusal
-from yiji.equipment import disinfection, plans, radiation, services
+from yiji.equipment import disinfection, plans, radiation, services, supplies
 from yiji.equipment.forms import DeviceForm
 from yiji.equipment.models import (
     AreaMeasurement,
@@ -37,8 +37,12 @@ from yiji.equipment.models import (
     ProtectiveItem,
     ProtectiveKind,
     Responsibility,
+    StockMovement,
+    SupplyCategory,
+    SupplyItem,
 )
 from yiji.orders.models import Exam
+from yiji.orders.services import exam_by_accession
 
 
 def _date(value: str):
@@ -326,4 +330,67 @@ def _radiation_act(request: HttpRequest) -> None:
             request.user, plan, _date(post.get("held_on", "")) or timezone.localdate(),
             post.get("scenario", ""), post.get("participants", ""), post.get("findings", ""),
         )  # fmt: skip
+    messages.success(request, _("Saved."))
+
+
+@requires(Action.REPORT_FAULT)
+def supplies_page(request: HttpRequest) -> HttpResponse:
+    """The supplies and contrast ledger (EQP-9) and hazardous items (EQP-10)."""
+    if request.method == "POST":
+        try:
+            _supplies_act(request)
+        except RuleViolation as violation:
+            show_refusal(request, violation)
+        return redirect("supplies")
+    items = SupplyItem.objects.filter(active=True).select_related("department", "custodian")
+    return render(
+        request,
+        "equipment/supplies.html",
+        {
+            "alerts": supplies.alerts(),
+            "items": [(item, supplies.lots(item)) for item in items],
+            "movements": StockMovement.objects.select_related("item", "by", "exam")[:50],
+            "categories": SupplyCategory.choices,
+            "departments": Department.objects.filter(active=True, kind__in=MEDTECH_KINDS),
+            "staff": Staff.objects.filter(active=True).order_by("name"),
+            "can_manage": may(request.user, Action.MANAGE_EQUIPMENT),
+        },
+    )
+
+
+def _supplies_act(request: HttpRequest) -> None:
+    post, action = request.POST, request.POST.get("action")
+    if action == "item":
+        require(request.user, Action.MANAGE_EQUIPMENT)
+        department = get_object_or_404(Department, pk=form_pk(post.get("department")))
+        custodian = Staff.objects.filter(pk=form_pk(post.get("custodian"))).first()
+        hazardous = post.get("hazardous") == "on"
+        if not post.get("name", "").strip() or post.get("category") not in SupplyCategory.values:
+            raise RuleViolation("EQP-9", "请填写物品名称和类别。", "Give the name and category.")
+        if hazardous and custodian is None:
+            raise RuleViolation("EQP-10", "危险或贵重物品须指定保管人。", "Name the custodian.")
+        SupplyItem.objects.create(
+            department=department, name=post["name"].strip()[:100], category=post["category"],
+            unit=post.get("unit", "").strip()[:16] or "件", hazardous=hazardous,
+            min_stock=_decimal(post.get("min_stock", "")) or 0, custodian=custodian,
+        )  # fmt: skip
+        messages.success(request, _("Saved."))
+        return
+    item = get_object_or_404(SupplyItem, pk=form_pk(post.get("item")))
+    quantity = _decimal(post.get("quantity", ""))
+    if action == "receive":
+        supplies.receive(
+            request.user, item, post.get("lot", ""), quantity,
+            _date(post.get("expires_on", "")), post.get("note", ""),
+        )  # fmt: skip
+    elif action == "use":
+        accession = post.get("accession", "").strip()
+        exam = exam_by_accession(accession, "EQP-9") if accession else None
+        supplies.use(request.user, item, quantity, exam=exam, lot=post.get("lot", ""))
+    elif action == "count":
+        supplies.count(request.user, item, post.get("lot", ""), quantity, post.get("reason", ""))
+    elif action == "check":
+        supplies.check_hazardous(
+            request.user, item, post.get("in_order") == "yes", post.get("note", "")
+        )
     messages.success(request, _("Saved."))
