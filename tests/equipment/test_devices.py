@@ -115,7 +115,7 @@ def test_fault_diversion_repair_and_return(
 
 @pytest.mark.rules("EQP-6")
 def test_utilisation_and_intact_rate_on_a_crafted_month(
-    frozen_clock, ct, engineer, technologist, clerk, order, items, patient
+    frozen_clock, ct, engineer, technologist, clerk, order, items, patient, director, client_for
 ):
     # March 2026: 22 working days × 8 h = 10,560 working minutes.
     frozen_clock.move_to(dt.datetime(2026, 3, 2, 9, 0, tzinfo=BEIJING))
@@ -143,3 +143,8 @@ def test_utilisation_and_intact_rate_on_a_crafted_month(
     assert (rates.working_minutes, rates.used_minutes, rates.down_minutes) == (10560, 48, 540)
     assert (rates.utilisation, rates.intact) == (0.5, 94.9)
     assert services.month_rates(ct, 2026, 4).intact == 100.0
+    # The same figures beside the quality indicators, against the policy targets.
+    page = client_for(director).get("/quality/kpi/", {"from": "2026-03-01", "to": "2026-03-31"})
+    (row,) = page.context["devices"]
+    assert (row["rates"].utilisation, row["rates"].intact) == (0.5, 94.9)
+    assert (row["utilisation_met"], row["intact_met"]) == (False, False)  # 85% and 95%

@@ -282,11 +282,16 @@ def _overlap(a_start, a_end, b_start, b_end) -> float:
 
 @carries_out("EQP-6")
 def month_rates(device: Device, year: int, month: int) -> MonthRates:
-    """Working time: the device's hours on each working day of the month from the first
-    session's start. Used: exams performed in its room, start to completion. Down: fault
-    time inside working time."""
     first = dt.date(year, month, 1)
     last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    return rates(device, first, last)
+
+
+@carries_out("EQP-6")
+def rates(device: Device, first: dt.date, last: dt.date) -> MonthRates:
+    """Working time: the device's hours on each working day from the morning session's
+    start. Used: exams performed in its room, start to completion. Down: fault time inside
+    working time."""
     start, end = calendar.day_bounds(first, last)
     faults = list(
         device.faults.filter(reported_at__lt=end)

@@ -11,9 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
+from yiji.core import policy
 from yiji.core.models import MEDTECH_KINDS, Department
 from yiji.core.permissions import Action
 from yiji.core.views import requested_period, requires, xlsx_response
+from yiji.equipment import services as equipment
+from yiji.equipment.models import Device, DeviceStatus
 from yiji.orders.models import Modality
 from yiji.quality import kpi
 
@@ -84,9 +87,40 @@ def summary(request: HttpRequest) -> HttpResponse:
             scope["first"], scope["last"], scope["department"], scope["modality"]
         )
     ]
+    devices = _device_rates(scope)
     if request.GET.get("format") == "xlsx":
         return _summary_workbook(scope, rows)
-    return render(request, "quality/kpi.html", {**scope, "rows": rows})
+    return render(request, "quality/kpi.html", {**scope, "rows": rows, "devices": devices})
+
+
+def _device_rates(scope: dict) -> list[dict]:
+    """EQP-6 beside the indicators: each device's utilisation and intact rate over the
+    period against the policy targets."""
+    devices = Device.objects.exclude(status=DeviceStatus.RETIRED).select_related("department")
+    if scope["department"] is not None:
+        devices = devices.filter(department=scope["department"])
+    if scope["modality"]:
+        devices = devices.filter(modality=scope["modality"])
+    out = []
+    for device in devices:
+        figures = equipment.rates(device, scope["first"], scope["last"])
+        util_min = policy.value("eqp.utilisation_rate_min", department=device.department)
+        intact_min = policy.value("eqp.intact_rate_min", department=device.department)
+        out.append(
+            {
+                "device": device,
+                "rates": figures,
+                "utilisation_min": util_min,
+                "intact_min": intact_min,
+                "utilisation_met": None
+                if figures.utilisation is None
+                else figures.utilisation >= float(util_min),
+                "intact_met": None
+                if figures.intact is None
+                else figures.intact >= float(intact_min),
+            }
+        )
+    return out
 
 
 def _summary_workbook(scope: dict, rows: list[dict]) -> HttpResponse:
