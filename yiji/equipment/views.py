@@ -70,6 +70,8 @@ def device_list(request: HttpRequest) -> HttpResponse:
             .select_related("device"),
             "can_manage": may(request.user, Action.MANAGE_EQUIPMENT),
             "disinfection": disinfection.schedule(),
+            "overdue": [due for due in plans.due_list() if due.overdue],
+            "stock_alerts": supplies.alerts(),
             "can_disinfect": may(request.user, Action.PERFORM_EXAM),
         },
     )

@@ -24,6 +24,12 @@ class Command(BaseCommand):
 
         if report_demo.load():
             self.stdout.write("Demo reports and a critical result loaded.")
+        from yiji.equipment import demo as equipment_demo
+
+        if equipment_demo.load():
+            self.stdout.write(
+                "Demo devices with plans and licences, supplies and protection loaded."
+            )
         from yiji.quality import demo as quality_demo
 
         if quality_demo.load():
