@@ -19,3 +19,18 @@ def test_a_non_numeric_record_number_is_not_found(make_staff, client_for, url, f
     staff = make_staff(Role.PHYSICIAN, Role.QC_OFFICER, physician_title=PhysicianTitle.ATTENDING)
     response = client_for(staff).post(url, {field: "1 OR 1=1", "action": "notify"})
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/reading/?day=2026-02-30",
+        "/quality/difficult/?day=2026-02-30",
+        "/quality/kpi/?from=2026-02-30&to=2026-13-01",
+    ],
+)
+def test_an_impossible_date_is_ignored(make_staff, client_for, url):
+    staff = make_staff(
+        Role.PHYSICIAN, Role.QC_OFFICER, Role.DIRECTOR, physician_title=PhysicianTitle.ATTENDING
+    )
+    assert client_for(staff).get(url).status_code == 200

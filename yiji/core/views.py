@@ -64,9 +64,10 @@ def requires(action: str):
     return decorate
 
 
-def _date_param(request: HttpRequest, name: str):
+def form_date(value: str | None):
+    """A date typed in a form or a link, or None when it is missing or impossible."""
     try:
-        return parse_date(request.GET.get(name, "") or "")
+        return parse_date(value or "")
     except ValueError:  # well-formed but impossible, such as 2026-02-30
         return None
 
@@ -74,8 +75,8 @@ def _date_param(request: HttpRequest, name: str):
 def requested_period(request: HttpRequest) -> tuple:
     """The `from` and `to` dates of a figures page; this month so far by default."""
     today = timezone.localdate()
-    first = _date_param(request, "from") or today.replace(day=1)
-    last = _date_param(request, "to") or today
+    first = form_date(request.GET.get("from")) or today.replace(day=1)
+    last = form_date(request.GET.get("to")) or today
     return (first, last) if first <= last else (last, first)
 
 

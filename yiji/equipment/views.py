@@ -12,13 +12,12 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from yiji.core.models import MEDTECH_KINDS, Department, Room, Staff
 from yiji.core.permissions import Action, may, require
 from yiji.core.rulebook import RuleViolation
-from yiji.core.views import form_pk, requires, show_refusal
+from yiji.core.views import form_date, form_pk, requires, show_refusal
 from yiji.equipment import disinfection, plans, radiation, services, supplies
 from yiji.equipment.forms import DeviceForm
 from yiji.equipment.models import (
@@ -43,13 +42,6 @@ from yiji.equipment.models import (
 )
 from yiji.orders.models import Exam
 from yiji.orders.services import exam_by_accession
-
-
-def _date(value: str):
-    try:
-        return parse_date(value or "")
-    except ValueError:
-        return None
 
 
 @requires(Action.REPORT_FAULT)
@@ -205,7 +197,7 @@ def _act(request: HttpRequest, device: Device) -> None:
         services.return_to_service(request.user, fault, post.get("check", ""))
         messages.success(request, _("The device is back in service."))
     elif action == "change":
-        changed_on = _date(post.get("changed_on", "")) or timezone.localdate()
+        changed_on = form_date(post.get("changed_on")) or timezone.localdate()
         services.record_change(
             request.user, device, post.get("kind", ""), post.get("description", ""), changed_on
         )
@@ -236,8 +228,8 @@ def _act(request: HttpRequest, device: Device) -> None:
             device,
             post.get("kind", ""),
             post.get("number", ""),
-            _date(post.get("issued_on", "")),
-            _date(post.get("expires_on", "")),
+            form_date(post.get("issued_on")),
+            form_date(post.get("expires_on")),
         )
         messages.success(request, _("Licence added."))
 
@@ -303,7 +295,7 @@ def _radiation_act(request: HttpRequest) -> None:
             raise RuleViolation("RAD-4", "请填写类别、编号和铅当量。", "Give kind, label, lead.")
         ProtectiveItem.objects.create(
             department=department, kind=post["kind"], label=post["label"].strip()[:50],
-            lead_mm=lead, acquired_on=_date(post.get("acquired_on", "")) or timezone.localdate(),
+            lead_mm=lead, acquired_on=form_date(post.get("acquired_on")) or timezone.localdate(),
         )  # fmt: skip
     elif action == "inspect":
         item = get_object_or_404(ProtectiveItem, pk=form_pk(post.get("item")))
@@ -315,7 +307,7 @@ def _radiation_act(request: HttpRequest) -> None:
         room = get_object_or_404(Room, pk=form_pk(post.get("room")))
         radiation.record_measurement(
             request.user, room, post.get("point", ""), _decimal(post.get("dose_rate", "")),
-            _date(post.get("measured_on", "")) or timezone.localdate(), post.get("instrument", ""),
+            form_date(post.get("measured_on")) or timezone.localdate(), post.get("instrument", ""),
         )  # fmt: skip
     elif action == "plan":
         department = get_object_or_404(Department, pk=form_pk(post.get("department")))
@@ -324,12 +316,12 @@ def _radiation_act(request: HttpRequest) -> None:
         EmergencyPlan.objects.create(
             department=department, title=post["title"].strip()[:100],
             version=post.get("version", "").strip()[:20] or "1.0", text=post["text"].strip(),
-            approved_on=_date(post.get("approved_on", "")) or timezone.localdate(),
+            approved_on=form_date(post.get("approved_on")) or timezone.localdate(),
         )  # fmt: skip
     elif action == "drill":
         plan = get_object_or_404(EmergencyPlan, pk=form_pk(post.get("plan")))
         radiation.record_drill(
-            request.user, plan, _date(post.get("held_on", "")) or timezone.localdate(),
+            request.user, plan, form_date(post.get("held_on")) or timezone.localdate(),
             post.get("scenario", ""), post.get("participants", ""), post.get("findings", ""),
         )  # fmt: skip
     messages.success(request, _("Saved."))
@@ -383,7 +375,7 @@ def _supplies_act(request: HttpRequest) -> None:
     if action == "receive":
         supplies.receive(
             request.user, item, post.get("lot", ""), quantity,
-            _date(post.get("expires_on", "")), post.get("note", ""),
+            form_date(post.get("expires_on")), post.get("note", ""),
         )  # fmt: skip
     elif action == "use":
         accession = post.get("accession", "").strip()

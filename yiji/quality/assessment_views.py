@@ -12,14 +12,13 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from yiji.core import policy
 from yiji.core.models import MEDTECH_KINDS, Department, Staff
 from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation
-from yiji.core.views import requires, requires_any, show_refusal
+from yiji.core.views import form_date, requires, requires_any, show_refusal
 from yiji.quality import annual, assessments
 from yiji.quality.documents import annual_docx, annual_pdf, assessment_pdf, shown
 from yiji.quality.models import (
@@ -152,10 +151,7 @@ def surveys(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         department = get_object_or_404(Department, pk=_int(request.POST.get("department"), 0))
         staff_pk = _int(request.POST.get("staff"))
-        try:
-            day = parse_date(request.POST.get("day", "") or "")
-        except ValueError:
-            day = None
+        day = form_date(request.POST.get("day"))
         try:
             if day is None:
                 raise RuleViolation("QLT-6", "请填写调查日期。", "Enter the date.", field="day")

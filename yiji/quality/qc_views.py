@@ -8,24 +8,16 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from yiji.core.models import MEDTECH_KINDS, Department, Staff
 from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation
-from yiji.core.views import form_pk, requires, show_refusal
+from yiji.core.views import form_date, form_pk, requires, show_refusal
 from yiji.quality import qc
 from yiji.quality.models import QcArea, QcInspection, Rectification
 
 PROBLEM_ROWS = 3
-
-
-def _date(value: str):
-    try:
-        return parse_date(value or "")
-    except ValueError:
-        return None
 
 
 def _problems(post) -> list[qc.Problem]:
@@ -41,7 +33,7 @@ def _problems(post) -> list[qc.Problem]:
                 text,
                 measure,
                 Staff.objects.filter(pk=form_pk(owner)).first(),
-                _date(post.get(f"due_{n}", "")),
+                form_date(post.get(f"due_{n}", "")),
             )
         )
     return problems
@@ -54,7 +46,7 @@ def inspections(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         department = get_object_or_404(departments, pk=form_pk(request.POST.get("department")))
         try:
-            day = _date(request.POST.get("day", ""))
+            day = form_date(request.POST.get("day", ""))
             if day is None:
                 raise RuleViolation("QLT-5", "请填写检查日期。", "Enter the date.", field="day")
             inspection = qc.record_inspection(

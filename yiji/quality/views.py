@@ -13,7 +13,6 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -22,6 +21,7 @@ from yiji.core.models import Department, Staff
 from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation
 from yiji.core.views import (
+    form_date,
     form_pk,
     requested_period,
     requires,
@@ -218,7 +218,7 @@ def _record_technical_session(request: HttpRequest) -> None:
     films.record_technical_session(
         request.user,
         department,
-        parse_date(request.POST.get("day", "")) or timezone.localdate(),
+        form_date(request.POST.get("day")) or timezone.localdate(),
         chair,
         films_reviewed=films_reviewed,
         problems=request.POST.get("problems", ""),
@@ -422,7 +422,7 @@ def difficult_cases(request: HttpRequest) -> HttpResponse:
         (d for d in departments if str(d.pk) == request.GET.get("department")),
         departments[0] if departments else None,
     )
-    day = parse_date(request.GET.get("day", "")) or timezone.localdate()
+    day = form_date(request.GET.get("day")) or timezone.localdate()
     week = consultations.weekly_list(department, day) if department else None
     return render(
         request,

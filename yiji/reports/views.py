@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -15,7 +14,7 @@ from yiji.core import policy
 from yiji.core.models import WorkGroup
 from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation
-from yiji.core.views import form_pk, requested_period, requires, show_refusal
+from yiji.core.views import form_date, form_pk, requested_period, requires, show_refusal
 from yiji.orders.models import Exam, ExamStatus, Modality
 from yiji.reports import clocks, services
 from yiji.reports.critical import critical_items
@@ -49,7 +48,7 @@ def reading(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "unreported"
     modality = request.GET.get("modality", "")
     group = request.GET.get("group", "")
-    day = parse_date(request.GET.get("day", "") or "")
+    day = form_date(request.GET.get("day"))
     rows = reading_rows(request.user, tab).select_related("requisition", "department")
     if modality:
         rows = rows.filter(modality=modality)
