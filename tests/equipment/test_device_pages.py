@@ -114,3 +114,32 @@ def test_plans_are_added_recorded_and_charted_from_the_device_page(
     due = tech.get("/equipment/due/")
     assert {d.plan.name for d in due.context["due"]} >= {"小保养", "月度检查"}
     assert "开机日检" not in {d.plan.name for d in due.context["due"] if d.overdue}
+
+
+@pytest.mark.rules("EQP-1")
+def test_documents_are_filed_with_a_checksum_and_served_to_staff_only(
+    ct, engineer, technologist, client_for, settings, tmp_path, make_staff, ward
+):
+    import hashlib
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    body = b"%PDF-1.4 acceptance report"
+    client = client_for(engineer)
+    client.post(
+        f"/equipment/{ct.pk}/",
+        {"action": "document", "title": "验收报告", "file": SimpleUploadedFile("a.pdf", body)},
+    )
+    refused = client.post(
+        f"/equipment/{ct.pk}/",
+        {"action": "document", "file": SimpleUploadedFile("run.exe", b"MZ")},
+        follow=True,
+    )
+    assert "只能上传PDF" in refused.content.decode()
+    (filed,) = ct.documents.all()
+    assert filed.sha256 == hashlib.sha256(body).hexdigest()
+    served = client_for(technologist).get(f"/equipment/{ct.pk}/documents/{filed.pk}/")
+    assert b"".join(served.streaming_content) == body
+    clinician = make_staff(Role.CLINICIAN, department=ward)
+    assert client_for(clinician).get(f"/equipment/{ct.pk}/documents/{filed.pk}/").status_code == 403

@@ -57,6 +57,26 @@ class Device(models.Model):
         return f"{self.name}（{self.serial}）"
 
 
+class DeviceDocument(models.Model):
+    """A document or photo in the device's file (manuals, acceptance reports, certificates,
+    nameplate photos); its checksum is kept so a changed file is noticed."""
+
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(_("title"), max_length=100)
+    file = models.FileField(_("file"), upload_to="devices/%Y/%m/")
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("device document")
+        verbose_name_plural = _("device documents")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.device.name} {self.title}"
+
+
 class LicenceKind(models.TextChoices):
     LARGE_EQUIPMENT = "large_equipment", _("Large-equipment configuration licence")
     RADIATION_SAFETY = "radiation_safety", _("Radiation-safety licence")

@@ -4,8 +4,10 @@ utilisation and intact rates (EQP-6). The only place equipment records change.""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -19,6 +21,7 @@ from yiji.core.rulebook import RuleViolation, carries_out
 from yiji.equipment.models import (
     ChangeKind,
     Device,
+    DeviceDocument,
     DeviceLicence,
     DeviceStatus,
     Fault,
@@ -99,6 +102,39 @@ def add_licence(
     )
     audit.record(actor, AuditAction.CREATE, licence)
     return licence
+
+
+DOCUMENT_TYPES = {".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx"}
+DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+
+
+@carries_out("EQP-1")
+def add_document(actor, device: Device, title: str, upload) -> DeviceDocument:
+    """A document or photo filed with the device, with its SHA-256."""
+    require(actor, Action.MANAGE_EQUIPMENT)
+    suffix = Path(upload.name or "").suffix.lower()
+    if suffix not in DOCUMENT_TYPES:
+        raise _refuse(
+            "EQP-1",
+            "只能上传PDF、图片（JPG/PNG）、Word或Excel文件。",
+            "Upload a PDF, a JPG/PNG picture, a Word or an Excel file.",
+            "file",
+        )
+    if upload.size > DOCUMENT_MAX_BYTES:
+        raise _refuse("EQP-1", "文件不能超过20 MB。", "The file is over 20 MB.", "file")
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    document = DeviceDocument.objects.create(
+        device=device,
+        title=title.strip()[:100] or Path(upload.name).stem[:100],
+        file=upload,
+        sha256=digest.hexdigest(),
+        uploaded_by=staff_of(actor, "EQP-1"),
+    )
+    audit.record(actor, AuditAction.CREATE, document)
+    return document
 
 
 def open_fault(device: Device) -> Fault | None:

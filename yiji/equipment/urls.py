@@ -10,4 +10,9 @@ urlpatterns = [
     path("equipment/supplies/", views.supplies_page, name="supplies"),
     path("equipment/<int:pk>/", views.device_page, name="device"),
     path("equipment/<int:pk>/edit/", views.device_edit, name="device_edit"),
+    path(
+        "equipment/<int:pk>/documents/<int:document_pk>/",
+        views.document,
+        name="device_document",
+    ),
 ]

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ from yiji.equipment.models import (
     AreaMeasurement,
     ChangeKind,
     Device,
+    DeviceDocument,
     DeviceLicence,
     DeviceStatus,
     EmergencyPlan,
@@ -108,6 +110,7 @@ def device_page(request: HttpRequest, pk: int) -> HttpResponse:
             "faults": device.faults.select_related("reported_by", "returned_by")[:50],
             "changes": device.changes.select_related("recorded_by")[:50],
             "licences": device.licences.all(),
+            "documents": device.documents.select_related("uploaded_by"),
             "rates": services.month_rates(device, today.year, today.month),
             "today": today,
             "change_kinds": ChangeKind.choices,
@@ -222,6 +225,12 @@ def _act(request: HttpRequest, device: Device) -> None:
         messages.success(
             request, _("Recorded: %(outcome)s.") % {"outcome": done.get_outcome_display()}
         )
+    elif action == "document":
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise RuleViolation("EQP-1", "请选择文件。", "Choose a file.", field="file")
+        services.add_document(request.user, device, post.get("title", ""), upload)
+        messages.success(request, _("Document filed."))
     elif action == "licence":
         services.add_licence(
             request.user,
@@ -388,3 +397,12 @@ def _supplies_act(request: HttpRequest) -> None:
             request.user, item, post.get("in_order") == "yes", post.get("note", "")
         )
     messages.success(request, _("Saved."))
+
+
+@requires(Action.REPORT_FAULT)
+def document(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+    """A filed document, to staff only (files are not served as public media)."""
+    filed = get_object_or_404(DeviceDocument, pk=document_pk, device_id=pk)
+    name = Path(filed.file.name).name
+    inline = name.lower().endswith((".pdf", ".jpg", ".jpeg", ".png"))
+    return FileResponse(filed.file.open("rb"), as_attachment=not inline, filename=name)
