@@ -146,5 +146,5 @@ def test_utilisation_and_intact_rate_on_a_crafted_month(
     # The same figures beside the quality indicators, against the policy targets.
     page = client_for(director).get("/quality/kpi/", {"from": "2026-03-01", "to": "2026-03-31"})
     (row,) = page.context["devices"]
-    assert (row["rates"].utilisation, row["rates"].intact) == (0.5, 94.9)
-    assert (row["utilisation_met"], row["intact_met"]) == (False, False)  # 85% and 95%
+    assert (row.rates.utilisation, row.rates.intact) == (0.5, 94.9)
+    assert (row.utilisation_met, row.intact_met) == (False, False)  # 85% and 95%

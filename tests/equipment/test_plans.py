@@ -129,3 +129,21 @@ def test_overdue_plans_are_reminded_to_the_custodian(ct_plans, technologist):
     assert plans.remind_overdue() == 0
     assert Notice.objects.filter(recipient=technologist, rule="EQP-8").count() == 2
     assert MaintenancePlan.objects.count() == 5 and PlanItem.objects.exists()
+
+
+@pytest.mark.rules("EQP-8")
+def test_a_test_is_added_to_a_plan_with_its_bands(ct_plans, ct, engineer, client_for):
+    monthly = ct_plans["月度检查"]
+    with pytest.raises(RuleViolation, match="EQP-8"):
+        plans.add_item(
+            engineer.user, monthly, "层厚", "numeric", reference=Decimal("5"),
+            tolerance=Decimal("1"), action=Decimal("0.5"),
+        )  # fmt: skip
+    client_for(engineer).post(
+        f"/equipment/{ct.pk}/",
+        {"action": "test", "plan": monthly.pk, "name": "层厚偏差", "kind": "numeric",
+         "unit": "mm", "reference": "5", "tolerance": "0.5", "action_level": "1"},
+    )  # fmt: skip
+    added = monthly.items.get(name="层厚偏差")
+    assert (added.reference, added.tolerance, added.action) == (5, Decimal("0.5"), 1)
+    assert plans.judge(added, Decimal("5.8")) == Outcome.WARNING

@@ -105,5 +105,9 @@ def test_the_radiation_page(engineer, imaging, rooms, client_for, technologist):
     assert AreaMeasurement.objects.count() == 1 and item.inspections.count() == 1
     page = client_for(technologist).get("/equipment/radiation/")
     assert page.status_code == 200 and "围脖-03" in page.content.decode()
-    denied = client_for(technologist).post("/equipment/radiation/", {"action": "item"})
+    denied = client_for(technologist).post(
+        "/equipment/radiation/",
+        {"action": "item", "department": imaging.pk, "kind": "apron", "label": "铅衣-99",
+         "lead_mm": "0.5"},
+    )  # fmt: skip
     assert denied.status_code == 403

@@ -119,4 +119,25 @@ def test_the_ledger_page(contrast, technologist, completed, items, client_for, e
          "unit": "张", "min_stock": "100"},
     )  # fmt: skip
     assert SupplyItem.objects.filter(name="胶片").exists()
-    assert client.post("/equipment/supplies/", {"action": "item"}).status_code == 403
+    item = {"action": "item", "department": imaging.pk, "name": "X", "category": "film"}
+    assert client.post("/equipment/supplies/", item).status_code == 403  # a technologist
+
+
+@pytest.mark.rules("EQP-9", "EQP-10")
+def test_items_are_added_and_expired_lots_disposed_of(
+    frozen_clock, engineer, technologist, imaging, client_for
+):
+    with pytest.raises(RuleViolation, match="EQP-10"):
+        supplies.add_item(engineer.user, imaging, "浓硫酸", "hazardous", "瓶", None, hazardous=True)
+    gel = supplies.add_item(engineer.user, imaging, "耦合剂", "consumable", "瓶", Decimal("2"))
+    supplies.receive(technologist.user, gel, "G1", Decimal("3"), D(2026, 12, 1))
+    frozen_clock.move_to(dt.datetime(2026, 12, 2, 8, 0, tzinfo=BEIJING))
+    with pytest.raises(RuleViolation, match="EQP-9"):
+        supplies.dispose(technologist.user, gel, "G1", "")
+    client_for(technologist).post(
+        "/equipment/supplies/",
+        {"action": "dispose", "item": gel.pk, "lot": "G1", "reason": "过期销毁"},
+    )
+    (gone,) = StockMovement.objects.filter(kind="disposal")
+    assert (gone.quantity, gone.note) == (Decimal("-3"), "过期销毁")
+    assert supplies.lots(gel) == [] and not [a for a in supplies.alerts() if a.kind == "expired"]

@@ -49,6 +49,12 @@ MEDTECH_KINDS = (
 )
 
 
+class DepartmentQuerySet(models.QuerySet):
+    def medtech(self):
+        """The active medical-technology departments (imaging, ultrasound, ECG, lab)."""
+        return self.filter(active=True, kind__in=MEDTECH_KINDS).order_by("code")
+
+
 class Department(models.Model):
     hospital = models.ForeignKey(Hospital, on_delete=models.PROTECT, related_name="departments")
     code = models.CharField(_("code"), max_length=32)
@@ -57,6 +63,8 @@ class Department(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=DepartmentKind.choices)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     active = models.BooleanField(_("active"), default=True)
+
+    objects = DepartmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("department")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from yiji.core.models import MEDTECH_KINDS, Department, Room, Staff
+from yiji.core.models import Department, Room, Staff
 from yiji.equipment.models import Device
 
 
@@ -18,7 +18,7 @@ class DeviceForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        departments = Department.objects.filter(active=True, kind__in=MEDTECH_KINDS)
+        departments = Department.objects.medtech()
         self.fields["department"].queryset = departments
         self.fields["room"].queryset = Room.objects.filter(department__in=departments)
         self.fields["custodian"].queryset = Staff.objects.filter(active=True).order_by("name")

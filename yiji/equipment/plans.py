@@ -152,6 +152,48 @@ def create_default_plans(actor, device: Device, starts_on: dt.date | None = None
     return made
 
 
+@carries_out("EQP-8")
+def add_item(
+    actor,
+    plan: MaintenancePlan,
+    name: str,
+    kind: str,
+    *,
+    unit: str = "",
+    reference: Decimal | None = None,
+    tolerance: Decimal | None = None,
+    action: Decimal | None = None,
+) -> PlanItem:
+    """A test added to a plan (a QC test the device's manufacturer or the regulator asks for);
+    the action level, where given, lies outside the tolerance."""
+    require(actor, Action.MANAGE_EQUIPMENT)
+    if not name.strip() or kind not in ItemKind.values:
+        raise RuleViolation("EQP-8", "请填写检测项目和类型。", "Give the test and its kind.")
+    if kind == ItemKind.NUMERIC:
+        bands = [b for b in (tolerance, action) if b is not None]
+        if reference is None or tolerance is None or any(b < 0 for b in bands):
+            raise RuleViolation(
+                "EQP-8",
+                "测量项目须填写基准值和容差（不能为负）。",
+                "A measured test needs a reference and a tolerance (not negative).",
+                field="tolerance",
+            )
+        if action is not None and action < tolerance:
+            raise RuleViolation(
+                "EQP-8",
+                "干预水平须不小于容差。",
+                "The action level lies outside the tolerance.",
+                field="action",
+            )
+    position = plan.items.count()
+    item = PlanItem.objects.create(
+        plan=plan, name=name.strip()[:100], kind=kind, unit=unit.strip()[:16],
+        reference=reference, tolerance=tolerance, action=action, position=position,
+    )  # fmt: skip
+    audit.record(actor, AuditAction.CREATE, item)
+    return item
+
+
 def judge(item: PlanItem, value: Decimal | None = None, passed: bool | None = None) -> str:
     """Pass, warning or fail for one result."""
     if item.kind == ItemKind.PASS_FAIL:

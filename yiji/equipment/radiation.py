@@ -22,6 +22,7 @@ from yiji.equipment.models import (
     EmergencyPlan,
     ProtectiveInspection,
     ProtectiveItem,
+    ProtectiveKind,
 )
 from yiji.equipment.plans import add_months
 
@@ -29,6 +30,46 @@ from yiji.equipment.plans import add_months
 def _not_future(day: dt.date, rule: str) -> None:
     if day > timezone.localdate():
         raise RuleViolation(rule, "日期不能晚于今天。", "The date cannot be in the future.")
+
+
+@carries_out("RAD-4")
+def add_protective_item(
+    actor, department, kind: str, label: str, lead_mm: Decimal | None, acquired_on: dt.date
+) -> ProtectiveItem:
+    require(actor, Action.MANAGE_EQUIPMENT)
+    if kind not in ProtectiveKind.values or not label.strip() or lead_mm is None or lead_mm <= 0:
+        raise RuleViolation(
+            "RAD-4",
+            "请填写类别、编号和铅当量。",
+            "Give the kind, the label and the lead equivalent.",
+        )
+    if ProtectiveItem.objects.filter(label=label.strip()).exists():
+        raise RuleViolation("RAD-4", "该编号已登记。", "This label is taken.", field="label")
+    _not_future(acquired_on, "RAD-4")
+    item = ProtectiveItem.objects.create(
+        department=department, kind=kind, label=label.strip()[:50], lead_mm=lead_mm,
+        acquired_on=acquired_on,
+    )  # fmt: skip
+    audit.record(actor, AuditAction.CREATE, item)
+    return item
+
+
+@carries_out("RAD-5")
+def add_plan(
+    actor, department, title: str, version: str, text: str, approved_on: dt.date
+) -> EmergencyPlan:
+    """The emergency plan as a document; a new version is a new plan, the drills stay with
+    the version they drilled."""
+    require(actor, Action.MANAGE_EQUIPMENT)
+    if not (title.strip() and text.strip()):
+        raise RuleViolation("RAD-5", "请填写预案名称和内容。", "Give the title and the text.")
+    _not_future(approved_on, "RAD-5")
+    plan = EmergencyPlan.objects.create(
+        department=department, title=title.strip()[:100], version=version.strip()[:20] or "1.0",
+        text=text.strip(), approved_on=approved_on,
+    )  # fmt: skip
+    audit.record(actor, AuditAction.CREATE, plan)
+    return plan
 
 
 @dataclass(frozen=True)

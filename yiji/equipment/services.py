@@ -387,3 +387,40 @@ def remind_expiring_licences(today: dt.date | None = None) -> int:
             url=f"/equipment/{device.pk}/",
         )
     return sent
+
+
+@dataclass(frozen=True)
+class DeviceRates:
+    device: Device
+    rates: MonthRates
+    utilisation_min: Decimal
+    intact_min: Decimal
+
+    @property
+    def utilisation_met(self) -> bool | None:
+        value = self.rates.utilisation
+        return None if value is None else value >= float(self.utilisation_min)
+
+    @property
+    def intact_met(self) -> bool | None:
+        value = self.rates.intact
+        return None if value is None else value >= float(self.intact_min)
+
+
+@carries_out("EQP-6")
+def period_rates(first: dt.date, last: dt.date, department=None, modality: str = ""):
+    """Each device's utilisation and intact rate over the period, against the targets."""
+    devices = Device.objects.exclude(status=DeviceStatus.RETIRED).select_related("department")
+    if department is not None:
+        devices = devices.filter(department=department)
+    if modality:
+        devices = devices.filter(modality=modality)
+    return [
+        DeviceRates(
+            device,
+            rates(device, first, last),
+            policy.value("eqp.utilisation_rate_min", department=device.department),
+            policy.value("eqp.intact_rate_min", department=device.department),
+        )
+        for device in devices
+    ]

@@ -23,12 +23,65 @@ from yiji.core.accounts import staff_of
 from yiji.core.models import AuditAction, Role
 from yiji.core.permissions import Action, require
 from yiji.core.rulebook import RuleViolation, carries_out
-from yiji.equipment.models import HazardCheck, MovementKind, StockMovement, SupplyItem
+from yiji.equipment.models import (
+    HazardCheck,
+    MovementKind,
+    StockMovement,
+    SupplyCategory,
+    SupplyItem,
+)
 from yiji.orders.models import Exam
 
 
 def _refuse(rule: str, zh: str, en: str, field: str = "") -> RuleViolation:
     return RuleViolation(rule, zh, en, field=field)
+
+
+@carries_out("EQP-9", "EQP-10")
+def add_item(
+    actor,
+    department,
+    name: str,
+    category: str,
+    unit: str,
+    min_stock: Decimal | None,
+    *,
+    hazardous: bool = False,
+    custodian=None,
+) -> SupplyItem:
+    """A new item of the ledger; a hazardous or valuable one needs its custodian (EQP-10)."""
+    require(actor, Action.MANAGE_EQUIPMENT)
+    if not name.strip() or category not in SupplyCategory.values:
+        raise _refuse("EQP-9", "请填写物品名称和类别。", "Give the name and the category.", "name")
+    if min_stock is not None and min_stock < 0:
+        raise _refuse("EQP-9", "最低库存不能为负。", "The minimum cannot be negative.", "min_stock")
+    if hazardous and custodian is None:
+        raise _refuse("EQP-10", "危险或贵重物品须指定保管人。", "Name the custodian.", "custodian")
+    item = SupplyItem.objects.create(
+        department=department, name=name.strip()[:100], category=category,
+        unit=unit.strip()[:16] or "件", min_stock=min_stock or 0, hazardous=hazardous,
+        custodian=custodian,
+    )  # fmt: skip
+    audit.record(actor, AuditAction.CREATE, item)
+    return item
+
+
+@carries_out("EQP-9")
+def dispose(actor, item: SupplyItem, lot: str, reason: str) -> StockMovement:
+    """What is left of a lot (expired, damaged) leaves the stock with its reason."""
+    require(actor, Action.REPORT_FAULT)
+    held = {row[0]: row for row in lots(item)}
+    if lot not in held:
+        raise _refuse("EQP-9", f"批号{lot}没有库存。", f"Lot {lot} holds no stock.", "lot")
+    if not reason.strip():
+        raise _refuse("EQP-9", "请写明处置原因。", "Give the reason.", "reason")
+    _lot, expires, quantity = held[lot]
+    movement = StockMovement.objects.create(
+        item=item, lot=lot, expires_on=expires, kind=MovementKind.DISPOSAL, quantity=-quantity,
+        note=reason.strip()[:200], by=staff_of(actor, "EQP-9"),
+    )  # fmt: skip
+    audit.record(actor, AuditAction.CREATE, movement)
+    return movement
 
 
 def lots(item: SupplyItem) -> list[tuple[str, dt.date | None, Decimal]]:

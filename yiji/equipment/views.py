@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiji.core.models import MEDTECH_KINDS, Department, Room, Staff
-from yiji.core.permissions import Action, may, require
+from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation
 from yiji.core.views import form_date, form_pk, requires, show_refusal
 from yiji.equipment import disinfection, plans, radiation, services, supplies
@@ -208,6 +208,15 @@ def _act(request: HttpRequest, device: Device) -> None:
     elif action == "plans":
         made = plans.create_default_plans(request.user, device)
         messages.success(request, _("%(n)d plans added.") % {"n": made})
+    elif action == "test":
+        plan = get_object_or_404(MaintenancePlan, pk=form_pk(post.get("plan")), device=device)
+        plans.add_item(
+            request.user, plan, post.get("name", ""), post.get("kind", ""),
+            unit=post.get("unit", ""), reference=_decimal(post.get("reference", "")),
+            tolerance=_decimal(post.get("tolerance", "")),
+            action=_decimal(post.get("action_level", "")),
+        )  # fmt: skip
+        messages.success(request, _("Saved."))
     elif action == "record":
         plan = get_object_or_404(MaintenancePlan, pk=form_pk(post.get("plan")), device=device)
         results = []
@@ -285,7 +294,7 @@ def radiation_page(request: HttpRequest) -> HttpResponse:
             "measurements": AreaMeasurement.objects.select_related("room", "measured_by")[:100],
             "plans": [(plan, radiation.drill_due(plan)) for plan in plans_],
             "kinds": ProtectiveKind.choices,
-            "departments": Department.objects.filter(active=True, kind__in=MEDTECH_KINDS),
+            "departments": Department.objects.medtech(),
             "rooms": Room.objects.filter(active=True, department__kind__in=MEDTECH_KINDS),
             "today": timezone.localdate(),
             "can_manage": may(request.user, Action.MANAGE_EQUIPMENT),
@@ -295,16 +304,12 @@ def radiation_page(request: HttpRequest) -> HttpResponse:
 
 def _radiation_act(request: HttpRequest) -> None:
     post, action = request.POST, request.POST.get("action")
-    if action in ("item", "plan"):
-        require(request.user, Action.MANAGE_EQUIPMENT)
     if action == "item":
         department = get_object_or_404(Department, pk=form_pk(post.get("department")))
-        lead = _decimal(post.get("lead_mm", ""))
-        if post.get("kind") not in ProtectiveKind.values or not post.get("label") or lead is None:
-            raise RuleViolation("RAD-4", "请填写类别、编号和铅当量。", "Give kind, label, lead.")
-        ProtectiveItem.objects.create(
-            department=department, kind=post["kind"], label=post["label"].strip()[:50],
-            lead_mm=lead, acquired_on=form_date(post.get("acquired_on")) or timezone.localdate(),
+        radiation.add_protective_item(
+            request.user, department, post.get("kind", ""), post.get("label", ""),
+            _decimal(post.get("lead_mm", "")),
+            form_date(post.get("acquired_on")) or timezone.localdate(),
         )  # fmt: skip
     elif action == "inspect":
         item = get_object_or_404(ProtectiveItem, pk=form_pk(post.get("item")))
@@ -320,12 +325,9 @@ def _radiation_act(request: HttpRequest) -> None:
         )  # fmt: skip
     elif action == "plan":
         department = get_object_or_404(Department, pk=form_pk(post.get("department")))
-        if not (post.get("title", "").strip() and post.get("text", "").strip()):
-            raise RuleViolation("RAD-5", "请填写预案名称和内容。", "Give the title and the text.")
-        EmergencyPlan.objects.create(
-            department=department, title=post["title"].strip()[:100],
-            version=post.get("version", "").strip()[:20] or "1.0", text=post["text"].strip(),
-            approved_on=form_date(post.get("approved_on")) or timezone.localdate(),
+        radiation.add_plan(
+            request.user, department, post.get("title", ""), post.get("version", ""),
+            post.get("text", ""), form_date(post.get("approved_on")) or timezone.localdate(),
         )  # fmt: skip
     elif action == "drill":
         plan = get_object_or_404(EmergencyPlan, pk=form_pk(post.get("plan")))
@@ -354,7 +356,7 @@ def supplies_page(request: HttpRequest) -> HttpResponse:
             "items": [(item, supplies.lots(item)) for item in items],
             "movements": StockMovement.objects.select_related("item", "by", "exam")[:50],
             "categories": SupplyCategory.choices,
-            "departments": Department.objects.filter(active=True, kind__in=MEDTECH_KINDS),
+            "departments": Department.objects.medtech(),
             "staff": Staff.objects.filter(active=True).order_by("name"),
             "can_manage": may(request.user, Action.MANAGE_EQUIPMENT),
         },
@@ -364,18 +366,12 @@ def supplies_page(request: HttpRequest) -> HttpResponse:
 def _supplies_act(request: HttpRequest) -> None:
     post, action = request.POST, request.POST.get("action")
     if action == "item":
-        require(request.user, Action.MANAGE_EQUIPMENT)
         department = get_object_or_404(Department, pk=form_pk(post.get("department")))
-        custodian = Staff.objects.filter(pk=form_pk(post.get("custodian"))).first()
-        hazardous = post.get("hazardous") == "on"
-        if not post.get("name", "").strip() or post.get("category") not in SupplyCategory.values:
-            raise RuleViolation("EQP-9", "请填写物品名称和类别。", "Give the name and category.")
-        if hazardous and custodian is None:
-            raise RuleViolation("EQP-10", "危险或贵重物品须指定保管人。", "Name the custodian.")
-        SupplyItem.objects.create(
-            department=department, name=post["name"].strip()[:100], category=post["category"],
-            unit=post.get("unit", "").strip()[:16] or "件", hazardous=hazardous,
-            min_stock=_decimal(post.get("min_stock", "")) or 0, custodian=custodian,
+        supplies.add_item(
+            request.user, department, post.get("name", ""), post.get("category", ""),
+            post.get("unit", ""), _decimal(post.get("min_stock", "")),
+            hazardous=post.get("hazardous") == "on",
+            custodian=Staff.objects.filter(pk=form_pk(post.get("custodian"))).first(),
         )  # fmt: skip
         messages.success(request, _("Saved."))
         return
@@ -390,6 +386,8 @@ def _supplies_act(request: HttpRequest) -> None:
         accession = post.get("accession", "").strip()
         exam = exam_by_accession(accession, "EQP-9") if accession else None
         supplies.use(request.user, item, quantity, exam=exam, lot=post.get("lot", ""))
+    elif action == "dispose":
+        supplies.dispose(request.user, item, post.get("lot", ""), post.get("reason", ""))
     elif action == "count":
         supplies.count(request.user, item, post.get("lot", ""), quantity, post.get("reason", ""))
     elif action == "check":

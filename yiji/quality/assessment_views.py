@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiji.core import policy
-from yiji.core.models import MEDTECH_KINDS, Department, Staff
+from yiji.core.models import Department, Staff
 from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation
 from yiji.core.views import form_date, requires, requires_any, show_refusal
@@ -28,10 +28,6 @@ from yiji.quality.models import (
     SatisfactionSurvey,
     StaffAssessment,
 )
-
-
-def _departments():
-    return Department.objects.filter(active=True, kind__in=MEDTECH_KINDS).order_by("code")
 
 
 def _own_department(user, departments):
@@ -71,7 +67,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
         "quality/assessments.html",
         {
             "page": page,
-            "departments": _departments(),
+            "departments": Department.objects.medtech(),
             "kinds": AssessmentKind.choices,
             "year": timezone.localdate().year - (1 if timezone.localdate().month < 7 else 0),
             "can_assess": may(request.user, Action.ASSESS_QUALITY),
@@ -147,7 +143,7 @@ def assessment_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires_any(Action.RECORD_SURVEY, Action.VIEW_QUALITY)
 def surveys(request: HttpRequest) -> HttpResponse:
-    departments = _departments()
+    departments = Department.objects.medtech()
     if request.method == "POST":
         department = get_object_or_404(Department, pk=_int(request.POST.get("department"), 0))
         staff_pk = _int(request.POST.get("staff"))
@@ -203,7 +199,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 @requires(Action.VIEW_QUALITY)
 def annual_summary(request: HttpRequest) -> HttpResponse:
-    departments = _departments()
+    departments = Department.objects.medtech()
     params = request.POST if request.method == "POST" else request.GET
     department = next(
         (d for d in departments if str(d.pk) == params.get("department")),

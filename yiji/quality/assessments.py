@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from yiji.core import accounts, audit, notices, policy
 from yiji.core.accounts import staff_of
-from yiji.core.models import MEDTECH_KINDS, AuditAction, Department, Role, Staff
+from yiji.core.models import AuditAction, Department, Role, Staff
 from yiji.core.permissions import Action, require
 from yiji.core.rulebook import RuleViolation, carries_out
 from yiji.quality import kpi
@@ -329,7 +329,7 @@ def remind_due(today: dt.date | None = None) -> int:
     policy interval says whether the department assesses half-yearly (6) or yearly (12)."""
     today = today or timezone.localdate()
     sent = 0
-    for department in Department.objects.filter(active=True, kind__in=MEDTECH_KINDS):
+    for department in Department.objects.medtech():
         months = policy.value("qlt.assessment_interval_months", department=department)
         kind = AssessmentKind.YEAR if months >= 12 else AssessmentKind.HALF_YEAR
         first, last = last_ended(kind, today)

@@ -11,12 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from yiji.core import policy
-from yiji.core.models import MEDTECH_KINDS, Department
+from yiji.core.models import Department
 from yiji.core.permissions import Action
 from yiji.core.views import requested_period, requires, xlsx_response
 from yiji.equipment import services as equipment
-from yiji.equipment.models import Device, DeviceStatus
 from yiji.orders.models import Modality
 from yiji.quality import kpi
 
@@ -39,7 +37,7 @@ PARTS = ("numerator", "denominator", "missing")
 def _scope(request: HttpRequest) -> dict:
     """The filters every indicator page shares: period, department, modality."""
     first, last = requested_period(request)
-    departments = Department.objects.filter(active=True, kind__in=MEDTECH_KINDS).order_by("code")
+    departments = Department.objects.medtech()
     chosen = request.GET.get("department", "")
     department = next((d for d in departments if str(d.pk) == chosen), None)
     modality = request.GET.get("modality", "")
@@ -87,40 +85,12 @@ def summary(request: HttpRequest) -> HttpResponse:
             scope["first"], scope["last"], scope["department"], scope["modality"]
         )
     ]
-    devices = _device_rates(scope)
+    devices = equipment.period_rates(  # EQP-6 beside the indicators
+        scope["first"], scope["last"], scope["department"], scope["modality"]
+    )
     if request.GET.get("format") == "xlsx":
         return _summary_workbook(scope, rows)
     return render(request, "quality/kpi.html", {**scope, "rows": rows, "devices": devices})
-
-
-def _device_rates(scope: dict) -> list[dict]:
-    """EQP-6 beside the indicators: each device's utilisation and intact rate over the
-    period against the policy targets."""
-    devices = Device.objects.exclude(status=DeviceStatus.RETIRED).select_related("department")
-    if scope["department"] is not None:
-        devices = devices.filter(department=scope["department"])
-    if scope["modality"]:
-        devices = devices.filter(modality=scope["modality"])
-    out = []
-    for device in devices:
-        figures = equipment.rates(device, scope["first"], scope["last"])
-        util_min = policy.value("eqp.utilisation_rate_min", department=device.department)
-        intact_min = policy.value("eqp.intact_rate_min", department=device.department)
-        out.append(
-            {
-                "device": device,
-                "rates": figures,
-                "utilisation_min": util_min,
-                "intact_min": intact_min,
-                "utilisation_met": None
-                if figures.utilisation is None
-                else figures.utilisation >= float(util_min),
-                "intact_met": None
-                if figures.intact is None
-                else figures.intact >= float(intact_min),
-            }
-        )
-    return out
 
 
 def _summary_workbook(scope: dict, rows: list[dict]) -> HttpResponse:

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yiji.core.models import MEDTECH_KINDS, Department, Staff
+from yiji.core.models import Department, Staff
 from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation
 from yiji.core.views import form_date, form_pk, requires, show_refusal
@@ -41,7 +41,7 @@ def _problems(post) -> list[qc.Problem]:
 
 @requires(Action.VIEW_QUALITY)
 def inspections(request: HttpRequest) -> HttpResponse:
-    departments = Department.objects.filter(active=True, kind__in=MEDTECH_KINDS).order_by("code")
+    departments = Department.objects.medtech()
     staff = Staff.objects.filter(active=True, memberships__department__in=departments).distinct()
     if request.method == "POST":
         department = get_object_or_404(departments, pk=form_pk(request.POST.get("department")))
