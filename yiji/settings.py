@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "yiji.interop",
     "yiji.quality",
     "yiji.equipment",
+    "yiji.people",
+    "yiji.incidents",
 ]
 
 MIDDLEWARE = [

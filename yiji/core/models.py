@@ -287,6 +287,7 @@ class CredentialKind(models.TextChoices):
     LARGE_EQUIPMENT = "large_equipment", _("Large-equipment operator certificate")
     RADIATION_TRAINING = "radiation_training", _("Radiation-safety training")
     PRE_JOB_MEDICAL = "pre_job_medical", _("Pre-job medical examination")
+    RADIATION_WORK_PERMIT = "radiation_work_permit", _("Radiation worker's permit")
 
 
 class Credential(models.Model):

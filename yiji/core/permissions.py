@@ -46,6 +46,12 @@ class Action(models.TextChoices):
     RECORD_SURVEY = "record_survey", _("Enter satisfaction surveys")
     MANAGE_EQUIPMENT = "manage_equipment", _("Keep device files and repair records")
     REPORT_FAULT = "report_fault", _("See devices and report a fault")
+    VIEW_ROSTER = "view_roster", _("See the duty roster, write handovers, request leave")
+    MANAGE_ROSTER = "manage_roster", _("Make and publish the duty roster")
+    APPROVE_LEAVE = "approve_leave", _("Approve leave")
+    MANAGE_DOSIMETRY = "manage_dosimetry", _("Keep personal dose and health-check records")
+    REPORT_INCIDENT = "report_incident", _("Report an error, accident or near miss")
+    HANDLE_INCIDENT = "handle_incident", _("Investigate and close errors and accidents")
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,22 @@ CLINICAL_READERS = {
     R.LAB_REVIEWER,
 }
 MANAGERS = {R.DIRECTOR, R.DEPUTY_DIRECTOR, R.GROUP_LEADER, R.QC_OFFICER, R.MEDICAL_AFFAIRS}
+# Everyone who works in a medical-technology department.
+DEPARTMENT_STAFF = {
+    R.DIRECTOR,
+    R.DEPUTY_DIRECTOR,
+    R.GROUP_LEADER,
+    R.PHYSICIAN,
+    R.TRAINEE,
+    R.TECHNOLOGIST,
+    R.CLERK,
+    R.NURSE,
+    R.ENGINEER,
+    R.QC_OFFICER,
+    R.LAB_TECHNOLOGIST,
+    R.LAB_REVIEWER,
+}
+ROSTER_MAKERS = {R.DIRECTOR, R.DEPUTY_DIRECTOR, R.GROUP_LEADER}
 
 GRANTS: dict[str, Grant] = {
     Action.VIEW_PATIENT: _grant(
@@ -242,24 +264,49 @@ GRANTS: dict[str, Grant] = {
         "Device files and repair records are kept by the engineer or the directors.",
     ),
     Action.REPORT_FAULT: _grant(
-        {
-            R.DIRECTOR,
-            R.DEPUTY_DIRECTOR,
-            R.GROUP_LEADER,
-            R.PHYSICIAN,
-            R.TRAINEE,
-            R.TECHNOLOGIST,
-            R.CLERK,
-            R.NURSE,
-            R.ENGINEER,
-            R.QC_OFFICER,
-            R.LAB_TECHNOLOGIST,
-            R.LAB_REVIEWER,
-        },
+        DEPARTMENT_STAFF,
         "EQP-3",
         "科室人员发现设备故障应立即报告。",
         "Anyone in the department reports a device fault at once.",
-    ),  # fmt: skip
+    ),
+    Action.VIEW_ROSTER: _grant(
+        DEPARTMENT_STAFF,
+        "STF-4",
+        "排班表、交接班与请假只对科室人员开放。",
+        "The roster, handovers and leave are open to the department's staff.",
+    ),
+    Action.MANAGE_ROSTER: _grant(
+        ROSTER_MAKERS,
+        "STF-4",
+        "排班由科主任、副主任或组长负责。",
+        "The roster is made by the director, a deputy or a group leader.",
+    ),
+    Action.APPROVE_LEAVE: _grant(
+        ROSTER_MAKERS,
+        "STF-3",
+        "请假由组长或科主任批准。",
+        "Leave is approved by the group leader or the director.",
+    ),
+    Action.MANAGE_DOSIMETRY: _grant(
+        {R.DIRECTOR, R.DEPUTY_DIRECTOR, R.QC_OFFICER, R.ENGINEER},
+        "RAD-2",
+        "个人剂量与健康检查档案由科主任、副主任、质控员或设备工程师（辐射防护管理）维护。",
+        "Personal dose and health records are kept by the directors, the QC officer or the "
+        "engineer in charge of radiation protection.",
+    ),
+    Action.REPORT_INCIDENT: _grant(
+        DEPARTMENT_STAFF | {R.CLINICIAN, R.MEDICAL_AFFAIRS},
+        "INC-1",
+        "差错事故由当事人立即报告。",
+        "Errors and accidents are reported at once by the person involved.",
+    ),
+    Action.HANDLE_INCIDENT: _grant(
+        {R.DIRECTOR, R.DEPUTY_DIRECTOR, R.GROUP_LEADER, R.QC_OFFICER, R.MEDICAL_AFFAIRS},
+        "INC-1",
+        "差错事故由上级、医务（质控）人员调查，科主任书面报告。",
+        "Errors and accidents are investigated by the superior or the medical officer and "
+        "reported in writing by the director.",
+    ),
 }
 
 

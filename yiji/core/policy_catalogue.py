@@ -121,6 +121,37 @@ WESTGARD_RULES = (
 )
 
 
+CREDENTIALS = (
+    ("practising_licence", "执业证书", "Practising licence"),
+    ("large_equipment", "大型设备上岗证", "Large-equipment operator certificate"),
+    ("radiation_training", "辐射安全与防护培训合格证", "Radiation-safety training"),
+    ("pre_job_medical", "上岗前职业健康检查", "Pre-job medical examination"),
+    ("radiation_work_permit", "放射工作人员证", "Radiation worker's permit"),
+)
+
+# What each post needs before a person is rostered to it (RAD-1): (post, zh, en, default).
+POST_REQUIREMENTS = (
+    ("diagnosis", "诊断报告岗", "diagnostic reporting", ("practising_licence",)),
+    (
+        "radiography",
+        "X线技术岗",
+        "X-ray operation",
+        ("radiation_training", "pre_job_medical", "radiation_work_permit"),
+    ),
+    (
+        "large_equipment",
+        "CT/MR/DSA技术岗",
+        "CT / MRI / DSA operation",
+        ("large_equipment", "radiation_training", "pre_job_medical"),
+    ),
+    ("ultrasound", "超声岗", "ultrasound", ("practising_licence",)),
+    ("ecg", "心电图岗", "ECG", ("practising_licence",)),
+    ("nursing", "护理岗", "nursing", ()),
+    ("registration", "登记岗", "the registration desk", ()),
+    ("lab", "检验岗", "the laboratory", ()),
+)
+
+
 def _values(choices):
     return [c[0] for c in choices]
 
@@ -1361,6 +1392,93 @@ SETTINGS: tuple[PolicySetting, ...] = (
         en="Months between restore tests that prove a backup can be restored.",
     ),
     # ----------------------------------------------------------------- staff
+    *(
+        PolicySetting(
+            key=f"stf.post_requirements_{post}",
+            kind=K.LIST,
+            default=list(default),
+            choices=CREDENTIALS,
+            rules=("RAD-1", "STF-4"),
+            group="staff",
+            zh=f"排班到{zh}前须持有的有效证书与体检。",
+            en=f"Valid credentials a person must hold to be rostered to {en}.",
+        )
+        for post, zh, en, default in POST_REQUIREMENTS
+    ),
+    PolicySetting(
+        key="stf.annual_leave_days",
+        kind=K.INTEGER,
+        default=5,
+        unit="day",
+        minimum=0,
+        maximum=60,
+        rules=("STF-3",),
+        group="staff",
+        zh="每人每年的年休假天数（个人另有核定的以核定为准）。",
+        en="Days of annual leave per person per year (unless set for the person).",
+    ),
+    PolicySetting(
+        key="stf.marriage_leave_days",
+        kind=K.INTEGER,
+        default=3,
+        unit="day",
+        minimum=0,
+        maximum=60,
+        rules=("STF-3",),
+        group="staff",
+        zh="婚假天数。",
+        en="Days of marriage leave.",
+    ),
+    PolicySetting(
+        key="stf.maternity_leave_days",
+        kind=K.INTEGER,
+        default=98,
+        unit="day",
+        minimum=98,
+        maximum=365,
+        rules=("STF-3",),
+        group="staff",
+        zh="产假天数（不少于98天）。",
+        en="Days of maternity leave (at least 98).",
+    ),
+    PolicySetting(
+        key="stf.leave_leader_max_days",
+        kind=K.INTEGER,
+        default=3,
+        unit="day",
+        minimum=0,
+        maximum=30,
+        rules=("STF-3",),
+        group="staff",
+        zh="组长可批准的请假天数上限，超过须再经科主任批准。",
+        en="Longest leave a group leader approves alone; longer leave also needs the director.",
+    ),
+    PolicySetting(
+        key="stf.sick_leave_late_days",
+        kind=K.INTEGER,
+        default=3,
+        unit="day",
+        minimum=0,
+        maximum=30,
+        rules=("STF-3",),
+        group="staff",
+        zh="病假可在开始后补办手续的天数（其他假别须事先请假）。",
+        en="Days after it began within which sick leave may still be requested (other leave "
+        "is requested in advance).",
+    ),
+    PolicySetting(
+        key="stf.handover_grace_minutes",
+        kind=K.INTEGER,
+        default=30,
+        unit="min",
+        minimum=0,
+        maximum=240,
+        rules=("STF-4",),
+        group="staff",
+        zh="班次结束后多少分钟内须写好交接班记录，逾时提醒并计为缺交接。",
+        en="Minutes after a shift ends within which the handover is written; later it is "
+        "reminded and counted as missing.",
+    ),
     PolicySetting(
         key="stf.attendance_time",
         kind=K.TIME,
