@@ -141,6 +141,7 @@ GROUP_LABELS = {
     "radiation": _("Radiation safety"),
     "archive": _("Archive"),
     "staff": _("Staff"),
+    "incidents": _("Errors and accidents"),
     "lab": _("Laboratory"),
     "security": _("Security"),
 }

@@ -16,6 +16,7 @@ from yiji.core.rulebook import RuleViolation, carries_out
 from yiji.equipment.plans import unchecked_device_in
 from yiji.equipment.services import faulty_device_in
 from yiji.exams.models import Disinfection, ExamRecord, Reaction
+from yiji.incidents.freeze import require_unfrozen
 from yiji.orders.models import EventKind, Exam, ExamStatus
 from yiji.orders.services import record_event
 from yiji.reports.clocks import deadline
@@ -43,6 +44,7 @@ def _locked(exam: Exam) -> tuple[Exam, ExamRecord]:
         .select_related("item", "patient", "requisition", "room")
         .get(pk=exam.pk)
     )
+    require_unfrozen(exam)  # INC-2: a serious event's records stay as they were
     record, _created = ExamRecord.objects.get_or_create(exam=exam)
     return exam, record
 

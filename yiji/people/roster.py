@@ -18,7 +18,7 @@ from yiji.core.accounts import staff_of
 from yiji.core.models import AuditAction, Department, Staff
 from yiji.core.permissions import Action, require
 from yiji.core.rulebook import RuleViolation, carries_out
-from yiji.people import credentials
+from yiji.people import credentials, dosimetry
 from yiji.people.models import (
     NIGHT_KINDS,
     Duty,
@@ -30,6 +30,9 @@ from yiji.people.models import (
     ShiftKind,
     ShiftType,
 )
+
+# Posts where the person works with ionising radiation (RAD-3 fitness applies).
+RADIATION_POSTS = (Post.RADIOGRAPHY, Post.LARGE_EQUIPMENT)
 
 
 def month_start(day: dt.date) -> dt.date:
@@ -79,7 +82,7 @@ def on_leave(staff: Staff, day: dt.date) -> LeaveRequest | None:
     ).first()
 
 
-@carries_out("STF-4", "STF-3", "RAD-1")
+@carries_out("STF-4", "STF-3", "RAD-1", "RAD-3")
 def problems(staff: Staff, shift: ShiftType, day: dt.date, *, ignore: Duty | None = None):
     """Every reason this person cannot take this shift on this day, each with its rule."""
     found: list[RuleViolation] = []
@@ -87,6 +90,11 @@ def problems(staff: Staff, shift: ShiftType, day: dt.date, *, ignore: Duty | Non
         credentials.require_for_post(staff, shift.post, day, shift.department, "不能排班")
     except RuleViolation as violation:
         found.append(violation)
+    if shift.post in RADIATION_POSTS:
+        try:
+            dosimetry.require_fit(staff, day)
+        except RuleViolation as violation:
+            found.append(violation)
     leave = on_leave(staff, day)
     if leave:
         found.append(

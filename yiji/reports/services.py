@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from yiji.core import accounts, audit, calendar, policy
 from yiji.core.models import AuditAction, CredentialKind, Staff
+from yiji.incidents.freeze import require_unfrozen
 from yiji.core.permissions import Action, may, require
 from yiji.core.rulebook import RuleViolation, carries_out
 from yiji.interop.hl7 import outbound
@@ -95,6 +96,7 @@ def save_draft(actor, exam: Exam, draft: Draft, *, expected_version: int) -> Rep
     """Save findings and impression; every save is a version. A save started from an older
     version is refused instead of overwriting a colleague's work."""
     require(actor, Action.WRITE_REPORT)
+    require_unfrozen(exam)  # INC-2
     staff = _staff(actor)
     with transaction.atomic():
         exam = Exam.objects.select_for_update().get(pk=exam.pk)
@@ -167,6 +169,7 @@ def submit(actor, report: Report, secret: str, *, confirm_warnings: bool = False
     """The author signs the report: final at once where no review is needed (RPT-9: a
     negative ultrasound by a licensed sonographer), otherwise it waits for a reviewer."""
     require(actor, Action.WRITE_REPORT)
+    require_unfrozen(report.exam)  # INC-2
     staff = _staff(actor)
     with transaction.atomic():
         report = (
@@ -255,6 +258,7 @@ def check_reviewer(report: Report, reviewer: Staff) -> None:
 def sign_final(actor, report: Report, secret: str, *, confirm_warnings: bool = False) -> Report:
     """The reviewer's signature: the report becomes final and is released."""
     require(actor, Action.SIGN_REPORT)
+    require_unfrozen(report.exam)  # INC-2
     reviewer = _staff(actor)
     with transaction.atomic():
         report = (
@@ -282,6 +286,7 @@ def issue_preliminary(
     """Emergencies may go out on one licensed signature as a preliminary report, finalised
     later by a reviewer (RPT-7, RPT-8)."""
     require(actor, Action.SIGN_REPORT)
+    require_unfrozen(report.exam)  # INC-2
     staff = _staff(actor)
     with transaction.atomic():
         report = (
@@ -345,6 +350,7 @@ def amend(actor, report: Report, text: str, reason: str, secret: str) -> Addendu
     """A correction to a signed report: an addendum with its reason, signed; the original
     report stays as it was signed."""
     require(actor, Action.SIGN_REPORT)
+    require_unfrozen(report.exam)  # INC-2
     staff = _staff(actor)
     if not text.strip() or not reason.strip():
         raise RuleViolation(
