@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from yiji.core import accounts, audit, calendar, policy
 from yiji.core.models import AuditAction, CredentialKind, Staff
-from yiji.incidents.freeze import require_unfrozen
 from yiji.core.permissions import Action, may, require
 from yiji.core.rulebook import RuleViolation, carries_out
+from yiji.incidents.freeze import require_unfrozen
 from yiji.interop.hl7 import outbound
 from yiji.orders.models import EventKind, Exam, ExamStatus, Modality, Priority
 from yiji.orders.services import record_event
