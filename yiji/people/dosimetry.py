@@ -1,7 +1,7 @@
 """Personal dose monitoring (RAD-2) and occupational health checks (RAD-3).
 
-Every radiation worker wears a dosimeter for periods of at most three months (GBZ 128); each period's Hp(10)
-and Hp(0.07) come from the monitoring agency's file (checked row by row, previewed, bad rows
+Every radiation worker wears a dosimeter for periods of at most three months (GBZ 128); each
+period's Hp(10) and Hp(0.07) come from the monitoring agency's file (checked row by row, previewed, bad rows
 never imported) or by hand. Each new reading is judged against the policy levels: the period
 against the pro-rata quarterly warning, the calendar year against the investigation level and
 the single-year limit, the five years ending with it against five times the averaged annual
