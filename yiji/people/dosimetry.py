@@ -1,13 +1,14 @@
 """Personal dose monitoring (RAD-2) and occupational health checks (RAD-3).
 
 Every radiation worker wears a dosimeter for periods of at most three months (GBZ 128); each
-period's Hp(10) and Hp(0.07) come from the monitoring agency's file (checked row by row, previewed, bad rows
-never imported) or by hand. Each new reading is judged against the policy levels: the period
-against the pro-rata quarterly warning, the calendar year against the investigation level and
-the single-year limit, the five years ending with it against five times the averaged annual
-limit, the lens and skin against theirs. Anything above opens an investigation and tells the
-person, the director and the dose keepers. Health checks are due at the policy interval; a
-conclusion of unfit or pending review keeps the person off radiation posts."""
+period's Hp(10) and Hp(0.07) come from the monitoring agency's file (checked row by row,
+previewed, bad rows never imported) or by hand. Each new reading is judged against the policy
+levels: the period against the pro-rata quarterly warning, the calendar year against the
+investigation level and the single-year limit, the five years ending with it against five
+times the averaged annual limit, the lens and skin against theirs. Anything above opens an
+investigation and tells the person, the director and the dose keepers. Health checks are due
+at the policy interval; a conclusion of unfit or pending review keeps the person off
+radiation posts."""
 
 from __future__ import annotations
 
