@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("yiji.interop.urls")),
     path("", include("yiji.quality.urls")),
     path("", include("yiji.equipment.urls")),
+    path("", include("yiji.people.urls")),
+    path("", include("yiji.incidents.urls")),
     path("", include("yiji.core.urls")),
 ]
 

@@ -43,6 +43,8 @@ NAV: list[NavItem] = [
     NavItem("annual_summary", _("Annual summary"), Action.VIEW_QUALITY),
     NavItem("qc_inspections", _("QC inspections"), Action.VIEW_QUALITY),
     NavItem("devices", _("Equipment"), Action.REPORT_FAULT),
+    NavItem("people", _("People and duty"), Action.VIEW_ROSTER),
+    NavItem("incidents", _("Errors and accidents"), Action.REPORT_INCIDENT),
     NavItem("surveys", _("Satisfaction surveys"), Action.RECORD_SURVEY),
     NavItem("compliance", _("Compliance"), Action.VIEW_QUALITY),
     NavItem("rules", _("Rules"), Action.VIEW_RULES),

@@ -1,0 +1,490 @@
+"""People pages: the roster (made by the leaders, read by everyone once published, printable),
+handovers, leave, a person's file with the dose history, and the dose keeper's page. Thin:
+read the form, call the service, show its refusal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_time
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from yiji.core.models import Department, Staff
+from yiji.core.permissions import Action, may, require
+from yiji.core.rulebook import RuleViolation
+from yiji.core.views import form_date, form_pk, requires, show_refusal
+from yiji.people import credentials, dosimetry, handover, leave, roster
+from yiji.people.models import (
+    DoseImport,
+    DoseInvestigation,
+    DoseRecord,
+    DosimeterPosition,
+    Duty,
+    Fitness,
+    Handover,
+    HealthCheckKind,
+    LeaveKind,
+    LeaveRequest,
+    LeaveStatus,
+    Post,
+    ShiftKind,
+    ShiftType,
+)
+
+
+def _me(request: HttpRequest) -> Staff | None:
+    return getattr(request.user, "staff", None)
+
+
+def _departments(request: HttpRequest):
+    """The medical-technology departments, the user's own first."""
+    me = _me(request)
+    own = list(me.departments.values_list("pk", flat=True)) if me else []
+    return sorted(Department.objects.medtech(), key=lambda d: (d.pk not in own, d.code))
+
+
+def _department(request: HttpRequest) -> Department | None:
+    departments = _departments(request)
+    chosen = form_pk(request.GET.get("department") or request.POST.get("department"))
+    return next((d for d in departments if d.pk == chosen), departments[0] if departments else None)
+
+
+def _month(request: HttpRequest) -> dt.date:
+    value = request.GET.get("month") or request.POST.get("month") or ""
+    day = form_date(value + "-01") if len(value) == 7 else None
+    return day or roster.month_start(timezone.localdate())
+
+
+def _lang_zh() -> bool:
+    return not (get_language() or "zh-hans").startswith("en")
+
+
+@requires(Action.VIEW_ROSTER)
+def people_home(request: HttpRequest) -> HttpResponse:
+    me, today = _me(request), timezone.localdate()
+    manager = may(request.user, Action.VIEW_STAFF)
+    department = _department(request)
+    context = {
+        "department": department,
+        "departments": _departments(request),
+        "my_duties": roster.visible(
+            roster.duties_between(today, today + dt.timedelta(days=13), staff=me), False
+        )
+        if me
+        else [],
+        "my_leave": LeaveRequest.objects.filter(staff=me, last_day__gte=today)[:10] if me else [],
+        "manager": manager,
+        "can_dose": may(request.user, Action.MANAGE_DOSIMETRY),
+        "can_approve": may(request.user, Action.APPROVE_LEAVE),
+        "today": today,
+    }
+    if manager and department:
+        first = today.replace(day=1)
+        context.update(
+            expiring=credentials.expiring(department),
+            unmonitored=dosimetry.unmonitored(),
+            missing_handovers=handover.missing(department, first, today),
+            pending_leave=leave.pending_for(request.user),
+            staff=Staff.objects.filter(memberships__department=department, active=True)
+            .distinct()
+            .order_by("employee_no"),
+        )
+    return render(request, "people/home.html", context)
+
+
+# ------------------------------------------------------------------------------- roster
+
+
+@requires(Action.VIEW_ROSTER)
+def roster_page(request: HttpRequest) -> HttpResponse:
+    department, month = _department(request), _month(request)
+    if department is None:
+        raise Http404
+    plan = roster.roster_for(department, month)
+    manager = may(request.user, Action.MANAGE_ROSTER)
+    if request.method == "POST":
+        try:
+            _roster_act(request, plan, department)
+        except RuleViolation as violation:
+            show_refusal(request, violation)
+        return redirect(f"{request.path}?department={department.pk}&month={month:%Y-%m}")
+    shifts = list(ShiftType.objects.filter(department=department, active=True))
+    duties = roster.visible(Duty.objects.filter(roster=plan), manager).select_related(
+        "staff", "shift"
+    )
+    cells: dict[tuple[dt.date, int], list[Duty]] = {}
+    for duty in duties:
+        cells.setdefault((duty.day, duty.shift_id), []).append(duty)
+    days = [
+        (day, [(shift, cells.get((day, shift.pk), [])) for shift in shifts])
+        for day in roster.month_days(month)
+    ]
+    staff = Staff.objects.filter(memberships__department=department, active=True).distinct()
+    counts = roster.rotation_counts(department, month) if manager else {}
+    previous = roster.month_start(month - dt.timedelta(days=1))
+    return render(
+        request,
+        "people/roster.html",
+        {
+            "department": department,
+            "departments": _departments(request),
+            "roster": plan,
+            "month": month,
+            "previous": previous,
+            "next": roster.next_month(month),
+            "shifts": shifts,
+            "days": days,
+            "manager": manager,
+            "staff": staff.order_by("employee_no"),
+            "fairness": [
+                (person, [counts.get(person.pk, {}).get(kind, 0) for kind in ShiftKind.values],
+                 counts.get(person.pk, {}).get("weekend", 0))
+                for person in staff.order_by("employee_no")
+            ]
+            if manager
+            else [],  # fmt: skip
+            "kinds": ShiftKind.choices,
+            "posts": Post.choices,
+            "visible": plan.published or manager,
+        },
+    )
+
+
+def _roster_act(request: HttpRequest, plan, department: Department) -> None:
+    post, action = request.POST, request.POST.get("action")
+    require(request.user, Action.MANAGE_ROSTER)
+    if action == "assign":
+        staff = get_object_or_404(Staff, pk=form_pk(post.get("staff")))
+        shift = get_object_or_404(ShiftType, pk=form_pk(post.get("shift")), department=department)
+        day = form_date(post.get("day"))
+        if day is None:
+            raise RuleViolation("STF-4", "请选择日期。", "Choose the day.", field="day")
+        roster.assign(request.user, plan, staff, shift, day)
+        messages.success(request, _("Duty added."))
+    elif action == "remove":
+        duty = get_object_or_404(Duty, pk=form_pk(post.get("duty")), roster=plan)
+        roster.unassign(request.user, duty)
+        messages.success(request, _("Duty removed."))
+    elif action == "copy":
+        copied, skipped = roster.copy_last_month(request.user, plan)
+        messages.success(request, _("%(n)d duties copied from last month.") % {"n": copied})
+        for row in skipped:
+            messages.warning(
+                request, f"{row.day} {row.staff.name} {row.shift.name}: {row.violation.message}"
+            )
+    elif action == "rotate":
+        shift = get_object_or_404(ShiftType, pk=form_pk(post.get("shift")), department=department)
+        people = list(Staff.objects.filter(pk__in=[form_pk(v) for v in post.getlist("people")]))
+        filled, empty = roster.fill_rotation(request.user, plan, shift, people)
+        messages.success(request, _("%(n)d days filled in rotation.") % {"n": filled})
+        if empty:
+            days = ", ".join(f"{d:%m-%d}" for d in empty)
+            messages.warning(request, _("Nobody eligible on: %(days)s") % {"days": days})
+    elif action == "publish":
+        roster.publish(request.user, plan)
+        messages.success(request, _("Roster published; everyone on it has been told."))
+    elif action == "shift":
+        starts = parse_time(post.get("starts", "") or "")
+        hours = int(post["hours"]) if str(post.get("hours", "")).isdigit() else 0
+        if starts is None:
+            raise RuleViolation("STF-4", "请填写开始时间。", "Give the start time.", field="starts")
+        roster.add_shift_type(
+            request.user, department, post.get("code", ""), post.get("name", ""),
+            post.get("kind", ""), post.get("post", ""), starts, hours, post.get("handover") == "on",
+        )  # fmt: skip
+        messages.success(request, _("Shift type added."))
+
+
+# ----------------------------------------------------------------------------- handover
+
+
+@requires(Action.VIEW_ROSTER)
+def handover_page(request: HttpRequest) -> HttpResponse:
+    me, now = _me(request), timezone.now()
+    department = _department(request)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "write":
+                duty = get_object_or_404(Duty, pk=form_pk(request.POST.get("duty")))
+                handover.write(request.user, duty, request.POST.get("notes", ""))
+                messages.success(request, _("Handover written."))
+            else:
+                record = get_object_or_404(Handover, pk=form_pk(request.POST.get("handover")))
+                handover.confirm(request.user, record, request.POST.get("note", ""))
+                messages.success(request, _("Handover confirmed."))
+        except RuleViolation as violation:
+            show_refusal(request, violation)
+        return redirect(f"{request.path}?department={department.pk if department else ''}")
+    mine = (
+        Duty.objects.filter(staff=me, starts_at__lte=now, ends_at__gte=now - dt.timedelta(days=2),
+                            handover__isnull=True, shift__handover=True)
+        .select_related("shift", "roster__department")
+        if me
+        else []
+    )  # fmt: skip
+    today = timezone.localdate()
+    recent = Handover.objects.filter(
+        department=department, written_at__gte=now - dt.timedelta(days=30)
+    ).select_related("duty__shift", "outgoing", "incoming")
+    return render(
+        request,
+        "people/handover.html",
+        {
+            "department": department,
+            "departments": _departments(request),
+            "mine": mine,
+            "items": handover.open_items(department) if department else [],
+            "labels": {
+                k: (zh if _lang_zh() else en) for k, (zh, en) in handover.KIND_LABELS.items()
+            },
+            "to_confirm": recent.filter(confirmed_at__isnull=True).exclude(outgoing=me),
+            "recent": recent[:50],
+            "missing": handover.missing(department, today.replace(day=1), today)
+            if department
+            else [],
+            "me": me,
+        },
+    )
+
+
+# -------------------------------------------------------------------------------- leave
+
+
+@requires(Action.VIEW_ROSTER)
+def leave_page(request: HttpRequest) -> HttpResponse:
+    me, today = _me(request), timezone.localdate()
+    if request.method == "POST":
+        try:
+            _leave_act(request, me)
+        except RuleViolation as violation:
+            show_refusal(request, violation)
+        return redirect("leave")
+    pending = leave.pending_for(request.user) if may(request.user, Action.APPROVE_LEAVE) else []
+    return render(
+        request,
+        "people/leave.html",
+        {
+            "balances": [
+                (
+                    label,
+                    leave.entitlement(me, today.year, kind),
+                    leave.used(me, today.year, kind),
+                    leave.balance(me, today.year, kind),
+                )
+                for kind, label in LeaveKind.choices
+            ]
+            if me
+            else [],  # fmt: skip
+            "mine": LeaveRequest.objects.filter(staff=me).prefetch_related("decisions__approver")[
+                :30
+            ]
+            if me
+            else [],
+            "pending": [(r, leave.duties_during(r)) for r in pending],
+            "kinds": LeaveKind.choices,
+            "current": LeaveRequest.objects.filter(
+                status=LeaveStatus.APPROVED,
+                first_day__lte=today + dt.timedelta(days=30),
+                last_day__gte=today,
+            ).select_related("staff")[:100],  # fmt: skip
+            "today": today,
+            "year": today.year,
+        },
+    )
+
+
+def _leave_act(request: HttpRequest, me: Staff | None) -> None:
+    post, action = request.POST, request.POST.get("action")
+    if action == "request":
+        leave.request_leave(
+            request.user, me, post.get("kind", ""), form_date(post.get("first_day")),
+            form_date(post.get("last_day")), post.get("reason", ""),
+        )  # fmt: skip
+        messages.success(request, _("Leave requested; the approvers have been told."))
+    elif action in ("approve", "reject"):
+        record = get_object_or_404(LeaveRequest, pk=form_pk(post.get("request")))
+        leave.decide(
+            request.user, record, action == "approve", post.get("secret", ""), post.get("note", "")
+        )
+        messages.success(request, _("Decision signed."))
+    elif action == "cancel":
+        record = get_object_or_404(LeaveRequest, pk=form_pk(post.get("request")))
+        leave.cancel(request.user, record)
+        messages.success(request, _("Leave cancelled."))
+
+
+# ------------------------------------------------------------------------------ persons
+
+
+def _may_see_person(request: HttpRequest, person: Staff) -> None:
+    me = _me(request)
+    if me is not None and me.pk == person.pk:
+        return
+    if not (may(request.user, Action.VIEW_STAFF) or may(request.user, Action.MANAGE_DOSIMETRY)):
+        require(request.user, Action.VIEW_STAFF)
+
+
+@requires(Action.VIEW_ROSTER)
+def person_page(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Staff.objects.select_related("user", "supervisor"), pk=pk)
+    _may_see_person(request, person)
+    today = timezone.localdate()
+    held = [(c, credentials.expiry(c)) for c in person.credentials.all()]
+    posts = [(label, credentials.missing(person, post, today)) for post, label in Post.choices]
+    return render(
+        request,
+        "people/person.html",
+        {
+            "person": person,
+            "credentials": held,
+            "posts": posts,
+            "health_checks": person.health_checks.all(),
+            "next_check": dosimetry.next_check_due(person),
+            "years": dosimetry.history(person)[-5:],
+            "leave": LeaveRequest.objects.filter(staff=person, first_day__year=today.year),
+            "duties": roster.visible(
+                roster.duties_between(
+                    today.replace(day=1),
+                    roster.next_month(today) - dt.timedelta(days=1),
+                    staff=person,
+                ),
+                may(request.user, Action.MANAGE_ROSTER),
+            ),
+            "today": today,
+            "memberships": person.memberships.select_related("department", "group"),
+        },
+    )
+
+
+@requires(Action.VIEW_ROSTER)
+def dose_history(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Staff, pk=pk)
+    _may_see_person(request, person)
+    years = dosimetry.history(person)
+    return render(
+        request,
+        "people/dose_history.html",
+        {
+            "person": person,
+            "years": [(row, dosimetry.five_year_total(years, row.year)) for row in years],
+            "records": DoseRecord.objects.filter(staff=person).select_related("source"),
+            "investigations": person.dose_investigations.all(),
+            "chart": {
+                "years": [row.year for row in years],
+                "effective": [float(row.effective) for row in years],
+            },
+        },
+    )
+
+
+# ---------------------------------------------------------------------------- dosimetry
+
+
+def _decimal(value) -> Decimal | None:
+    try:
+        return Decimal(str(value).strip()) if str(value or "").strip() else None
+    except InvalidOperation:
+        return None
+
+
+@requires(Action.MANAGE_DOSIMETRY)
+def dosimetry_page(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            target = _dose_act(request)
+        except RuleViolation as violation:
+            show_refusal(request, violation)
+            target = None
+        return redirect(target or "dosimetry")
+    today = timezone.localdate()
+    workers = list(dosimetry.radiation_workers().order_by("employee_no"))
+    return render(
+        request,
+        "people/dosimetry.html",
+        {
+            "investigations": DoseInvestigation.objects.filter(
+                closed_at__isnull=True
+            ).select_related("staff"),
+            "unmonitored": dosimetry.unmonitored(),
+            "checks_due": [
+                (w, dosimetry.next_check_due(w))
+                for w in workers
+                if (dosimetry.next_check_due(w) or today) <= today + dt.timedelta(days=30)
+            ],  # fmt: skip
+            "workers": workers,
+            "staff": Staff.objects.filter(active=True).order_by("employee_no"),
+            "positions": DosimeterPosition.choices,
+            "check_kinds": HealthCheckKind.choices,
+            "fitness": Fitness.choices,
+            "imports": DoseImport.objects.select_related("uploaded_by")[:20],
+            "recent": DoseRecord.objects.select_related("staff").order_by("-recorded_at")[:30],
+            "today": today,
+        },
+    )
+
+
+def _dose_act(request: HttpRequest) -> str | None:
+    post, action = request.POST, request.POST.get("action")
+    if action == "upload":
+        upload = request.FILES.get("file")
+        if upload is None or upload.size > 10 * 1024 * 1024:
+            raise RuleViolation("RAD-2", "请选择不超过10 MB的文件。", "Choose a file up to 10 MB.")
+        source, _checked = dosimetry.upload(
+            request.user, upload.read(), upload.name, post.get("agency", "")
+        )
+        return f"/people/dosimetry/imports/{source.pk}/"
+    staff = get_object_or_404(Staff, pk=form_pk(post.get("staff")))
+    if action == "dose":
+        dosimetry.record_dose(
+            request.user, staff, form_date(post.get("start")), form_date(post.get("end")),
+            _decimal(post.get("hp10")), _decimal(post.get("hp007")),
+            post.get("position", DosimeterPosition.CHEST), _decimal(post.get("hp3")),
+        )  # fmt: skip
+        messages.success(request, _("Dose recorded."))
+    elif action == "health":
+        dosimetry.record_health_check(
+            request.user, staff, post.get("kind", ""), form_date(post.get("checked_on")),
+            post.get("institution", ""), post.get("conclusion", ""), post.get("findings", ""),
+        )  # fmt: skip
+        messages.success(request, _("Health check recorded."))
+    elif action == "investigation":
+        investigation = get_object_or_404(
+            DoseInvestigation, pk=form_pk(post.get("investigation")), staff=staff
+        )
+        dosimetry.close_investigation(
+            request.user, investigation, post.get("findings", ""), post.get("conclusion", "")
+        )
+        messages.success(request, _("Investigation closed."))
+    return None
+
+
+@requires(Action.MANAGE_DOSIMETRY)
+def dose_import(request: HttpRequest, pk: int) -> HttpResponse:
+    source = get_object_or_404(DoseImport, pk=pk)
+    if request.method == "POST":
+        try:
+            count = dosimetry.confirm_import(request.user, source)
+            messages.success(request, _("%(n)d readings imported.") % {"n": count})
+            return redirect("dosimetry")
+        except RuleViolation as violation:
+            show_refusal(request, violation)
+            return redirect(request.path)
+    try:
+        checked = dosimetry.preview(bytes(source.content), source.filename)
+    except RuleViolation as violation:
+        show_refusal(request, violation)
+        checked = None
+    errors = (
+        [(line, zh if _lang_zh() else en) for line, zh, en in checked.errors] if checked else []
+    )
+    return render(
+        request,
+        "people/dose_import.html",
+        {"source": source, "checked": checked, "errors": errors},
+    )
