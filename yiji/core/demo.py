@@ -368,6 +368,17 @@ def _add_credentials(rng: random.Random, staff: Staff, dept: Department) -> None
             issued_on=issued,
             expires_on=issued + dt.timedelta(days=5 * 365),
         )
+        if staff.technologist_title:
+            # Numbered from the person, not the random sequence, so the rest of the demo
+            # stays as it was before the permit was recorded.
+            add_credential(
+                None,
+                staff,
+                kind=CredentialKind.RADIATION_WORK_PERMIT,
+                number=f"FG{staff.employee_no}",
+                issued_on=issued,
+                expires_on=issued + dt.timedelta(days=4 * 365),
+            )
         if staff.technologist_title or staff.physician_title:
             add_credential(
                 None,

@@ -1467,6 +1467,16 @@ SETTINGS: tuple[PolicySetting, ...] = (
         "is requested in advance).",
     ),
     PolicySetting(
+        key="stf.attendance_keeper",
+        kind=K.TEXT,
+        default="",
+        rules=("STF-9",),
+        group="staff",
+        zh="负责考勤与奖金扣发记录的指定人员工号（留空则为科主任）。",
+        en="Employee number of the person designated to keep attendance and bonus deductions "
+        "(empty: the director).",
+    ),
+    PolicySetting(
         key="stf.handover_grace_minutes",
         kind=K.INTEGER,
         default=30,

@@ -132,6 +132,9 @@ class Freeze(models.Model):
         ]
         indexes = [models.Index(fields=["exam", "released_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.incident} {self.exam}"
+
 
 class Measure(models.Model):
     """A preventive measure with its owner and due date, reported done and verified (INC-3)."""
@@ -148,4 +151,9 @@ class Measure(models.Model):
     )
 
     class Meta:
+        verbose_name = _("preventive measure")
+        verbose_name_plural = _("preventive measures")
         ordering = ["due", "pk"]
+
+    def __str__(self) -> str:
+        return self.text

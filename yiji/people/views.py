@@ -143,8 +143,11 @@ def roster_page(request: HttpRequest) -> HttpResponse:
             "manager": manager,
             "staff": staff.order_by("employee_no"),
             "fairness": [
-                (person, [counts.get(person.pk, {}).get(kind, 0) for kind in ShiftKind.values],
-                 counts.get(person.pk, {}).get("weekend", 0))
+                (
+                    person,
+                    [counts.get(person.pk, {}).get(kind, 0) for kind in ShiftKind.values],
+                    counts.get(person.pk, {}).get("weekend", 0),
+                )
                 for person in staff.order_by("employee_no")
             ]
             if manager

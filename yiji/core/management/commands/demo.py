@@ -34,6 +34,10 @@ class Command(BaseCommand):
 
         if quality_demo.load():
             self.stdout.write("Demo surveys, a QC inspection and a summary draft loaded.")
+        from yiji.people import demo as people_demo
+
+        if people_demo.load():
+            self.stdout.write("Demo roster, handovers, leave, doses and incidents loaded.")
         self.stdout.write(f"\nYiji: http://127.0.0.1:{settings.YIJI_PORT}/")
         self.stdout.write(f"Demo accounts (password {demo.DEMO_PASSWORD}):")
         for person in demo.DEMO_ACCOUNTS:
