@@ -116,7 +116,9 @@ def site(db):
 
     call_command("demo", stdout=StringIO())
     from yiji.core.models import Patient, Staff
+    from yiji.incidents.models import Incident
     from yiji.orders.models import Exam
+    from yiji.people.models import DoseImport, DoseRecord
 
     return {
         "exams": [
@@ -128,6 +130,9 @@ def site(db):
         "patient": Patient.objects.order_by("pk").first(),
         "staff": Staff.objects.order_by("pk").first(),
         "usernames": set(Staff.objects.values_list("user__username", flat=True)),
+        "radiation_worker": DoseRecord.objects.order_by("pk").first().staff_id,
+        "dose_file": DoseImport.objects.get().pk,
+        "incident": Incident.objects.order_by("pk").first().pk,
     }
 
 
@@ -151,6 +156,22 @@ def _pages(site):
     ] + [f"/exams/{pk}/" for pk in site["exams"]]
 
 
+def _people_pages(site):
+    staff = site["radiation_worker"]
+    return [
+        "/people/",
+        "/people/roster/",
+        "/people/handover/",
+        "/people/leave/",
+        "/people/attendance/",
+        f"/people/{staff}/",
+        f"/people/{staff}/dose/",
+        "/incidents/",
+        "/incidents/new/",
+        f"/incidents/{site['incident']}/",
+    ]
+
+
 def _login(username: str, language: str) -> Client:
     client = Client(HTTP_ACCEPT_LANGUAGE=language)
     client.post("/login/", {"username": username, "password": demo.DEMO_PASSWORD})
@@ -171,6 +192,9 @@ def test_no_page_shows_untranslated_english(site):
     pages += [(director, "/tat/"), (director, "/tat/late/"), (physician, "/critical/")]
     pages += [(Client(), "/verify/5d0c3c9e-1111-4222-8333-444455556666/abcdefabcdefabcd/")]
     pages += [(_login("admin", "zh-hans"), "/admin/")]
+    pages += [(director, url) for url in _people_pages(site)]
+    qc = _login("qc", "zh-hans")
+    pages += [(qc, "/people/dosimetry/"), (qc, f"/people/dosimetry/imports/{site['dose_file']}/")]
     problems = {}
     for client, url in pages:
         response = client.get(url)

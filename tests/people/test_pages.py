@@ -214,3 +214,24 @@ def test_the_pages_open_for_their_users(client_for, leader, director, make_staff
                      (leader, f"/people/{leader.pk}/"), (leader, "/people/handover/")]:  # fmt: skip
         assert client_for(who).get(url).status_code == 200, url
     assert client_for(make_staff(Role.TECHNOLOGIST)).get("/people/dosimetry/").status_code == 403
+
+
+@pytest.mark.rules("STF-2", "STF-9")
+def test_sign_in_and_the_month_sheet_on_the_page(client_for, leader, director, imaging, make_staff):
+    clerk = make_staff(Role.CLERK, name="登记员")
+    web = client_for(clerk)
+    page = web.post(
+        "/people/attendance/", {"action": "sign_in", "department": imaging.pk}, follow=True
+    )
+    assert "签到" in page.content.decode()
+    again = web.post(
+        "/people/attendance/", {"action": "sign_in", "department": imaging.pk}, follow=True
+    )
+    assert "【STF-2】" in again.content.decode()
+    sheet = client_for(leader).get(f"/people/attendance/?department={imaging.pk}&month=2026-11")
+    assert "登记员" in sheet.content.decode()
+    export = client_for(leader).get(
+        f"/people/attendance/?department={imaging.pk}&month=2026-11&format=xlsx"
+    )
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "Excel" not in web.get(f"/people/attendance/?department={imaging.pk}").content.decode()
