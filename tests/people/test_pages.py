@@ -235,3 +235,66 @@ def test_sign_in_and_the_month_sheet_on_the_page(client_for, leader, director, i
     )
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "Excel" not in web.get(f"/people/attendance/?department={imaging.pk}").content.decode()
+
+
+@pytest.mark.rules("STF-7", "STF-8")
+def test_training_records_from_the_pages(client_for, make_staff, imaging):
+    from yiji.people.models import CmeCredit, StudySession, TrainingPlan
+
+    deputy = make_staff(Role.DEPUTY_DIRECTOR, name="副主任")
+    person = make_staff(Role.TECHNOLOGIST, name="技师甲")
+    mine = client_for(person)
+    mine.post(
+        f"/people/{person.pk}/",
+        {
+            "action": "credit",
+            "credit_class": "1",
+            "credits": "5",
+            "activity": "学术年会",
+            "earned_on": "2026-11-01",
+        },
+    )
+    assert CmeCredit.objects.filter(staff=person).count() == 1
+    bad = mine.post(
+        f"/people/{person.pk}/",
+        {
+            "action": "credit",
+            "credit_class": "x",
+            "credits": "abc",
+            "activity": "",
+            "earned_on": "2026-02-30",
+        },
+        follow=True,
+    )
+    assert "【STF-7】" in bad.content.decode()
+    web = client_for(deputy)
+    web.post(
+        "/people/training/",
+        {
+            "action": "study",
+            "department": imaging.pk,
+            "kind": "department",
+            "held_on": "2026-11-20",
+            "topic": "院感",
+            "speaker": "王主任",
+        },
+    )
+    session = StudySession.objects.get()
+    web.post(
+        "/people/training/",
+        {
+            "action": "attendance",
+            "department": imaging.pk,
+            "session": session.pk,
+            "present": [person.pk],
+        },
+    )
+    assert session.attendance.filter(present=True).count() == 1
+    refused = web.post(
+        f"/people/{person.pk}/",
+        {"action": "plan", "kind": "new_graduate", "start": "2026-09-01", "goals": "见习"},
+        follow=True,
+    )
+    assert "【STF-8】" in refused.content.decode() and not TrainingPlan.objects.exists()
+    page = web.get(f"/people/training/?department={imaging.pk}").content.decode()
+    assert "技师甲" in page and "院感" in page

@@ -49,6 +49,7 @@ class Action(models.TextChoices):
     VIEW_ROSTER = "view_roster", _("See the duty roster, write handovers, request leave")
     MANAGE_ROSTER = "manage_roster", _("Make and publish the duty roster")
     APPROVE_LEAVE = "approve_leave", _("Approve leave")
+    MANAGE_TRAINING = "manage_training", _("Keep study sessions, rotations and training plans")
     MANAGE_DOSIMETRY = "manage_dosimetry", _("Keep personal dose and health-check records")
     REPORT_INCIDENT = "report_incident", _("Report an error, accident or near miss")
     HANDLE_INCIDENT = "handle_incident", _("Investigate and close errors and accidents")
@@ -286,6 +287,13 @@ GRANTS: dict[str, Grant] = {
         "STF-3",
         "请假由组长或科主任批准。",
         "Leave is approved by the group leader or the director.",
+    ),
+    Action.MANAGE_TRAINING: _grant(
+        ROSTER_MAKERS | {R.QC_OFFICER},
+        "STF-8",
+        "业务学习、轮转与培训计划由科主任、副主任、组长或质控员记录。",
+        "Study sessions, rotations and training plans are kept by the directors, group "
+        "leaders or the QC officer.",
     ),
     Action.MANAGE_DOSIMETRY: _grant(
         {R.DIRECTOR, R.DEPUTY_DIRECTOR, R.QC_OFFICER, R.ENGINEER},

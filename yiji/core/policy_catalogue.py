@@ -1477,6 +1477,18 @@ SETTINGS: tuple[PolicySetting, ...] = (
         "(empty: the director).",
     ),
     PolicySetting(
+        key="stf.training_report_days",
+        kind=K.INTEGER,
+        default=30,
+        unit="day",
+        minimum=1,
+        maximum=180,
+        rules=("STF-8",),
+        group="staff",
+        zh="外出进修培训返回后提交汇报的天数。",
+        en="Days after returning from external training within which the report is given.",
+    ),
+    PolicySetting(
         key="stf.handover_grace_minutes",
         kind=K.INTEGER,
         default=30,

@@ -2,7 +2,14 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from yiji.core import policy
-from yiji.people import credentials, dosimetry, handover
+from yiji.people import attendance, credentials, dosimetry, handover, training
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def attendance_rolls() -> int:
+    """Every five minutes: the roll of each department whose attendance time has come (STF-2)."""
+    with policy.batch():
+        return attendance.take_due_rolls()
 
 
 @db_periodic_task(crontab(minute="*/15"))
@@ -24,3 +31,10 @@ def health_check_reminders() -> int:
     """Each morning: radiation workers' health checks falling due (RAD-3)."""
     with policy.batch():
         return dosimetry.remind_health_checks()
+
+
+@db_periodic_task(crontab(minute="50", hour="7"))
+def training_reminders() -> int:
+    """Each morning: new graduates' assessments due, reports after training overdue (STF-8)."""
+    with policy.batch():
+        return training.remind()

@@ -20,14 +20,17 @@ from yiji.core.models import CredentialKind, Department, Staff
 from yiji.core.permissions import Action, may, require
 from yiji.core.rulebook import RuleViolation
 from yiji.core.views import form_date, form_pk, requires, show_refusal, xlsx_response
-from yiji.people import attendance, credentials, dosimetry, handover, leave, roster
+from yiji.people import attendance, credentials, dosimetry, handover, leave, roster, training
 from yiji.people.models import (
+    AssessmentKind,
+    CreditClass,
     DayRecord,
     DoseImport,
     DoseInvestigation,
     DoseRecord,
     DosimeterPosition,
     Duty,
+    ExternalTraining,
     Fitness,
     Handover,
     HealthCheckKind,
@@ -37,9 +40,15 @@ from yiji.people.models import (
     LeaveRequest,
     LeaveStatus,
     MonthSheet,
+    PlanKind,
     Post,
+    PublicationKind,
+    RotationKind,
     ShiftKind,
     ShiftType,
+    StudyKind,
+    StudySession,
+    TrainingPlan,
     Whereabouts,
 )
 
@@ -343,6 +352,12 @@ def _may_see_person(request: HttpRequest, person: Staff) -> None:
 def person_page(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Staff.objects.select_related("user", "supervisor"), pk=pk)
     _may_see_person(request, person)
+    if request.method == "POST":
+        try:
+            _person_act(request, person)
+        except RuleViolation as violation:
+            show_refusal(request, violation)
+        return redirect("person", pk=pk)
     today = timezone.localdate()
     held = [(c, credentials.expiry(c)) for c in person.credentials.all()]
     posts = [
@@ -370,6 +385,22 @@ def person_page(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "today": today,
             "memberships": person.memberships.select_related("department", "group"),
+            "progress": training.progress(person, today.year),
+            "credits": person.cme_credits.all()[:50],
+            "publications": person.publications.all()[:50],
+            "rotations": person.rotations.select_related("supervisor"),
+            "plans": person.training_plans.select_related("mentor").prefetch_related(
+                "assessments__assessor"
+            ),
+            "external": person.external_training.all(),
+            "is_me": _me(request) is not None and _me(request).pk == person.pk,
+            "can_train": may(request.user, Action.MANAGE_TRAINING),
+            "staff": Staff.objects.filter(active=True).order_by("employee_no"),
+            "credit_classes": CreditClass.choices,
+            "publication_kinds": PublicationKind.choices,
+            "rotation_kinds": RotationKind.choices,
+            "plan_kinds": PlanKind.choices,
+            "assessment_kinds": AssessmentKind.choices,
         },
     )
 
@@ -606,3 +637,107 @@ def _attendance_act(request: HttpRequest, me, department, month) -> None:
     elif action == "close":
         attendance.close_month(request.user, department, month, post.get("secret", ""))
         messages.success(request, _("The month's attendance is signed and kept."))
+
+
+# ----------------------------------------------------------------------------- training
+
+
+@requires(Action.VIEW_ROSTER)
+def training_page(request: HttpRequest) -> HttpResponse:
+    department = _department(request)
+    if department is None:
+        raise Http404
+    manager = may(request.user, Action.MANAGE_TRAINING)
+    if request.method == "POST":
+        try:
+            _training_act(request, department)
+        except RuleViolation as violation:
+            show_refusal(request, violation)
+        return redirect(f"{request.path}?department={department.pk}")
+    year = timezone.localdate().year
+    sessions = StudySession.objects.filter(department=department, held_on__year=year)
+    return render(
+        request,
+        "people/training.html",
+        {
+            "department": department,
+            "departments": _departments(request),
+            "year": year,
+            "months": training.study_months(department, year),
+            "sessions": sessions.prefetch_related("attendance__staff")[:24],
+            "behind": training.behind_target(department, year),
+            "modalities": training.coverage(department, RotationKind.MODALITY),
+            "devices": training.coverage(department, RotationKind.DEVICE),
+            "due": training.assessments_due(),
+            "reports_due": training.reports_overdue(),
+            "plans": TrainingPlan.objects.filter(
+                staff__memberships__department=department, end__gte=timezone.localdate()
+            )
+            .select_related("staff", "mentor")
+            .distinct(),
+            "manager": manager,
+            "study_kinds": StudyKind.choices,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _training_act(request: HttpRequest, department: Department) -> None:
+    post, action = request.POST, request.POST.get("action")
+    if action == "study":
+        training.hold_study(
+            request.user, department, post.get("kind", ""), form_date(post.get("held_on")),
+            post.get("topic", ""), post.get("speaker", ""),
+        )  # fmt: skip
+        messages.success(request, _("Study session recorded; mark who attended."))
+    elif action == "attendance":
+        session = get_object_or_404(StudySession, pk=form_pk(post.get("session")))
+        present = {form_pk(v) for v in post.getlist("present")}
+        training.mark_attendance(request.user, session, present)
+        messages.success(request, _("Attendance recorded."))
+
+
+def _person_act(request: HttpRequest, person: Staff) -> None:
+    post, action, user = request.POST, request.POST.get("action"), request.user
+    if action == "credit":
+        training.record_credit(
+            user, person, form_pk(post.get("credit_class")), _decimal(post.get("credits")),
+            post.get("activity", ""), form_date(post.get("earned_on")),
+        )  # fmt: skip
+    elif action == "publication":
+        year = form_pk(post.get("year"))
+        training.record_publication(
+            user, person, post.get("kind", ""), year, post.get("title", ""), post.get("journal", "")
+        )
+    elif action == "external":
+        training.record_external(
+            user, person, post.get("institution", ""), post.get("topic", ""),
+            form_date(post.get("start")), form_date(post.get("end")),
+        )  # fmt: skip
+    elif action == "report":
+        item = get_object_or_404(ExternalTraining, pk=form_pk(post.get("item")), staff=person)
+        training.file_report(user, item, post.get("report", ""))
+    elif action == "rotation":
+        supervisor = Staff.objects.filter(pk=form_pk(post.get("supervisor"))).first()
+        training.add_rotation(
+            user, person, post.get("kind", ""), post.get("area", ""), form_date(post.get("start")),
+            form_date(post.get("end")), supervisor, post.get("evaluation", ""),
+        )  # fmt: skip
+    elif action == "plan":
+        mentor = Staff.objects.filter(pk=form_pk(post.get("mentor"))).first()
+        training.start_plan(
+            user, person, post.get("kind", ""), form_date(post.get("start")),
+            post.get("goals", ""), mentor, form_date(post.get("end")),
+        )  # fmt: skip
+    elif action == "assess":
+        plan = get_object_or_404(TrainingPlan, pk=form_pk(post.get("plan")), staff=person)
+        training.assess(
+            user, plan, post.get("kind", ""), form_date(post.get("held_on")),
+            post.get("passed") == "yes", _decimal(post.get("score")), post.get("notes", ""),
+        )  # fmt: skip
+    elif action == "appoint":
+        plan = get_object_or_404(TrainingPlan, pk=form_pk(post.get("plan")), staff=person)
+        training.appoint(user, plan)
+    else:
+        return
+    messages.success(request, _("Recorded."))
