@@ -282,6 +282,25 @@ class RoleAssignment(models.Model):
         return f"{self.get_role_display()} ({where})" if where else str(self.get_role_display())
 
 
+class Responsibility(models.Model):
+    """What a role is responsible for (STF-1), per department or, without one, for all."""
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, null=True, blank=True)
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    text = models.TextField(_("responsibilities"))
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("post responsibilities")
+        verbose_name_plural = _("post responsibilities")
+        constraints = [
+            models.UniqueConstraint(fields=["department", "role"], name="responsibility_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.department or ''}".strip()
+
+
 class CredentialKind(models.TextChoices):
     PRACTISING_LICENCE = "practising_licence", _("Practising licence")
     LARGE_EQUIPMENT = "large_equipment", _("Large-equipment operator certificate")

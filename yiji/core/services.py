@@ -22,6 +22,8 @@ from yiji.core.models import (
     Membership,
     Patient,
     PatientSource,
+    Responsibility,
+    Role,
     RoleAssignment,
     Sex,
     Staff,
@@ -257,3 +259,48 @@ def merge_patients(actor, survivor: Patient, duplicate: Patient) -> Patient:
             reason="merge",
         )
     return survivor
+
+
+# The regulations' own words for each role's duties (STF-1), until a department writes its own.
+DEFAULT_RESPONSIBILITIES = {
+    Role.DIRECTOR: "科室主任负责制定科室发展规划，组织科室日常工作，监督科室运行情况；"
+    "对科室医疗、教学、科研和行政管理全面负责。",
+    Role.DEPUTY_DIRECTOR: "副主任协助主任工作，分管科室的医疗、教学、科研等工作。",
+    Role.GROUP_LEADER: "组长负责本组技术工作的管理，包括人员排班、培训、考核、设备维护等工作。",
+    Role.PHYSICIAN: "诊断医师负责影像诊断，书写和审核报告，参加集体阅片与会诊。",
+    Role.TECHNOLOGIST: "技师负责影像检查的实施、图像质量、设备日常保养与辐射防护。",
+    Role.CLERK: "登记人员负责患者接待、登记、预约与分诊，以及资料整理。",
+    Role.NURSE: "护士负责检查前准备、对比剂注射与观察、急救配合与院感防控。",
+    Role.ENGINEER: "设备工程师负责设备维护、维修、质控检测与技术档案。",
+    Role.QC_OFFICER: "质控员负责质量控制检查、质量指标统计与整改跟踪。",
+}
+
+
+def responsibilities(department: Department | None) -> dict[str, str]:
+    """Each role's responsibilities for a department: its own text, else the hospital's,
+    else the regulations' default."""
+    text = {role: value for role, value in DEFAULT_RESPONSIBILITIES.items()}
+    rows = Responsibility.objects.filter(department__isnull=True)
+    if department is not None:
+        rows = rows | Responsibility.objects.filter(department=department)
+    for row in rows.order_by("department_id"):  # the department's own rows come last and win
+        text[row.role] = row.text
+    return text
+
+
+@carries_out("STF-1")
+def set_responsibility(actor, department: Department | None, role: str, text: str):
+    """The director writes a role's responsibilities; audited with the old text."""
+    require(actor, Action.MANAGE_STAFF)
+    if role not in Role.values or not text.strip():
+        raise ValidationError({"text": _("Choose a role and write its responsibilities.")})
+    with transaction.atomic():
+        row = Responsibility.objects.filter(department=department, role=role).first()
+        before = {"text": row.text} if row else None
+        if row is None:
+            row = Responsibility(department=department, role=role)
+        row.text = text.strip()
+        row.updated_at = timezone.now()
+        row.save()
+        audit.record(actor, AuditAction.UPDATE, row, before=before, after={"text": row.text})
+    return row

@@ -286,6 +286,18 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(Action.VIEW_STAFF)
 def organisation(request: HttpRequest) -> HttpResponse:
+    """Departments with their director, deputies, groups and leaders, and what each role is
+    responsible for (STF-1); the director writes the responsibilities here."""
+    if request.method == "POST":
+        department = Department.objects.filter(pk=form_pk(request.POST.get("department"))).first()
+        try:
+            services.set_responsibility(
+                request.user, department, request.POST.get("role", ""), request.POST.get("text", "")
+            )
+            messages.success(request, _("Responsibilities saved."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("organisation")
     departments = (
         Department.objects.select_related("hospital")
         .prefetch_related("groups", "rooms")
@@ -294,8 +306,21 @@ def organisation(request: HttpRequest) -> HttpResponse:
     leaders = RoleAssignment.objects.filter(
         role__in=[Role.DIRECTOR, Role.DEPUTY_DIRECTOR, Role.GROUP_LEADER]
     ).select_related("staff", "department", "group")
+    labels = dict(Role.choices)
+    duties = {
+        d.pk: [(role, labels[role], text) for role, text in services.responsibilities(d).items()]
+        for d in departments
+        if d.is_medtech
+    }
     return render(
-        request, "core/organisation.html", {"departments": departments, "leaders": leaders}
+        request,
+        "core/organisation.html",
+        {
+            "departments": departments,
+            "leaders": leaders,
+            "duties": duties,
+            "can_edit": may(request.user, Action.MANAGE_STAFF),
+        },
     )
 
 

@@ -1,8 +1,8 @@
 """Demo people records: shift types, this month's roster published (nights and 24-hour duty
 in fair rotation, then the day shifts), handovers for the duties already over (one left
 unwritten), leave waiting for approval, a year of dose readings with the last quarter
-imported from the agency's file, health checks, and two incidents — all through the
-services."""
+imported from the agency's file, health checks, two incidents, and the training records —
+all through the services."""
 
 from __future__ import annotations
 
@@ -18,8 +18,19 @@ from yiji.core.calendar import next_working_day
 from yiji.core.models import Department, Role, Staff
 from yiji.incidents import services as incidents
 from yiji.incidents.models import Category, IncidentKind, Severity
-from yiji.people import dosimetry, handover, leave, roster
-from yiji.people.models import Fitness, HealthCheckKind, LeaveKind, Post, ShiftKind, ShiftType
+from yiji.people import dosimetry, handover, leave, roster, training
+from yiji.people.models import (
+    CreditClass,
+    Fitness,
+    HealthCheckKind,
+    LeaveKind,
+    PlanKind,
+    Post,
+    PublicationKind,
+    ShiftKind,
+    ShiftType,
+    StudyKind,
+)
 
 SHIFTS = {
     # department: (code, name, kind, post, starts, hours, handover, group or None)
@@ -71,6 +82,7 @@ def load(seed: int = 13) -> bool:
         _leave(users, today)
         _doses(rng, users["qc"], today)
         _incidents(users, today)
+        _training(users, today)
     return True
 
 
@@ -183,4 +195,40 @@ def _incidents(users, today: dt.date) -> None:
             description="胸部DR报告左右侧写反，临床电话告知后发现。",
             immediate_action="通知临床，书写更正说明。",
         ),
+    )  # fmt: skip
+
+
+def _training(users, today: dt.date) -> None:
+    """A study meeting this month, credits and a paper, a new graduate on probation with a
+    mentor, a physician back from external training without a report yet."""
+    imaging = Department.objects.get(code="RAD")
+    director, leader = users["director"], users["leader"]
+    held = today.replace(day=1)
+    meeting = training.hold_study(
+        director, imaging, StudyKind.DEPARTMENT, held, "对比剂不良反应的识别与处理", "王建国"
+    )
+    members = list(meeting.attendance.values_list("staff_id", flat=True))
+    training.mark_attendance(director, meeting, set(members[: len(members) * 9 // 10]))
+    physician = users["physician"]
+    training.record_credit(
+        physician, physician.staff, CreditClass.CLASS_I, Decimal("6"), "中华医学会放射学年会",
+        today - dt.timedelta(days=40),
+    )  # fmt: skip
+    training.record_publication(
+        physician, physician.staff, PublicationKind.PAPER, today.year, "低剂量CT肺结节随访的效果"
+    )
+    graduate = (
+        Staff.objects.filter(memberships__group__code="CT", technologist_title=1)
+        .order_by("employee_no")
+        .first()
+    )
+    if graduate is not None:
+        training.start_plan(
+            leader, graduate, PlanKind.NEW_GRADUATE, today - dt.timedelta(days=200),
+            "CT常规扫描、增强检查与对比剂安全；设备日常质控。", mentor=users["tech"].staff,
+        )  # fmt: skip
+    deputy = Staff.objects.get(user__username="deputy")
+    training.record_external(
+        director, deputy, "上海交通大学医学院附属瑞金医院", "心脏MR临床应用",
+        today - dt.timedelta(days=90), today - dt.timedelta(days=40),
     )  # fmt: skip
