@@ -9,13 +9,15 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from yiji.core import accounts, audit, calendar, policy
-from yiji.core.models import AuditAction, CredentialKind, Staff
+from yiji.core.models import AuditAction, Staff
 from yiji.core.permissions import Action, may, require
 from yiji.core.rulebook import RuleViolation, carries_out
 from yiji.incidents.freeze import require_unfrozen
 from yiji.interop.hl7 import outbound
 from yiji.orders.models import EventKind, Exam, ExamStatus, Modality, Priority
 from yiji.orders.services import record_event
+from yiji.people import credentials
+from yiji.people.models import Post
 from yiji.reports.models import Addendum, Report, ReportStatus, ReportVersion
 from yiji.reports.quality import quality_warnings
 
@@ -125,33 +127,24 @@ def save_draft(actor, exam: Exam, draft: Draft, *, expected_version: int) -> Rep
     return report
 
 
-@dataclass(frozen=True)
-class SignerCheck:
-    staff: Staff
-
-    def licence_valid(self) -> bool:
-        today = timezone.localdate()
-        return any(
-            c.is_valid_on(today)
-            for c in self.staff.credentials.filter(kind=CredentialKind.PRACTISING_LICENCE)
-        )
+# The post whose credentials a signer needs (RAD-1, the `stf.post_requirements_*` policy).
+SIGNING_POST = {Modality.US: Post.ULTRASOUND, Modality.ECG: Post.ECG}
 
 
 @carries_out("RAD-1")
-def require_licence(staff: Staff, rule: str = "RAD-1") -> None:
-    """Signing needs a practising licence that has not expired (RAD-1)."""
+def require_licence(staff: Staff, exam: Exam) -> None:
+    """Signing needs a licensed physician (RPT-2) holding, valid today, what the reporting
+    post requires — a practising licence by default (RAD-1)."""
     if staff.is_trainee or not staff.physician_title:
         raise RuleViolation(
             "RPT-2",
             "进修、实习、规培人员及非医师不能签发报告，须由上级医师签字。",
             "Trainees and non-physicians cannot sign a report out: a superior signs.",
         )
-    if not SignerCheck(staff).licence_valid():
-        raise RuleViolation(
-            "RAD-1",
-            "执业证书缺失或已过期，不能签发报告。",
-            "A missing or expired practising licence blocks signing.",
-        )
+    post = SIGNING_POST.get(exam.modality, Post.DIAGNOSIS)
+    credentials.require_for_post(
+        staff, post, timezone.localdate(), exam.department, "不能签发报告"
+    )
 
 
 def _needs_review(report: Report) -> bool:
@@ -188,7 +181,7 @@ def submit(actor, report: Report, secret: str, *, confirm_warnings: bool = False
         if _needs_review(report):
             report.status = ReportStatus.SUBMITTED
         else:
-            require_licence(staff)
+            require_licence(staff, report.exam)
             _finalise(report, signature.signed_at)
         report.version += 1
         report.save()
@@ -233,7 +226,7 @@ def check_reviewer(report: Report, reviewer: Staff) -> None:
             "双签字须由两位不同的医师完成，书写医师不能审核自己的报告。",
             "Double signature: the reviewer must be a different physician from the author.",
         )
-    require_licence(reviewer)
+    require_licence(reviewer, report.exam)
     needed = TITLE_RANK[policy.value("rpt.reviewer_min_title", department=department)]
     rule = "RPT-3"
     if report.difficult:
@@ -303,7 +296,7 @@ def issue_preliminary(
                 "RPT-7", "只有草稿可以发初步报告。", "Only a draft goes preliminary."
             )
         _check_content(report, confirm_warnings)
-        require_licence(staff)
+        require_licence(staff, report.exam)
         signature = _sign(actor, secret, "preliminary report", report)
         report.author_signature = report.author_signature or signature
         report.status = ReportStatus.PRELIMINARY
@@ -369,7 +362,7 @@ def amend(actor, report: Report, text: str, reason: str, secret: str) -> Addendu
             raise RuleViolation(
                 "RPT-13", "只有已签发的报告需要补充。", "Only a signed report takes an addendum."
             )
-        require_licence(staff)
+        require_licence(staff, report.exam)
         signature = _sign(actor, secret, "report addendum", report)
         addendum = Addendum.objects.create(
             report=report,
