@@ -107,3 +107,14 @@ def test_a_missing_handover_is_reminded_and_counted(frozen_clock, night_duty, im
     assert Notice.objects.filter(rule="STF-4", recipient=leader, key__startswith="handover:")
     handover.write(night_duty.staff.user, night_duty, "补写交班")
     assert handover.missing(imaging, dt.date(2026, 11, 1), dt.date(2026, 11, 30)) == []
+
+
+@pytest.mark.rules("STF-4")
+def test_the_compliance_page_counts_handovers_written(frozen_clock, night_duty, imaging):
+    from yiji.quality import compliance
+
+    frozen_clock.move_to(dt.datetime(2026, 11, 23, 9, 0, tzinfo=BEIJING))
+    month = (dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+    assert compliance.measures(*month)["STF-4"].endswith("0.0% (0/1)")
+    handover.write(night_duty.staff.user, night_duty, "补写交班")
+    assert compliance.measures(*month)["STF-4"].endswith("100.0% (1/1)")

@@ -17,6 +17,7 @@ from yiji.core import audit
 from yiji.core.models import (
     AuditAction,
     Credential,
+    CredentialKind,
     Department,
     Hospital,
     Membership,
@@ -228,8 +229,19 @@ def add_staff(
 
 
 def add_credential(actor, staff: Staff, **fields: Any) -> Credential:
+    """A licence, certificate, training result or medical on a person's file (RAD-1)."""
     if actor is not None:
         require(actor, Action.MANAGE_STAFF)
+    errors = {}
+    if fields.get("kind") not in CredentialKind.values:
+        errors["kind"] = _("Choose the kind of credential.")
+    if not str(fields.get("number") or "").strip():
+        errors["number"] = _("The number is required.")
+    issued, expires = fields.get("issued_on"), fields.get("expires_on")
+    if issued and expires and expires < issued:
+        errors["expires_on"] = _("It cannot expire before it was issued.")
+    if errors:
+        raise ValidationError(errors)
     credential = Credential.objects.create(staff=staff, **fields)
     audit.record(actor, AuditAction.CREATE, credential, after=fields)
     return credential

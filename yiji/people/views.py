@@ -9,6 +9,7 @@ from dataclasses import asdict
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from yiji.core.models import CredentialKind, Department, Staff
 from yiji.core.permissions import Action, may, require
 from yiji.core.rulebook import RuleViolation
+from yiji.core.services import add_credential
 from yiji.core.views import form_date, form_pk, requires, show_refusal, xlsx_response
 from yiji.people import attendance, credentials, dosimetry, handover, leave, roster, training
 from yiji.people.models import (
@@ -395,6 +397,8 @@ def person_page(request: HttpRequest, pk: int) -> HttpResponse:
             "external": person.external_training.all(),
             "is_me": _me(request) is not None and _me(request).pk == person.pk,
             "can_train": may(request.user, Action.MANAGE_TRAINING),
+            "can_manage_staff": may(request.user, Action.MANAGE_STAFF),
+            "credential_kinds": CredentialKind.choices,
             "staff": Staff.objects.filter(active=True).order_by("employee_no"),
             "credit_classes": CreditClass.choices,
             "publication_kinds": PublicationKind.choices,
@@ -699,7 +703,18 @@ def _training_act(request: HttpRequest, department: Department) -> None:
 
 def _person_act(request: HttpRequest, person: Staff) -> None:
     post, action, user = request.POST, request.POST.get("action"), request.user
-    if action == "credit":
+    if action == "credential":
+        try:
+            add_credential(
+                user, person, kind=post.get("kind", ""), number=post.get("number", "").strip(),
+                scope=post.get("scope", "").strip()[:100],
+                issued_on=form_date(post.get("issued_on")),
+                expires_on=form_date(post.get("expires_on")),
+            )  # fmt: skip
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return
+    elif action == "credit":
         training.record_credit(
             user, person, form_pk(post.get("credit_class")), _decimal(post.get("credits")),
             post.get("activity", ""), form_date(post.get("earned_on")),

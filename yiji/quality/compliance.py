@@ -101,7 +101,57 @@ def measures(first: dt.date, last: dt.date) -> dict[str, str]:
     out["QLT-2"] = _("%(n)d missed diagnoses or misdiagnoses") % {"n": errors.count()}
     out["CNF-6"] = _("grade-A rate %(rate)s") % {"rate": rate("GRADE-A")}
     out["QLT-3"] = _("reject rate %(rate)s") % {"rate": rate("REJECT")}
+    out.update(_people_measures(first, last, start, end))
     return out
+
+
+def _people_measures(first: dt.date, last: dt.date, start, end) -> dict[str, str]:
+    """The figures the people and incident rules name (STF, RAD-2/3, INC)."""
+    from yiji.incidents import services as incidents
+    from yiji.people.models import (
+        DayRecord,
+        DayStatus,
+        DoseInvestigation,
+        DoseRecord,
+        Duty,
+        HealthCheck,
+        LeaveRequest,
+        LeaveStatus,
+        StudySession,
+    )
+
+    ended = Duty.objects.filter(shift__handover=True, ends_at__gte=start, ends_at__lt=end)
+    written = ended.filter(handover__isnull=False).count()
+    days = DayRecord.objects.filter(day__gte=first, day__lte=last)
+    _rows, register = incidents.register(first, last)
+    return {
+        "STF-4": _("handovers written %(rate)s") % {"rate": _percent(written, ended.count())},
+        "STF-2": _("%(late)d late arrivals, %(absent)d absent at the roll")
+        % {
+            "late": days.filter(late_minutes__gt=0).count(),
+            "absent": days.filter(status=DayStatus.ABSENT).count(),
+        },
+        "STF-3": _("%(n)d leave requests approved")
+        % {
+            "n": LeaveRequest.objects.filter(
+                status=LeaveStatus.APPROVED, first_day__gte=first, first_day__lte=last
+            ).count()
+        },
+        "STF-7": _("%(n)d study sessions")
+        % {"n": StudySession.objects.filter(held_on__gte=first, held_on__lte=last).count()},
+        "RAD-2": _("%(n)d dose readings, %(inv)d investigations opened")
+        % {
+            "n": DoseRecord.objects.filter(period_end__gte=first, period_end__lte=last).count(),
+            "inv": DoseInvestigation.objects.filter(
+                opened_at__gte=start, opened_at__lt=end
+            ).count(),
+        },
+        "RAD-3": _("%(n)d health checks")
+        % {"n": HealthCheck.objects.filter(checked_on__gte=first, checked_on__lte=last).count()},
+        "INC-1": _("%(n)d reported, %(late)d reported late, %(steps)d steps late")
+        % {"n": register.total, "late": register.reported_late, "steps": register.steps_late},
+        "INC-3": _("%(n)d still open") % {"n": register.open},
+    }
 
 
 def drill_down(rule: str, first: dt.date, last: dt.date) -> dict:
