@@ -75,12 +75,13 @@ def test_expiring_credentials_are_reminded_ahead_and_on_expiry(make_staff, direc
 def test_the_director_renews_a_credential_from_the_persons_page(client_for, director, make_staff):
     person = make_staff(name="续证人")
     web = client_for(director)
-    web.post(f"/people/{person.pk}/", {"action": "credential", "kind": "practising_licence",
-                                       "number": "110100", "expires_on": "2031-12-31"})  # fmt: skip
+    url = f"/people/{person.pk}/"
+    web.post(url, {"action": "credential", "kind": "practising_licence", "number": "110100",
+                   "expires_on": "2031-12-31"})  # fmt: skip
     assert person.credentials.get().number == "110100"
-    bad = web.post(f"/people/{person.pk}/", {"action": "credential", "kind": "nonsense", "number": "",
-                                             "issued_on": "2026-02-30"}, follow=True)  # fmt: skip
+    bad = web.post(url, {"action": "credential", "kind": "nonsense", "number": "",
+                         "issued_on": "2026-02-30"}, follow=True)  # fmt: skip
     assert bad.status_code == 200 and person.credentials.count() == 1
     assert "请选择证书类别" in bad.content.decode()
     other = make_staff(name="同事")
-    assert client_for(other).post(f"/people/{person.pk}/", {"action": "credential"}).status_code == 403
+    assert client_for(other).post(url, {"action": "credential"}).status_code == 403
