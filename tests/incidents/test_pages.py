@@ -30,6 +30,8 @@ def test_report_and_follow_an_incident_through_the_pages(
     web = client_for(technologist)
     refused = web.post("/incidents/new/", form)
     assert "【INC-1】" in refused.content.decode() and "报告左右写反" in refused.content.decode()
+    impossible = web.post("/incidents/new/", {**form, "occurred_at": "2026-02-30T08:00"})
+    assert impossible.status_code == 200 and "【INC-1】" in impossible.content.decode()
     form.pop("anonymous")
     response = web.post("/incidents/new/", form)
     incident = Incident.objects.get()

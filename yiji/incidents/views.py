@@ -100,7 +100,10 @@ def _export(rows: list[Incident], first: dt.date, last: dt.date) -> HttpResponse
 def report_page(request: HttpRequest) -> HttpResponse:
     post = request.POST
     if request.method == "POST":
-        occurred = parse_datetime(post.get("occurred_at", "") or "")
+        try:
+            occurred = parse_datetime(post.get("occurred_at", "") or "")
+        except ValueError:  # well-formed but impossible, such as 2026-02-30T08:00
+            occurred = None
         if occurred is not None and timezone.is_naive(occurred):
             occurred = timezone.make_aware(occurred)
         data = services.IncidentReport(

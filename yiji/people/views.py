@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -210,7 +211,10 @@ def _roster_act(request: HttpRequest, plan, department: Department) -> None:
         roster.publish(request.user, plan)
         messages.success(request, _("Roster published; everyone on it has been told."))
     elif action == "shift":
-        starts = parse_time(post.get("starts", "") or "")
+        try:
+            starts = parse_time(post.get("starts", "") or "")
+        except ValueError:  # well-formed but impossible, such as 25:00
+            starts = None
         hours = int(post["hours"]) if str(post.get("hours", "")).isdigit() else 0
         if starts is None:
             raise RuleViolation("STF-4", "请填写开始时间。", "Give the start time.", field="starts")
@@ -674,9 +678,8 @@ def training_page(request: HttpRequest) -> HttpResponse:
             "devices": training.coverage(department, RotationKind.DEVICE),
             "due": training.assessments_due(),
             "reports_due": training.reports_overdue(),
-            "plans": TrainingPlan.objects.filter(
-                staff__memberships__department=department, end__gte=timezone.localdate()
-            )
+            "plans": TrainingPlan.objects.filter(staff__memberships__department=department)
+            .filter(Q(end__isnull=True) | Q(end__gte=timezone.localdate()))
             .select_related("staff", "mentor")
             .distinct(),
             "manager": manager,
