@@ -72,6 +72,10 @@ def _record(staff: Staff, day: dt.date) -> DayRecord:
     duty = Duty.objects.filter(staff=staff, day=day).select_related("roster").first()
     if duty is not None:
         department = duty.roster.department
+    if department is None:
+        raise RuleViolation(
+            "STF-2", f"{staff.name}不属于任何科室，无法考勤。", f"{staff.name} has no department."
+        )
     hours = expected_hours(staff, department, day)
     record, _created = DayRecord.objects.get_or_create(
         staff=staff, day=day,

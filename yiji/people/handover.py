@@ -21,7 +21,7 @@ from yiji.orders.models import Exam, ExamStatus, Priority
 from yiji.people.models import Duty, Handover
 from yiji.reports.models import CriticalResult, ReportStatus
 
-LIMIT = 50  # items listed per kind; the count covers all
+LIMIT = 50  # at most this many items of each kind are listed, oldest first
 
 
 def _exam_label(exam: Exam) -> str:
