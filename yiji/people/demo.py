@@ -1,6 +1,6 @@
 """Demo people records: shift types, this month's roster published (nights and 24-hour duty
 in fair rotation, then the day shifts), handovers for the duties already over (one left
-unwritten), leave waiting for approval, a year of dose readings with the last quarter
+unwritten), leave waiting for approval, a year of dose readings (four quarters), the last
 imported from the agency's file, health checks, two incidents, and the training records —
 all through the services."""
 
@@ -143,7 +143,7 @@ def _quarters(today: dt.date, count: int) -> list[tuple[dt.date, dt.date]]:
 
 def _doses(rng: random.Random, keeper, today: dt.date) -> None:
     workers = list(dosimetry.radiation_workers().order_by("employee_no"))
-    *history, last = _quarters(today, 8)
+    *history, last = _quarters(today, 4)
     for person in workers:
         interventional = person.memberships.filter(group__code="IR").exists()
         for start, end in history:
