@@ -83,7 +83,7 @@ def on_leave(staff: Staff, day: dt.date) -> LeaveRequest | None:
 
 
 @carries_out("STF-4", "STF-3", "RAD-1", "RAD-3")
-def problems(staff: Staff, shift: ShiftType, day: dt.date, *, ignore: Duty | None = None):
+def problems(staff: Staff, shift: ShiftType, day: dt.date) -> list[RuleViolation]:
     """Every reason this person cannot take this shift on this day, each with its rule."""
     found: list[RuleViolation] = []
     try:
@@ -107,8 +107,6 @@ def problems(staff: Staff, shift: ShiftType, day: dt.date, *, ignore: Duty | Non
         )
     start, end = shift.bounds(day)
     others = Duty.objects.filter(staff=staff).select_related("shift")
-    if ignore is not None:
-        others = others.exclude(pk=ignore.pk)
     clash = others.filter(starts_at__lt=end, ends_at__gt=start).first()
     if clash:
         found.append(
