@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "yiji.equipment",
     "yiji.people",
     "yiji.incidents",
+    "yiji.archive",
 ]
 
 MIDDLEWARE = [

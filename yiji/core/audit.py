@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -126,10 +126,23 @@ class ChainProblem:
 
 def verify(chunk_size: int = 5000) -> Iterator[int | ChainProblem]:
     """Walk the chain in order; yield the count checked so far, then any first problem."""
+    entries = AuditEntry.objects.order_by("seq").iterator(chunk_size=chunk_size)
+
+    def head():  # read after the walk, as the entries it should end at were written first
+        return AuditHead.objects.filter(pk=1).values_list("last_seq", "last_hash").first()
+
+    yield from check_chain(entries, head, chunk_size)
+
+
+def check_chain(
+    entries: Iterable[AuditEntry], head: Callable[[], tuple[int, str] | None],
+    chunk_size: int = 5000,
+) -> Iterator[int | ChainProblem]:  # fmt: skip
+    """The chain check over any entries in order — the live log, or a restored copy read
+    without the ORM (ARC-6) — against the head (last seq and hash) kept beside it."""
     expected_prev = GENESIS
     expected_seq = 1
     checked = 0
-    entries = AuditEntry.objects.order_by("seq").iterator(chunk_size=chunk_size)
     for entry in entries:
         if entry.seq != expected_seq:
             yield ChainProblem(expected_seq, "missing")
@@ -144,8 +157,8 @@ def verify(chunk_size: int = 5000) -> Iterator[int | ChainProblem]:
         checked += 1
         if checked % chunk_size == 0:
             yield checked
-    head = AuditHead.objects.filter(pk=1).first()
-    if head and (head.last_seq != expected_seq - 1 or head.last_hash != expected_prev):
+    last = head()
+    if last and (last[0] != expected_seq - 1 or last[1] != expected_prev):
         yield ChainProblem(expected_seq, "missing")
         return
     yield checked
