@@ -170,6 +170,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Where scheduled backups go (ARC-6): best another disk or a mounted share.
+BACKUP_DIR = Path(envstr("YIJI_BACKUP_DIR", str(VAR_DIR / "backups"))).resolve()
 WHITENOISE_USE_FINDERS = True
 
 # Behind an HTTPS reverse proxy set YIJI_HTTPS=True: cookies become Secure, HSTS is sent.

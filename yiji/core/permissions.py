@@ -53,6 +53,7 @@ class Action(models.TextChoices):
     MANAGE_DOSIMETRY = "manage_dosimetry", _("Keep personal dose and health-check records")
     REPORT_INCIDENT = "report_incident", _("Report an error, accident or near miss")
     HANDLE_INCIDENT = "handle_incident", _("Investigate and close errors and accidents")
+    MANAGE_BACKUPS = "manage_backups", _("Run and check backups and restore tests")
 
 
 @dataclass(frozen=True)
@@ -307,6 +308,12 @@ GRANTS: dict[str, Grant] = {
         "INC-1",
         "差错事故由当事人立即报告。",
         "Errors and accidents are reported at once by the person involved.",
+    ),
+    Action.MANAGE_BACKUPS: _grant(
+        {R.ADMIN, R.DIRECTOR},
+        "ARC-6",
+        "数据备份与恢复由系统管理员或科主任负责。",
+        "Backups and restores are the administrator's or the director's.",
     ),
     Action.HANDLE_INCIDENT: _grant(
         {R.DIRECTOR, R.DEPUTY_DIRECTOR, R.GROUP_LEADER, R.QC_OFFICER, R.MEDICAL_AFFAIRS},

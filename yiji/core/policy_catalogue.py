@@ -1379,6 +1379,18 @@ SETTINGS: tuple[PolicySetting, ...] = (
         en="Hours between backups of image and report data.",
     ),
     PolicySetting(
+        key="arc.backup_keep",
+        kind=K.INTEGER,
+        default=14,
+        minimum=1,
+        maximum=365,
+        per_department=False,
+        rules=("ARC-6",),
+        group="archive",
+        zh="保留的定时备份份数，更早的自动删除。",
+        en="Scheduled backups kept; older ones are removed.",
+    ),
+    PolicySetting(
         key="arc.restore_test_interval_months",
         kind=K.INTEGER,
         default=6,

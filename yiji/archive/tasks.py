@@ -1,0 +1,31 @@
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from yiji.archive import services
+from yiji.core import policy
+
+
+@db_periodic_task(crontab(minute="20"))
+def scheduled_backup():
+    """Every hour: a backup when the last good one is older than the interval (ARC-6)."""
+    with policy.batch():
+        record = services.scheduled()
+    return record.pk if record else None
+
+
+@db_periodic_task(crontab(minute="0", hour="8"))
+def backup_reminders() -> int:
+    """Each morning: a backup too old, a restore test due (ARC-6)."""
+    with policy.batch():
+        return services.remind()
+
+
+@db_task()
+def backup_now() -> int:
+    """A backup asked for from the status page, run by the consumer."""
+    return services.run_backup().pk
+
+
+@db_task()
+def restore_test_now() -> int:
+    return services.restore_test().pk
