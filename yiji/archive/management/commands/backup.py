@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from yiji.archive import backup, services
 
@@ -26,6 +27,8 @@ class Command(BaseCommand):
                 f"{manifest['audit'].get('last_seq', 0)}"
             )
             return
+        if "archive_backup" not in connection.introspection.table_names():
+            raise CommandError("the database is not up to date: run `yiji migrate` first")
         record = services.run_backup(folder)
         if not record.ok:
             raise CommandError(f"backup failed: {record.problem}")

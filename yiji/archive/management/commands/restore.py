@@ -20,6 +20,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, folder, test, **options):
         if test:
+            if "archive_backup" not in connection.introspection.table_names():
+                raise CommandError("the database is not up to date: run `yiji migrate` first")
             result = services.restore_test(folder)
             if not result.ok:
                 raise CommandError(f"restore test failed: {result.report}")
