@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yiji.core.models import ElectronicSignature, Staff
+
 
 class Backup(models.Model):
     """One backup taken: where it is, whether it verified, its manifest's checksum (ARC-6)."""
@@ -46,3 +48,108 @@ class RestoreTest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d} {self.path}"
+
+
+class Medium(models.TextChoices):
+    FILM = "film", _("Film")
+    CD = "cd", _("CD / DVD")
+    DIGITAL = "digital", _("Digital copy")
+
+
+class FilmLocation(models.Model):
+    """Where an exam's films or CD are kept, where they still are (ARC-1)."""
+
+    exam = models.OneToOneField("orders.Exam", on_delete=models.PROTECT, related_name="location")
+    medium = models.CharField(_("medium"), max_length=8, choices=Medium.choices)
+    room = models.CharField(_("archive room"), max_length=50)
+    cabinet = models.CharField(_("cabinet"), max_length=20)
+    box = models.CharField(_("box"), max_length=20, blank=True)
+    filed_at = models.DateTimeField(default=timezone.now)
+    filed_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("archive location")
+        verbose_name_plural = _("archive locations")
+        indexes = [models.Index(fields=["room", "cabinet", "box"])]
+
+    def __str__(self) -> str:
+        return f"{self.room} {self.cabinet} {self.box}".strip()
+
+
+class LoanKind(models.TextChoices):
+    BORROW = "borrow", _("Borrow films or CD")
+    COPY = "copy", _("Copy images")
+
+
+class LoanStatus(models.TextChoices):
+    REQUESTED = "requested", _("Awaiting signature or approval")
+    APPROVED = "approved", _("Approved, to hand out")
+    HANDED_OUT = "handed_out", _("Handed out")
+    RETURNED = "returned", _("Returned")
+    REFUSED = "refused", _("Refused")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Loan(models.Model):
+    """A request to borrow an exam's films or CD, or to copy its images, from request to
+    return (ARC-2, ARC-3)."""
+
+    exam = models.ForeignKey("orders.Exam", on_delete=models.PROTECT, related_name="loans")
+    kind = models.CharField(_("kind"), max_length=8, choices=LoanKind.choices)
+    medium = models.CharField(_("medium"), max_length=8, choices=Medium.choices)
+    borrower = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="loans"
+    )
+    borrower_name = models.CharField(_("borrower"), max_length=50)
+    borrower_unit = models.CharField(_("department or institution"), max_length=100)
+    outside = models.BooleanField(_("outside the hospital"), default=False)
+    purpose = models.CharField(_("purpose"), max_length=300)
+    writer_name = models.CharField(_("report written by"), max_length=50, blank=True)
+    reviewer_name = models.CharField(_("report reviewed by"), max_length=50, blank=True)
+    due_on = models.DateField(_("due back"), null=True, blank=True)
+    steps = models.JSONField(default=list)  # signatures still needed, in order
+    status = models.CharField(
+        _("status"), max_length=12, choices=LoanStatus.choices, default=LoanStatus.REQUESTED
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    requested_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    handed_out_at = models.DateTimeField(_("handed out at"), null=True, blank=True)
+    handed_out_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    returned_to = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    return_note = models.CharField(_("condition on return"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("loan or copy")
+        verbose_name_plural = _("loans and copies")
+        ordering = ["-requested_at"]
+        indexes = [models.Index(fields=["status", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.exam} {self.borrower_name}"
+
+    @property
+    def number(self) -> str:
+        return f"JY{self.requested_at:%Y}-{self.pk:05d}"
+
+
+class LoanSignature(models.Model):
+    """One signature on a loan: the borrower's request, medical affairs', the director's."""
+
+    loan = models.ForeignKey(Loan, on_delete=models.CASCADE, related_name="signatures")
+    step = models.CharField(max_length=16)
+    signer = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    approved = models.BooleanField()
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    signature = models.ForeignKey(ElectronicSignature, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["signed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.loan} {self.step} {self.signer}"

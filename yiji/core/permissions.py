@@ -54,6 +54,8 @@ class Action(models.TextChoices):
     REPORT_INCIDENT = "report_incident", _("Report an error, accident or near miss")
     HANDLE_INCIDENT = "handle_incident", _("Investigate and close errors and accidents")
     MANAGE_BACKUPS = "manage_backups", _("Run and check backups and restore tests")
+    REQUEST_LOAN = "request_loan", _("Request to borrow or copy images")
+    HANDLE_LOAN = "handle_loan", _("Keep the film archive: locations, hand-out and return")
 
 
 @dataclass(frozen=True)
@@ -308,6 +310,18 @@ GRANTS: dict[str, Grant] = {
         "INC-1",
         "差错事故由当事人立即报告。",
         "Errors and accidents are reported at once by the person involved.",
+    ),
+    Action.REQUEST_LOAN: _grant(
+        CLINICAL_READERS,
+        "ARC-2",
+        "借阅或复制影像资料由医务人员提出申请。",
+        "Loans and copies of images are requested by clinical staff.",
+    ),
+    Action.HANDLE_LOAN: _grant(
+        {R.CLERK, R.DIRECTOR, R.DEPUTY_DIRECTOR},
+        "ARC-2",
+        "影像档案的存放、借出与归还由登记处（档案管理）办理。",
+        "The film archive, its hand-outs and returns are kept by the registration desk.",
     ),
     Action.MANAGE_BACKUPS: _grant(
         {R.ADMIN, R.DIRECTOR},
