@@ -169,6 +169,11 @@ def _people_pages(site):
         "/incidents/",
         "/incidents/new/",
         f"/incidents/{site['incident']}/",
+        "/archive/",
+        "/archive/?q=P",
+        f"/archive/exams/{site['exams'][4]}/",
+        "/archive/loans/",
+        "/archive/backups/",
     ]
 
 

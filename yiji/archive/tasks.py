@@ -1,7 +1,7 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from yiji.archive import services
+from yiji.archive import loans, services
 from yiji.core import policy
 
 
@@ -18,6 +18,13 @@ def backup_reminders() -> int:
     """Each morning: a backup too old, a restore test due (ARC-6)."""
     with policy.batch():
         return services.remind()
+
+
+@db_periodic_task(crontab(minute="10", hour="8"))
+def loan_reminders() -> int:
+    """Each morning: loans falling due and overdue (ARC-2)."""
+    with policy.batch():
+        return loans.remind()
 
 
 @db_task()

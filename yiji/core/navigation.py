@@ -38,6 +38,7 @@ NAV: list[NavItem] = [
     NavItem("policy", _("Policy settings"), Action.VIEW_POLICY),
     NavItem("audit", _("Audit log"), Action.VIEW_AUDIT),
     NavItem("interfaces", _("Interfaces"), Action.MANAGE_INTERFACES),
+    NavItem("archive", _("Image archive"), Action.REQUEST_LOAN),
     NavItem("backups", _("Backups"), Action.MANAGE_BACKUPS),
     NavItem("kpi", _("Quality indicators"), Action.VIEW_QUALITY),
     NavItem("assessments", _("Assessments"), Action.VIEW_QUALITY),
