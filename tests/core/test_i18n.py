@@ -174,6 +174,7 @@ def _people_pages(site):
         f"/archive/exams/{site['exams'][4]}/",
         "/archive/loans/",
         "/archive/backups/",
+        "/archive/teaching/",
     ]
 
 

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from yiji.core.models import ElectronicSignature, Staff
+from yiji.core.models import ElectronicSignature, Sex, Staff
 
 
 class Backup(models.Model):
@@ -153,3 +153,49 @@ class LoanSignature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.loan} {self.step} {self.signer}"
+
+
+class BodySystem(models.TextChoices):
+    NEURO = "neuro", _("Head and nervous system")
+    HEAD_NECK = "head_neck", _("Head and neck")
+    CHEST = "chest", _("Chest")
+    CARDIOVASCULAR = "cardio", _("Heart and vessels")
+    ABDOMEN = "abdomen", _("Abdomen")
+    PELVIS = "pelvis", _("Pelvis and urogenital")
+    MUSCULOSKELETAL = "msk", _("Bones and joints")
+    BREAST = "breast", _("Breast")
+    PAEDIATRIC = "paediatric", _("Paediatric")
+    OTHER = "other", _("Other")
+
+
+class CaseValue(models.TextChoices):
+    TEACHING = "teaching", _("Teaching")
+    RESEARCH = "research", _("Research")
+    CARE = "care", _("Clinical value")
+
+
+class TeachingCase(models.Model):
+    """A case registered for teaching or research (ARC-4): a de-identified copy of the report,
+    with tags, shared with trainees; the exam stays the original record."""
+
+    exam = models.OneToOneField("orders.Exam", on_delete=models.PROTECT, related_name="+")
+    value = models.CharField(_("of value for"), max_length=10, choices=CaseValue.choices)
+    body_system = models.CharField(_("body system"), max_length=12, choices=BodySystem.choices)
+    modality = models.CharField(_("modality"), max_length=8)
+    diagnosis = models.CharField(_("diagnosis"), max_length=200)
+    keywords = models.CharField(_("keywords"), max_length=200, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    age_band = models.CharField(_("age"), max_length=20, blank=True)
+    findings = models.TextField(_("findings"))
+    impression = models.TextField(_("impression"))
+    note = models.TextField(_("teaching note"), blank=True)
+    marked_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    marked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("teaching case")
+        verbose_name_plural = _("teaching file")
+        ordering = ["-marked_at"]
+
+    def __str__(self) -> str:
+        return self.diagnosis

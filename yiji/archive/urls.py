@@ -8,4 +8,5 @@ urlpatterns = [
     path("archive/loans/", views.loan_list, name="loans"),
     path("archive/loans/<int:pk>/", views.loan_page, name="loan"),
     path("archive/backups/", views.backups_page, name="backups"),
+    path("archive/teaching/", views.teaching_file, name="teaching"),
 ]

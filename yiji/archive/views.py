@@ -12,8 +12,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yiji.archive import loans, services, tasks
-from yiji.archive.models import Backup, Loan, LoanKind, LoanStatus, Medium, RestoreTest
+from yiji.archive import loans, services, tasks, teaching
+from yiji.archive.models import (
+    Backup,
+    BodySystem,
+    CaseValue,
+    Loan,
+    LoanKind,
+    LoanStatus,
+    Medium,
+    RestoreTest,
+)
 from yiji.core import audit
 from yiji.core.models import AuditAction, Staff
 from yiji.core.permissions import Action, may, roles_of
@@ -198,5 +207,34 @@ def backups_page(request: HttpRequest) -> HttpResponse:
             "backups": Backup.objects.all()[:30],
             "tests": RestoreTest.objects.all()[:10],
             "running": running,
+        },
+    )
+
+
+@requires(Action.WRITE_REPORT)
+def teaching_file(request: HttpRequest) -> HttpResponse:
+    """The teaching file (ARC-4): search the de-identified cases; file a flagged one."""
+    if request.method == "POST":
+        post = request.POST
+        exam = get_object_or_404(Exam, pk=form_pk(post.get("exam")))
+        try:
+            teaching.mark(
+                request.user, exam, post.get("value", ""), post.get("body_system", ""),
+                post.get("diagnosis", ""), post.get("keywords", ""), post.get("note", ""),
+            )  # fmt: skip
+            messages.success(request, _("Filed in the teaching file."))
+        except RuleViolation as violation:
+            show_refusal(request, violation)
+        return redirect("teaching")
+    get = request.GET
+    cases = teaching.search(get.get("q", ""), get.get("body_system", ""), get.get("modality", ""))
+    return render(
+        request,
+        "archive/teaching.html",
+        {
+            "page": Paginator(cases, 20).get_page(get.get("page")),
+            "flagged": teaching.flagged()[:30],
+            "systems": BodySystem.choices,
+            "values": CaseValue.choices,
         },
     )

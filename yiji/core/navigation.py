@@ -29,6 +29,7 @@ NAV: list[NavItem] = [
     NavItem("film_quality", _("Film quality"), (Action.PERFORM_EXAM, Action.VIEW_QUALITY)),
     NavItem("follow_ups", _("Follow-up"), (Action.WRITE_REPORT, Action.VIEW_QUALITY)),
     NavItem("consultations", _("Consultations"), Action.WRITE_REPORT),
+    NavItem("teaching", _("Teaching file"), Action.WRITE_REPORT),
     NavItem("results", _("Results"), Action.READ_RESULTS),
     NavItem("requisition_new", _("New requisition"), Action.ORDER_EXAM),
     NavItem("patients", _("Patients"), Action.VIEW_PATIENT),
