@@ -47,3 +47,33 @@ def test_loan_requests_on_the_page(client_for, clerk, clinician, completed, item
     assert made.status_code == 302
     assert web.get("/archive/loans/999999/").status_code == 404
     assert client_for(make_staff(Role.ENGINEER)).get("/archive/loans/").status_code == 403
+
+
+@pytest.mark.rules("ARC-7")
+def test_the_work_records_include_the_days_qc_of_the_rooms_devices(
+    client_for, clerk, completed, items, rooms, technologist, make_staff
+):
+    from yiji.archive import registry
+    from yiji.equipment import plans
+    from yiji.equipment import services as equipment
+    from yiji.equipment.models import Device, MaintenancePlan
+
+    engineer = make_staff(Role.ENGINEER)
+    device = equipment.register_device(
+        engineer.user,
+        Device(department=rooms["DR1"].department, name="DR一号机", kind="DR", modality="DR",
+               manufacturer="厂", model="M", serial="S9", room=rooms["DR1"], custodian=technologist),
+    )  # fmt: skip
+    plans.create_default_plans(engineer.user, device)
+    daily = MaintenancePlan.objects.filter(device=device).order_by("interval_days").first()
+    answers = [
+        plans.Result(i, value=i.reference) if i.kind == "numeric" else plans.Result(i, passed=True)
+        for i in daily.items.all()
+    ]
+    plans.record(technologist.user, daily, answers)
+    exam = completed(items["chest"])
+    work = registry.work_records(exam)
+    assert [r.plan for r in work.qc] == [daily]
+    assert {e.kind for e in work.events} >= {"requested", "arrived", "started", "completed"}
+    page = client_for(clerk).get(f"/archive/exams/{exam.pk}/").content.decode()
+    assert "DR一号机" in page

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiji.archive import loans, services, tasks, teaching
+from yiji.archive import registry as registry_records
 from yiji.archive.models import (
     Backup,
     BodySystem,
@@ -81,7 +82,7 @@ def exam_record(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("archive_exam", pk=pk)
     audit.record(request.user, AuditAction.VIEW, exam, patient=exam.patient)
     report = getattr(exam, "report", None)
-    steps = list(exam.performed_steps.all())
+    work = registry_records.work_records(exam)
     return render(
         request,
         "archive/exam.html",
@@ -90,11 +91,10 @@ def exam_record(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "versions": report.versions.select_related("saved_by__staff") if report else [],
             "addenda": report.addenda.select_related("author") if report else [],
-            "steps": [
-                (s, len(s.series), sum(x.get("instances") or 0 for x in s.series)) for s in steps
-            ],
-            "record": getattr(exam, "record", None),
-            "events": exam.events.select_related("actor__staff"),
+            "studies": registry_records.studies(exam),
+            "record": work.record,
+            "events": work.events,
+            "qc": work.qc,
             "location": getattr(exam, "location", None),
             "loans": exam.loans.all(),
             "media": Medium.choices,
