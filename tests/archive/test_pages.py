@@ -62,7 +62,8 @@ def test_the_work_records_include_the_days_qc_of_the_rooms_devices(
     device = equipment.register_device(
         engineer.user,
         Device(department=rooms["DR1"].department, name="DR一号机", kind="DR", modality="DR",
-               manufacturer="厂", model="M", serial="S9", room=rooms["DR1"], custodian=technologist),
+               manufacturer="厂", model="M", serial="S9", room=rooms["DR1"],
+               custodian=technologist),
     )  # fmt: skip
     plans.create_default_plans(engineer.user, device)
     daily = MaintenancePlan.objects.filter(device=device).order_by("interval_days").first()
