@@ -147,9 +147,18 @@ def list_patients(request, filters: Query[PatientFilter]):
     return list(found[offset : offset + limit])
 
 
+class RuleRefusal(Schema):
+    detail: str
+    rule: str
+    field: str
+    message_zh: str
+    message_en: str
+    overridable: bool
+
+
 @api.get(
     "/patients/{patient_id}",
-    response={200: PatientOut, 403: Refusal},
+    response={200: PatientOut, 403: Refusal, 409: RuleRefusal},
     tags=["patients"],
 )
 def get_patient(request, patient_id: str):
@@ -308,15 +317,6 @@ class RequisitionOut(Schema):
     @staticmethod
     def resolve_exams(requisition):
         return list(requisition.exams.select_related("item", "room").order_by("pk"))
-
-
-class RuleRefusal(Schema):
-    detail: str
-    rule: str
-    field: str
-    message_zh: str
-    message_en: str
-    overridable: bool
 
 
 @api.post(

@@ -2,7 +2,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from yiji.archive import loans, services
-from yiji.core import policy
+from yiji.core import access, policy
 
 
 @db_periodic_task(crontab(minute="20"))
@@ -25,6 +25,12 @@ def loan_reminders() -> int:
     """Each morning: loans falling due and overdue (ARC-2)."""
     with policy.batch():
         return loans.remind()
+
+
+@db_periodic_task(crontab(minute="5", hour="7"))
+def break_glass_report() -> int:
+    """Each morning: yesterday's break-glass accesses to the directors (ARC-5)."""
+    return access.report_to_director()
 
 
 @db_task()

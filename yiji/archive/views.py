@@ -24,11 +24,11 @@ from yiji.archive.models import (
     Medium,
     RestoreTest,
 )
-from yiji.core import audit
+from yiji.core import access, audit
 from yiji.core.models import AuditAction, Staff
 from yiji.core.permissions import Action, may, roles_of
 from yiji.core.rulebook import RuleViolation
-from yiji.core.views import form_date, form_pk, requires, show_refusal
+from yiji.core.views import break_glass_form, form_date, form_pk, requires, show_refusal
 from yiji.orders.models import Exam, ExamStatus
 
 
@@ -80,6 +80,10 @@ def exam_record(request: HttpRequest, pk: int) -> HttpResponse:
         except RuleViolation as violation:
             show_refusal(request, violation)
         return redirect("archive_exam", pk=pk)
+    try:
+        access.require_open(request.user, exam.patient)
+    except RuleViolation as violation:
+        return break_glass_form(request, exam.patient, violation)
     audit.record(request.user, AuditAction.VIEW, exam, patient=exam.patient)
     report = getattr(exam, "report", None)
     work = registry_records.work_records(exam)

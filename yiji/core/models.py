@@ -600,3 +600,24 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.get_kind_display()} {self.name}".strip()
+
+
+class BreakGlass(models.Model):
+    """Access to a patient's record outside one's department or patients, with the reason
+    given; logged, and reported to the director each day (ARC-5)."""
+
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("reason"), max_length=300)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("valid until"))
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("break-glass access")
+        verbose_name_plural = _("break-glass accesses")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["staff", "patient", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.staff} {self.patient} {self.at:%Y-%m-%d %H:%M}"

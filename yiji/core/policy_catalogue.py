@@ -1908,6 +1908,20 @@ SETTINGS: tuple[PolicySetting, ...] = (
         en="Minutes of inactivity after which a session is logged out.",
     ),
     PolicySetting(
+        key="sec.break_glass_hours",
+        kind=K.INTEGER,
+        default=4,
+        unit="h",
+        minimum=1,
+        maximum=72,
+        per_department=False,
+        rules=("ARC-5",),
+        group="security",
+        zh="紧急授权（说明理由后查看非本科室患者资料）的有效小时数。",
+        en="Hours a break-glass access (a patient outside one's department, with a reason) "
+        "stays open.",
+    ),
+    PolicySetting(
         key="sec.api_token_days",
         kind=K.INTEGER,
         default=90,

@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yiji.core import audit
+from yiji.core import access, audit
 from yiji.core.models import (
     AuditAction,
     Credential,
@@ -133,8 +133,10 @@ def update_patient(actor, patient: Patient, data: dict[str, Any], *, ip=None) ->
 
 @carries_out("ORD-7")
 def open_patient_record(actor, patient: Patient, *, via: str, ip: str | None = None) -> Patient:
-    """Every view of a patient's record is checked and logged (ORD-7)."""
+    """Every view of a patient's record is checked — by role, then by relationship, else a
+    break-glass reason (ARC-5) — and logged (ORD-7)."""
     require(actor, Action.VIEW_PATIENT, patient)
+    access.require_open(actor, patient)
     audit.record(actor, AuditAction.VIEW, patient, reason=via, ip=ip)
     return patient
 

@@ -21,7 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yiji.core import accounts, audit, calendar, notices, policy, rulebook, services
+from yiji.core import access, accounts, audit, calendar, notices, policy, rulebook, services
 from yiji.core.forms import (
     CalendarDayForm,
     LoginForm,
@@ -36,6 +36,7 @@ from yiji.core.models import (
     ApiToken,
     AuditAction,
     AuditEntry,
+    BreakGlass,
     CalendarDay,
     Credential,
     Department,
@@ -232,9 +233,75 @@ def _add_errors(form, exc: ValidationError) -> None:
 @requires(Action.VIEW_PATIENT)
 def patient(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_object_or_404(Patient, pk=pk)
-    services.open_patient_record(request.user, record, via="web", ip=client_ip(request))
+    try:
+        services.open_patient_record(request.user, record, via="web", ip=client_ip(request))
+    except rulebook.RuleViolation as violation:
+        return break_glass_form(request, record, violation)
     can_register = may(request.user, Action.REGISTER_PATIENT)
-    return render(request, "core/patient.html", {"patient": record, "can_register": can_register})
+    return render(
+        request,
+        "core/patient.html",
+        {
+            "patient": record,
+            "can_register": can_register,
+            "can_audit": may(request.user, Action.VIEW_AUDIT),
+        },
+    )
+
+
+def break_glass_form(request: HttpRequest, record: Patient, violation) -> HttpResponse:
+    """The record is outside the user's department or patients: ask for the reason (ARC-5)."""
+    rulebook.record_refusal(violation, request.user, "web", request.path)
+    return render(
+        request,
+        "core/break_glass.html",
+        {"patient": record, "violation": violation, "next": request.get_full_path()},
+        status=403,
+    )
+
+
+@require_POST
+@requires(Action.VIEW_PATIENT)
+def break_glass(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_object_or_404(Patient, pk=pk)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("patient", args=[pk])
+    try:
+        access.break_glass(request.user, record, request.POST.get("reason", ""), client_ip(request))
+    except rulebook.RuleViolation as violation:
+        messages.error(request, violation.message)
+        return render(
+            request, "core/break_glass.html",
+            {"patient": record, "violation": violation, "next": target}, status=403,
+        )  # fmt: skip
+    return redirect(target)
+
+
+@requires(Action.VIEW_AUDIT)
+def patient_access(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everyone who opened or changed the patient's record, with break-glass reasons (ARC-5)."""
+    record = get_object_or_404(Patient, pk=pk)
+    entries = AuditEntry.objects.filter(patient=record).order_by("-seq")
+    return render(
+        request,
+        "core/patient_access.html",
+        {
+            "patient": record,
+            "page": Paginator(entries, 50).get_page(request.GET.get("page")),
+            "glass": BreakGlass.objects.filter(patient=record).select_related("staff"),
+        },
+    )
+
+
+@requires(Action.VIEW_AUDIT)
+def break_glass_register(request: HttpRequest) -> HttpResponse:
+    rows = BreakGlass.objects.select_related("staff", "patient")
+    return render(
+        request,
+        "core/break_glass_register.html",
+        {"page": Paginator(rows, 50).get_page(request.GET.get("page"))},
+    )
 
 
 @requires(Action.VIEW_STAFF)
