@@ -48,3 +48,23 @@ def test_a_case_is_filed_de_identified_and_found_by_trainees(
     assert (
         "周围型肺结节" not in client_for(trainee).get("/archive/teaching/?q=骨折").content.decode()
     )
+
+
+@pytest.mark.rules("ARC-4")
+def test_a_case_is_filed_from_its_report_page(completed, items, doctor, client_for):
+    writer, reviewer = doctor("resident"), doctor("attending")
+    exam = completed(items["chest"])
+    report = reports.save_draft(
+        writer.user, exam, reports.Draft("所见", "意见"), expected_version=0
+    )
+    reports.sign_final(reviewer.user, reports.submit(writer.user, report, PASSWORD), PASSWORD)
+    web = client_for(writer)
+    assert (
+        f"/archive/teaching/?exam={exam.pk}"
+        in web.get(f"/exams/{exam.pk}/report/").content.decode()
+    )
+    form = web.get(f"/archive/teaching/?exam={exam.pk}").content.decode()
+    assert f'name="exam" value="{exam.pk}"' in form  # not flagged, chosen from the report
+    web.post("/archive/teaching/", {"exam": exam.pk, "value": "teaching", "body_system": "chest",
+                                    "diagnosis": "正常胸片"})  # fmt: skip
+    assert "正常胸片" in web.get("/archive/teaching/").content.decode()

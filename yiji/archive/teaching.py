@@ -103,3 +103,13 @@ def flagged() -> QuerySet:
         .select_related("exam__item", "author")
         .order_by("-final_at")
     )
+
+
+def unfiled(exam_id: int) -> Report | None:
+    """An exam's signed report not yet filed, to file from the report page or a session."""
+    return (
+        Report.objects.filter(exam_id=exam_id, status__in=SIGNED_STATUSES)
+        .exclude(exam_id__in=TeachingCase.objects.values("exam_id"))
+        .select_related("exam__item")
+        .first()
+    )

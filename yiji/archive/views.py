@@ -232,12 +232,15 @@ def teaching_file(request: HttpRequest) -> HttpResponse:
         return redirect("teaching")
     get = request.GET
     cases = teaching.search(get.get("q", ""), get.get("body_system", ""), get.get("modality", ""))
+    # Filing straight from a report or a reading session: that exam's form comes first.
+    chosen = teaching.unfiled(form_pk(get.get("exam"))) if get.get("exam") else None
+    flagged = [r for r in teaching.flagged()[:30] if chosen is None or r.pk != chosen.pk]
     return render(
         request,
         "archive/teaching.html",
         {
             "page": Paginator(cases, 20).get_page(get.get("page")),
-            "flagged": teaching.flagged()[:30],
+            "flagged": ([chosen] if chosen else []) + flagged,
             "systems": BodySystem.choices,
             "values": CaseValue.choices,
         },
