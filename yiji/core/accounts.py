@@ -88,6 +88,12 @@ def staff_of(actor, rule: str) -> Staff:
     return staff
 
 
+def home_department(staff: Staff):
+    """The person's primary department (the first one joined when none is marked primary)."""
+    membership = staff.memberships.order_by("-primary", "pk").select_related("department").first()
+    return membership.department if membership else None
+
+
 def signer_identity(staff: Staff) -> SignerIdentity:
     from yiji.core.models import CredentialKind
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from yiji.core import accounts, audit, policy
-from yiji.core.accounts import staff_of
+from yiji.core.accounts import home_department, staff_of
 from yiji.core.calendar import is_working_day
 from yiji.core.models import AuditAction, Department, Role, RoleAssignment, Staff
 from yiji.core.permissions import Action, may, require
@@ -36,11 +36,6 @@ from yiji.people.models import (
     Whereabouts,
 )
 from yiji.people.roster import month_days, month_start, next_month, on_leave
-
-
-def home_department(staff: Staff) -> Department | None:
-    membership = staff.memberships.order_by("-primary", "pk").select_related("department").first()
-    return membership.department if membership else None
 
 
 def _at(day: dt.date, time: dt.time) -> dt.datetime:

@@ -11,7 +11,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from yiji.core import accounts, audit, notices, policy
-from yiji.core.accounts import staff_of
+from yiji.core.accounts import home_department, staff_of
 from yiji.core.calendar import is_working_day
 from yiji.core.models import AuditAction, CredentialKind, Role, Staff
 from yiji.core.permissions import Action, may, require, roles_of
@@ -39,11 +39,6 @@ ALLOWANCE_SETTINGS = {
 }
 
 
-def _department(staff: Staff):
-    membership = staff.memberships.order_by("-primary").select_related("department").first()
-    return membership.department if membership else None
-
-
 def is_radiation_worker(staff: Staff) -> bool:
     return staff.credentials.filter(kind=CredentialKind.RADIATION_TRAINING).exists()
 
@@ -56,7 +51,7 @@ def entitlement(staff: Staff, year: int, kind: str) -> int | None:
     if kind == LeaveKind.HEALTH and not is_radiation_worker(staff):
         return 0  # health leave is for radiation workers (RAD-3)
     key = ALLOWANCE_SETTINGS.get(kind)
-    return policy.value(key, department=_department(staff)) if key else None
+    return policy.value(key, department=home_department(staff)) if key else None
 
 
 def used(staff: Staff, year: int, kind: str) -> int:
@@ -86,7 +81,7 @@ def _steps(staff: Staff, days: int) -> list[str]:
     held = {a.role for a in staff.role_assignments.all()}
     if held & {Role.DIRECTOR, Role.DEPUTY_DIRECTOR, Role.GROUP_LEADER}:
         return [DIRECTOR]
-    limit = policy.value("stf.leave_leader_max_days", department=_department(staff))
+    limit = policy.value("stf.leave_leader_max_days", department=home_department(staff))
     return [LEADER] if days <= limit else [LEADER, DIRECTOR]
 
 
@@ -104,7 +99,7 @@ def request_leave(
     if not reason.strip():
         raise RuleViolation("STF-3", "请填写请假事由。", "Give the reason.", field="reason")
     today = timezone.localdate()
-    late_days = policy.value("stf.sick_leave_late_days", department=_department(staff))
+    late_days = policy.value("stf.sick_leave_late_days", department=home_department(staff))
     if kind == LeaveKind.SICK:
         if first < today - dt.timedelta(days=late_days):
             raise RuleViolation(
@@ -154,7 +149,7 @@ def request_leave(
 def approvers(leave: LeaveRequest) -> list[Staff]:
     if leave.status != LeaveStatus.PENDING or not leave.steps:
         return []
-    department = _department(leave.staff)
+    department = home_department(leave.staff)
     people: list[Staff] = []
     for role in sorted(STEP_ROLES[leave.steps[0]]):
         people += notices.holders(role, department)

@@ -18,7 +18,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from yiji.core import audit, notices, policy
-from yiji.core.accounts import staff_of
+from yiji.core.accounts import home_department, staff_of
 from yiji.core.models import AuditAction, Department, Role, Staff
 from yiji.core.permissions import Action, may, require
 from yiji.core.rulebook import RuleViolation, carries_out
@@ -63,11 +63,6 @@ def _self_or_manager(actor, staff: Staff, rule: str) -> Staff:
     if me.pk != staff.pk and not may(actor, Action.MANAGE_TRAINING):
         raise RuleViolation(rule, "只能登记本人的记录。", "You record your own entries only.")
     return me
-
-
-def _home(staff: Staff) -> Department | None:
-    membership = staff.memberships.order_by("-primary", "pk").select_related("department").first()
-    return membership.department if membership else None
 
 
 # ------------------------------------------------------------------------- STF-7 records
@@ -216,7 +211,7 @@ class Progress:
 @carries_out("STF-7")
 def progress(staff: Staff, year: int) -> Progress:
     """The year's credits and writing against the targets of the person's title grade."""
-    department = _home(staff)
+    department = home_department(staff)
     level = grade(staff)
     needs_cme = GRADES.index(level) >= GRADES.index(policy.value("stf.cme_from_grade", department))
     credits = dict(
@@ -321,7 +316,7 @@ def start_plan(
     if mentor is not None and mentor.pk == staff.pk:
         raise RuleViolation("STF-8", "带教老师不能是本人。", "Nobody mentors themselves.")
     if kind == PlanKind.NEW_GRADUATE:
-        end = add_months(start, policy.value("stf.probation_months", _home(staff)))
+        end = add_months(start, policy.value("stf.probation_months", home_department(staff)))
     plan = TrainingPlan.objects.create(
         staff=staff, kind=kind, start=start, end=end, goals=goals.strip(), mentor=mentor
     )
@@ -345,7 +340,9 @@ def assess(
     if score is not None and not (0 <= score <= 100):
         raise RuleViolation("STF-8", "成绩为0至100分。", "A score is 0 to 100.", field="score")
     if kind == AssessmentKind.APPOINTMENT:
-        due = add_months(plan.start, policy.value("stf.probation_months", _home(plan.staff)))
+        due = add_months(
+            plan.start, policy.value("stf.probation_months", home_department(plan.staff))
+        )
         if held_on < due:
             raise RuleViolation(
                 "STF-8", f"转正考核须在见习期满（{due}）后进行。",
@@ -393,7 +390,7 @@ def assessments_due(today: dt.date | None = None) -> list[Due]:
     rows = []
     plans = TrainingPlan.objects.filter(kind=PlanKind.NEW_GRADUATE, appointed_on__isnull=True)
     for plan in plans.select_related("staff", "mentor"):
-        department = _home(plan.staff)
+        department = home_department(plan.staff)
         interval = policy.value("stf.new_graduate_training_interval_months", department)
         last = plan.assessments.filter(kind=AssessmentKind.QUARTERLY).order_by("-held_on").first()
         quarterly = add_months(last.held_on if last else plan.start, interval)
@@ -443,7 +440,7 @@ def reports_overdue(today: dt.date | None = None) -> list[tuple[ExternalTraining
     rows = []
     for item in ExternalTraining.objects.filter(reported_on__isnull=True, end__lt=today):
         due = item.end + dt.timedelta(
-            days=policy.value("stf.training_report_days", _home(item.staff))
+            days=policy.value("stf.training_report_days", home_department(item.staff))
         )
         if due < today:
             rows.append((item, due))
@@ -458,7 +455,7 @@ def remind(today: dt.date | None = None) -> int:
     sent = 0
     for row in assessments_due(today):
         people = [row.plan.mentor] if row.plan.mentor else []
-        people += notices.holders(Role.DIRECTOR, _home(row.plan.staff))
+        people += notices.holders(Role.DIRECTOR, home_department(row.plan.staff))
         sent += notices.notify(
             people, "STF-8", f"assess:{row.plan.pk}:{row.kind}:{row.due:%Y%m%d}",
             f"{row.plan.staff.name}的{AssessmentKind(row.kind).label}应于{row.due}进行。",
