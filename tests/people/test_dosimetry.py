@@ -57,9 +57,7 @@ def _triggers(worker):
 def test_a_period_above_the_pro_rata_warning_is_investigated(keeper, worker, director):
     dosimetry.record_dose(keeper.user, worker, D(2026, 9, 1), D(2026, 9, 30), M("0.40"), M("0.5"))
     assert _triggers(worker) == []  # 30 days: warning 1.25 × 30/90 = 0.417 mSv
-    dosimetry.record_dose(
-        keeper.user, worker, D(2026, 10, 1), D(2026, 10, 30), M("0.42"), M("0.5")
-    )
+    dosimetry.record_dose(keeper.user, worker, D(2026, 10, 1), D(2026, 10, 30), M("0.42"), M("0.5"))
     assert _triggers(worker) == [(DoseCheck.PERIOD, "20261030")]
     notice = Notice.objects.get(rule="RAD-2", recipient=worker)
     assert "0.420" in notice.message and "0.417" in notice.message

@@ -109,3 +109,17 @@ def test_nobody_approves_their_own_leave(leader, director):
     leave.decide(director.user, own, True, PASSWORD)
     own.refresh_from_db()
     assert own.status == LeaveStatus.APPROVED
+
+
+@pytest.mark.rules("STF-3")
+def test_the_director_sets_a_persons_allowance_from_their_page(tech, director, client_for):
+    web = client_for(director)
+    web.post(f"/people/{tech.pk}/", {"action": "allowance", "year": "2026", "kind": "annual",
+                                     "days": "15"})  # fmt: skip
+    assert leave.balance(tech, 2026, LeaveKind.ANNUAL) == 15
+    bad = {"action": "allowance", "year": "2026", "kind": "sick", "days": "x"}
+    refused = web.post(f"/people/{tech.pk}/", bad, follow=True)
+    assert "【STF-3】" in refused.content.decode()
+    assert client_for(tech).post(f"/people/{tech.pk}/", {"action": "allowance", "year": "2026",
+                                 "kind": "annual", "days": "99"}).status_code == 403  # fmt: skip
+    assert leave.balance(tech, 2026, LeaveKind.ANNUAL) == 15

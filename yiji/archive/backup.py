@@ -354,7 +354,3 @@ def _audit_entries(kind: str, database: dict):
         cursor.execute(query)
         for row in cursor:
             yield _entry(row)
-
-
-def age(finished: dt.datetime | None) -> dt.timedelta | None:
-    return None if finished is None else timezone.now() - finished

@@ -9,6 +9,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from yiji.core import access, audit
+from yiji.core.models import AuditAction
+from yiji.core.permissions import Action, require
 from yiji.core.rulebook import carries_out
 from yiji.equipment.models import PlanRecord
 from yiji.orders.models import Exam
@@ -37,6 +40,16 @@ def studies(exam: Exam) -> list[Study]:
               sum(int(s.get("instances") or 0) for s in step.series))
         for step in exam.performed_steps.all()
     ]  # fmt: skip
+
+
+@carries_out("ARC-5", "ORD-7")
+def open_record(actor, exam: Exam) -> Exam:
+    """An exam's archive record opens by role and relationship (else break-glass), and the
+    opening is logged."""
+    require(actor, Action.VIEW_PATIENT)
+    access.require_open(actor, exam.patient)
+    audit.record(actor, AuditAction.VIEW, exam, patient=exam.patient)
+    return exam
 
 
 @carries_out("ARC-7")

@@ -24,7 +24,7 @@ from yiji.archive.models import (
     Medium,
     RestoreTest,
 )
-from yiji.core import access, audit
+from yiji.core import audit
 from yiji.core.models import AuditAction, Staff
 from yiji.core.permissions import Action, may, roles_of
 from yiji.core.rulebook import RuleViolation
@@ -81,10 +81,9 @@ def exam_record(request: HttpRequest, pk: int) -> HttpResponse:
             show_refusal(request, violation)
         return redirect("archive_exam", pk=pk)
     try:
-        access.require_open(request.user, exam.patient)
+        registry_records.open_record(request.user, exam)
     except RuleViolation as violation:
         return break_glass_form(request, exam.patient, violation)
-    audit.record(request.user, AuditAction.VIEW, exam, patient=exam.patient)
     report = getattr(exam, "report", None)
     work = registry_records.work_records(exam)
     return render(

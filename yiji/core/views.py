@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import wraps
 from io import BytesIO
 
@@ -70,6 +71,14 @@ def form_date(value: str | None):
     try:
         return parse_date(value or "")
     except ValueError:  # well-formed but impossible, such as 2026-02-30
+        return None
+
+
+def form_month(value: str | None):
+    """The first day of a month typed as YYYY-MM in a form or a link, or None."""
+    try:
+        return dt.datetime.strptime(value or "", "%Y-%m").date()
+    except ValueError:
         return None
 
 

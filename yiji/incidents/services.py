@@ -33,7 +33,7 @@ from yiji.orders.services import exam_by_accession
 
 @dataclass
 class IncidentReport:
-    department: Department
+    department: Department | None
     kind: str
     category: str
     severity: int
@@ -59,6 +59,8 @@ def _url(incident: Incident) -> str:
 
 
 def _check(data: IncidentReport) -> None:
+    if data.department is None:
+        raise RuleViolation("INC-1", "请选择科室。", "Choose the department.", field="department")
     if data.kind not in IncidentKind.values or data.category not in Category.values:
         raise RuleViolation("INC-1", "请选择类别和性质。", "Choose the kind and category.")
     if data.severity not in Severity.values:

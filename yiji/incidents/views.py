@@ -118,8 +118,6 @@ def report_page(request: HttpRequest) -> HttpResponse:
             anonymous=post.get("anonymous") == "on",
         )
         try:
-            if data.department is None:
-                raise RuleViolation("INC-1", "请选择科室。", "Choose the department.")
             incident = services.report(request.user, data)
         except RuleViolation as violation:
             show_refusal(request, violation)

@@ -42,6 +42,7 @@ from yiji.people.models import (
     HealthCheckKind,
 )
 
+MAX_FILE_BYTES = 10 * 1024 * 1024
 # GBZ 128-2019: effective dose from two dosimeters, under and over the apron (no collar).
 UNDER_WEIGHT, OVER_WEIGHT = Decimal("0.79"), Decimal("0.051")
 
@@ -168,6 +169,10 @@ class DoseRow:
     hp10: Decimal
     hp007: Decimal
     hp3: Decimal | None = None
+
+    @property
+    def position_label(self) -> str:
+        return DosimeterPosition(self.position).label
 
 
 def _check_row(start: dt.date, end: dt.date, values: list[Decimal | None]) -> tuple[str, str]:
@@ -371,6 +376,8 @@ def preview(content: bytes, filename: str) -> Preview:
 def upload(actor, content: bytes, filename: str, agency: str = "") -> tuple[DoseImport, Preview]:
     """Keep the agency's file as received and preview it."""
     require(actor, Action.MANAGE_DOSIMETRY)
+    if not content or len(content) > MAX_FILE_BYTES:
+        raise RuleViolation("RAD-2", "请选择不超过10 MB的文件。", "Choose a file of up to 10 MB.")
     checked = preview(content, filename)
     source = DoseImport.objects.create(
         filename=filename[:200], sha256=hashlib.sha256(content).hexdigest(), content=content,

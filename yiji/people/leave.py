@@ -54,6 +54,26 @@ def entitlement(staff: Staff, year: int, kind: str) -> int | None:
     return policy.value(key, department=home_department(staff)) if key else None
 
 
+@carries_out("STF-3")
+def set_entitlement(actor, staff: Staff, year: int, kind: str, days: int | None):
+    """A person's own allowance of a kind of leave for a year (seniority, say), instead of the
+    policy's; audited."""
+    require(actor, Action.MANAGE_STAFF)
+    if kind not in ALLOWANCE_SETTINGS or days is None or not (0 <= days <= 365):
+        raise RuleViolation(
+            "STF-3",
+            "请选择有额度的假别并填写0至365天。",
+            "Choose a leave type with an allowance; 0-365 days.",
+        )
+    if not 2000 <= year <= 2100:
+        raise RuleViolation("STF-3", "年份无效。", "Not a year.", field="year")
+    row, _created = LeaveEntitlement.objects.update_or_create(
+        staff=staff, year=year, kind=kind, defaults={"days": days}
+    )
+    audit.record(actor, AuditAction.UPDATE, row, after={"days": days})
+    return row
+
+
 def used(staff: Staff, year: int, kind: str) -> int:
     """Days approved or awaiting approval, counted against the year the leave starts in."""
     total = LeaveRequest.objects.filter(

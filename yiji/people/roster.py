@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from yiji.core import audit, notices, policy
@@ -51,7 +51,7 @@ def month_days(month: dt.date) -> list[dt.date]:
 @carries_out("STF-4")
 def add_shift_type(
     actor, department: Department, code: str, name: str, kind: str, post: str,
-    starts: dt.time, hours: int, handover: bool = True,
+    starts: dt.time | None, hours: int, handover: bool = True,
 ) -> ShiftType:  # fmt: skip
     require(actor, Action.MANAGE_ROSTER)
     code, name = code.strip(), name.strip()
@@ -59,6 +59,8 @@ def add_shift_type(
         raise RuleViolation(
             "STF-4", "请填写班次代码、名称、类别和岗位。", "Give the code, name, kind and post."
         )
+    if starts is None:
+        raise RuleViolation("STF-4", "请填写开始时间。", "Give the start time.", field="starts")
     if not (isinstance(hours, int) and 1 <= hours <= 24):
         raise RuleViolation("STF-4", "班次时长为1至24小时。", "A shift lasts 1 to 24 hours.")
     if ShiftType.objects.filter(department=department, code=code).exists():
@@ -153,6 +155,8 @@ def _duty(roster: Roster, staff: Staff, shift: ShiftType, day: dt.date, by: Staf
 def assign(actor, roster: Roster, staff: Staff, shift: ShiftType, day: dt.date) -> Duty:
     """Put a person on a shift; refused with the first rule it breaks."""
     require(actor, Action.MANAGE_ROSTER)
+    if day is None:
+        raise RuleViolation("STF-4", "请选择日期。", "Choose the day.", field="day")
     if shift.department_id != roster.department_id or month_start(day) != roster.month:
         raise RuleViolation(
             "STF-4", "班次或日期不属于本排班表。", "The shift or day is not of this roster."
@@ -322,10 +326,3 @@ def duties_between(first: dt.date, last: dt.date, department=None, staff=None) -
 def visible(duties: QuerySet, manager: bool) -> QuerySet:
     """Staff see published rosters; the roster makers see drafts too."""
     return duties if manager else duties.filter(roster__status=RosterStatus.PUBLISHED)
-
-
-def on_duty(department: Department, at: dt.datetime | None = None) -> QuerySet:
-    at = at or timezone.now()
-    return Duty.objects.filter(
-        Q(roster__department=department) & Q(starts_at__lte=at) & Q(ends_at__gt=at)
-    ).select_related("staff", "shift")

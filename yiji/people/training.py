@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yiji.core import audit, notices, policy
 from yiji.core.accounts import home_department, staff_of
@@ -196,16 +197,18 @@ class Progress:
 
     @property
     def shortfalls(self) -> list[str]:
-        short = []
-        if self.class1 < self.class1_target:
-            short.append(f"Ⅰ类学分{self.class1}/{self.class1_target}")
-        if self.class2 < self.class2_target:
-            short.append(f"Ⅱ类学分{self.class2}/{self.class2_target}")
-        if self.papers < self.papers_target:
-            short.append(f"论文{self.papers}/{self.papers_target}")
-        if self.reviews < self.reviews_target:
-            short.append(f"综述{self.reviews}/{self.reviews_target}")
-        return short
+        """What is behind target, done/target, in the user's language."""
+        rows = [
+            (_("Class I credits"), self.class1, self.class1_target),
+            (_("Class II credits"), self.class2, self.class2_target),
+            (_("Papers"), self.papers, self.papers_target),
+            (_("Reviews"), self.reviews, self.reviews_target),
+        ]
+        return [
+            _("%(what)s %(done)s/%(target)s") % {"what": what, "done": done, "target": target}
+            for what, done, target in rows
+            if done < target
+        ]
 
 
 @carries_out("STF-7")

@@ -22,8 +22,16 @@ from yiji.core.models import CredentialKind, Department, Staff
 from yiji.core.permissions import Action, may, require
 from yiji.core.rulebook import RuleViolation
 from yiji.core.services import add_credential
-from yiji.core.views import form_date, form_pk, requires, show_refusal, xlsx_response
+from yiji.core.views import (
+    form_date,
+    form_month,
+    form_pk,
+    requires,
+    show_refusal,
+    xlsx_response,
+)
 from yiji.people import attendance, credentials, dosimetry, handover, leave, roster, training
+from yiji.people.dosimetry import MAX_FILE_BYTES as MAX_DOSE_FILE
 from yiji.people.models import (
     AssessmentKind,
     CreditClass,
@@ -74,9 +82,8 @@ def _department(request: HttpRequest) -> Department | None:
 
 
 def _month(request: HttpRequest) -> dt.date:
-    value = request.GET.get("month") or request.POST.get("month") or ""
-    day = form_date(value + "-01") if len(value) == 7 else None
-    return day or roster.month_start(timezone.localdate())
+    value = request.GET.get("month") or request.POST.get("month")
+    return form_month(value) or roster.month_start(timezone.localdate())
 
 
 def _lang_zh() -> bool:
@@ -183,10 +190,7 @@ def _roster_act(request: HttpRequest, plan, department: Department) -> None:
     if action == "assign":
         staff = get_object_or_404(Staff, pk=form_pk(post.get("staff")))
         shift = get_object_or_404(ShiftType, pk=form_pk(post.get("shift")), department=department)
-        day = form_date(post.get("day"))
-        if day is None:
-            raise RuleViolation("STF-4", "请选择日期。", "Choose the day.", field="day")
-        roster.assign(request.user, plan, staff, shift, day)
+        roster.assign(request.user, plan, staff, shift, form_date(post.get("day")))
         messages.success(request, _("Duty added."))
     elif action == "remove":
         duty = get_object_or_404(Duty, pk=form_pk(post.get("duty")), roster=plan)
@@ -216,8 +220,6 @@ def _roster_act(request: HttpRequest, plan, department: Department) -> None:
         except ValueError:  # well-formed but impossible, such as 25:00
             starts = None
         hours = int(post["hours"]) if str(post.get("hours", "")).isdigit() else 0
-        if starts is None:
-            raise RuleViolation("STF-4", "请填写开始时间。", "Give the start time.", field="starts")
         roster.add_shift_type(
             request.user, department, post.get("code", ""), post.get("name", ""),
             post.get("kind", ""), post.get("post", ""), starts, hours, post.get("handover") == "on",
@@ -381,6 +383,18 @@ def person_page(request: HttpRequest, pk: int) -> HttpResponse:
             "next_check": dosimetry.next_check_due(person),
             "years": dosimetry.history(person)[-5:],
             "leave": LeaveRequest.objects.filter(staff=person, first_day__year=today.year),
+            "balances": [
+                (
+                    label,
+                    leave.entitlement(person, today.year, kind),
+                    leave.balance(person, today.year, kind),
+                )
+                for kind, label in LeaveKind.choices
+                if kind in leave.ALLOWANCE_SETTINGS
+            ],
+            "allowance_kinds": [
+                (k, v) for k, v in LeaveKind.choices if k in leave.ALLOWANCE_SETTINGS
+            ],
             "duties": roster.visible(
                 roster.duties_between(
                     today.replace(day=1),
@@ -484,11 +498,8 @@ def _dose_act(request: HttpRequest) -> str | None:
     post, action = request.POST, request.POST.get("action")
     if action == "upload":
         upload = request.FILES.get("file")
-        if upload is None or upload.size > 10 * 1024 * 1024:
-            raise RuleViolation("RAD-2", "请选择不超过10 MB的文件。", "Choose a file up to 10 MB.")
-        source, _checked = dosimetry.upload(
-            request.user, upload.read(), upload.name, post.get("agency", "")
-        )
+        content, name = (upload.read(MAX_DOSE_FILE + 1), upload.name) if upload else (b"", "")
+        source, _checked = dosimetry.upload(request.user, content, name, post.get("agency", ""))
         return f"/people/dosimetry/imports/{source.pk}/"
     staff = get_object_or_404(Staff, pk=form_pk(post.get("staff")))
     if action == "dose":
@@ -717,6 +728,11 @@ def _person_act(request: HttpRequest, person: Staff) -> None:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return
+    elif action == "allowance":
+        leave.set_entitlement(
+            user, person, form_pk(post.get("year")), post.get("kind", ""),
+            form_pk(post.get("days")) if str(post.get("days", "")).isdigit() else None,
+        )  # fmt: skip
     elif action == "credit":
         training.record_credit(
             user, person, form_pk(post.get("credit_class")), _decimal(post.get("credits")),

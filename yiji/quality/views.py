@@ -22,6 +22,7 @@ from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation
 from yiji.core.views import (
     form_date,
+    form_month,
     form_pk,
     requested_period,
     requires,
@@ -57,11 +58,7 @@ def session_departments(user) -> list[Department]:
 
 
 def _month(value: str) -> tuple[int, int]:
-    try:
-        moment = dt.datetime.strptime(value, "%Y-%m")
-    except ValueError:
-        today = timezone.localdate()
-        return today.year, today.month
+    moment = form_month(value) or timezone.localdate()
     return moment.year, moment.month
 
 

@@ -142,9 +142,7 @@ def require_licence(staff: Staff, exam: Exam) -> None:
             "Trainees and non-physicians cannot sign a report out: a superior signs.",
         )
     post = SIGNING_POST.get(exam.modality, Post.DIAGNOSIS)
-    credentials.require_for_post(
-        staff, post, timezone.localdate(), exam.department, "不能签发报告"
-    )
+    credentials.require_for_post(staff, post, timezone.localdate(), exam.department, "不能签发报告")
 
 
 def _needs_review(report: Report) -> bool:
