@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "yiji.people",
     "yiji.incidents",
     "yiji.archive",
+    "yiji.lab",
 ]
 
 MIDDLEWARE = [

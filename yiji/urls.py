@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("yiji.people.urls")),
     path("", include("yiji.incidents.urls")),
     path("", include("yiji.archive.urls")),
+    path("", include("yiji.lab.urls")),
     path("", include("yiji.core.urls")),
 ]
 

@@ -149,6 +149,9 @@ EXPECTED = {
         R.QC_OFFICER,
         R.MEDICAL_AFFAIRS,
     },
+    Action.COLLECT_SPECIMEN: {R.NURSE, R.LAB_TECHNOLOGIST, R.LAB_REVIEWER},
+    Action.PROCESS_SPECIMEN: {R.LAB_TECHNOLOGIST, R.LAB_REVIEWER, R.INTERFACE},
+    Action.RELEASE_LAB_RESULT: {R.LAB_REVIEWER},
 }
 
 CASES = [(action, role) for action in Action.values for role in Role.values]

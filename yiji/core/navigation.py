@@ -23,7 +23,8 @@ NAV: list[NavItem] = [
     NavItem("home", _("Workbench")),
     NavItem("worklist", _("Worklist"), Action.VIEW_PATIENT),
     NavItem("reading", _("Reading"), Action.WRITE_REPORT),
-    NavItem("critical", _("Critical results"), Action.WRITE_REPORT),
+    NavItem("lab", _("Laboratory"), (Action.COLLECT_SPECIMEN, Action.PROCESS_SPECIMEN)),
+    NavItem("critical", _("Critical results"), (Action.WRITE_REPORT, Action.PROCESS_SPECIMEN)),
     NavItem("tat", _("Turnaround"), Action.VIEW_QUALITY),
     NavItem("reading_sessions", _("Reading sessions"), Action.RUN_READING_SESSION),
     NavItem("film_quality", _("Film quality"), (Action.PERFORM_EXAM, Action.VIEW_QUALITY)),
@@ -42,6 +43,9 @@ NAV: list[NavItem] = [
     NavItem("archive", _("Image archive"), Action.REQUEST_LOAN),
     NavItem("backups", _("Backups"), Action.MANAGE_BACKUPS),
     NavItem("kpi", _("Quality indicators"), Action.VIEW_QUALITY),
+    NavItem(
+        "lab_indicators", _("Lab indicators"), (Action.VIEW_QUALITY, Action.RELEASE_LAB_RESULT)
+    ),
     NavItem("assessments", _("Assessments"), Action.VIEW_QUALITY),
     NavItem("annual_summary", _("Annual summary"), Action.VIEW_QUALITY),
     NavItem("qc_inspections", _("QC inspections"), Action.VIEW_QUALITY),

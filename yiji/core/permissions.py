@@ -56,6 +56,13 @@ class Action(models.TextChoices):
     MANAGE_BACKUPS = "manage_backups", _("Run and check backups and restore tests")
     REQUEST_LOAN = "request_loan", _("Request to borrow or copy images")
     HANDLE_LOAN = "handle_loan", _("Keep the film archive: locations, hand-out and return")
+    COLLECT_SPECIMEN = "collect_specimen", _("Print specimen labels and collect specimens")
+    PROCESS_SPECIMEN = "process_specimen", _(
+        "Receive, reject, store and test specimens; run internal QC"
+    )
+    RELEASE_LAB_RESULT = "release_lab_result", _(
+        "Verify and release lab results; keep control materials and EQA"
+    )
 
 
 @dataclass(frozen=True)
@@ -328,6 +335,24 @@ GRANTS: dict[str, Grant] = {
         "ARC-6",
         "数据备份与恢复由系统管理员或科主任负责。",
         "Backups and restores are the administrator's or the director's.",
+    ),
+    Action.COLLECT_SPECIMEN: _grant(
+        {R.NURSE, R.LAB_TECHNOLOGIST, R.LAB_REVIEWER},
+        "LAB-1",
+        "标本由护士或检验人员核对患者身份后采集。",
+        "Specimens are collected by a nurse or lab staff after checking the patient.",
+    ),
+    Action.PROCESS_SPECIMEN: _grant(
+        {R.LAB_TECHNOLOGIST, R.LAB_REVIEWER, R.INTERFACE},
+        "LAB-1",
+        "标本的接收、拒收、保存、检测与室内质控由检验人员进行。",
+        "Specimens are received, rejected, stored and tested, and QC run, by lab staff.",
+    ),
+    Action.RELEASE_LAB_RESULT: _grant(
+        {R.LAB_REVIEWER},
+        "LAB-3",
+        "检验结果须经授权的审核者核对签名后发出。",
+        "Lab results are released only after an authorised reviewer verifies and signs them.",
     ),
     Action.HANDLE_INCIDENT: _grant(
         {R.DIRECTOR, R.DEPUTY_DIRECTOR, R.GROUP_LEADER, R.QC_OFFICER, R.MEDICAL_AFFAIRS},

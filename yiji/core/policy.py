@@ -33,6 +33,17 @@ def setting(key: str) -> PolicySetting:
         raise SettingError(f"{key} is not a policy setting") from None
 
 
+def choice_label(key: str, code: str) -> str:
+    """The label of one of a list setting's choices, in the user's language."""
+    from django.utils.translation import get_language
+
+    english = (get_language() or "").startswith("en")
+    for value, zh, en in setting(key).choices:
+        if value == code:
+            return en if english else zh
+    return code
+
+
 def current_hospital() -> Hospital | None:
     return Hospital.objects.order_by("pk").first()
 

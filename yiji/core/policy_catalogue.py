@@ -1848,6 +1848,28 @@ SETTINGS: tuple[PolicySetting, ...] = (
         en="Reasons available for rejecting a non-conforming specimen.",
     ),
     PolicySetting(
+        key="lab.transport_max_minutes",
+        kind=K.INTEGER,
+        default=120,
+        unit="min",
+        minimum=10,
+        maximum=1440,
+        rules=("LAB-1",),
+        group="lab",
+        zh="标本从采集到送达检验科的最长分钟数，超过即为运送延迟。",
+        en="Longest minutes from collection to arrival in the lab; later is a delayed transport.",
+    ),
+    PolicySetting(
+        key="lab.self_verification_allowed",
+        kind=K.BOOLEAN,
+        default=False,
+        rules=("LAB-3",),
+        group="lab",
+        zh="是否允许检验者本人审核发布自己录入的结果（只有一名检验人员的小型检验室）。",
+        en="Whether the person who entered the results may also verify and release them "
+        "(a small lab with a single technologist).",
+    ),
+    PolicySetting(
         key="lab.concession_testing_allowed",
         kind=K.BOOLEAN,
         default=True,

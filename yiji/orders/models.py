@@ -25,6 +25,7 @@ class Modality(models.TextChoices):
     RF = "RF", _("Fluoroscopy / barium")
     US = "US", _("Ultrasound")
     ECG = "ECG", _("ECG")
+    LAB = "LAB", _("Clinical laboratory")
 
 
 class ContrastRoute(models.TextChoices):
@@ -264,6 +265,8 @@ class EventKind(models.TextChoices):
     REPORT_AMENDED = "report_amended", _("Report amended")
     # A modality reported (MPPS) a step that a rule would have refused from the screen.
     RULE_EXCEPTION = "rule_exception", _("Done against a rule")
+    SPECIMEN_COLLECTED = "specimen_collected", _("Specimen collected")
+    SPECIMEN_REJECTED = "specimen_rejected", _("Specimen rejected")
 
 
 class ExamEvent(models.Model):

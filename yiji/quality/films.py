@@ -18,7 +18,7 @@ from yiji.core.calendar import day_bounds
 from yiji.core.models import AuditAction, Staff, TechnologistTitle
 from yiji.core.permissions import Action, require
 from yiji.core.rulebook import RuleViolation, carries_out
-from yiji.orders.models import Exam, ExamStatus
+from yiji.orders.models import Exam, ExamStatus, Modality
 from yiji.quality.models import (
     ARTEFACT_REASONS,
     FilmGrade,
@@ -116,7 +116,7 @@ def _exams(first: dt.date, last: dt.date, department=None):
     start, end = day_bounds(first, last)
     exams = Exam.objects.filter(
         status=ExamStatus.COMPLETED, completed_at__gte=start, completed_at__lt=end
-    )
+    ).exclude(modality=Modality.LAB)
     return exams.filter(department=department) if department else exams
 
 

@@ -35,6 +35,7 @@ from yiji.core import policy
 from yiji.core.calendar import day_bounds
 from yiji.core.models import Department, PatientSource, Room, Staff, WorkGroup
 from yiji.core.rulebook import carries_out
+from yiji.lab.models import Container, Specimen, SpecimenType
 from yiji.orders.models import (
     ContrastRoute,
     Exam,
@@ -55,6 +56,7 @@ from yiji.reports.models import SIGNED_STATUSES, CriticalResult, ImageGrade
 RADIOLOGY_2024 = ("放射影像专业医疗质量控制指标", "2024年版")
 ULTRASOUND_2022 = ("超声诊断专业医疗质量控制指标", "2022年版")
 DEPARTMENT_SET = ("科室工作制度质量指标", "Yiji")
+LABORATORY_2015 = ("临床检验专业医疗质量控制指标", "2015年版")
 
 PERIODS = ("day", "week", "month", "quarter", "year")
 GROUPINGS = ("department", "group", "person", "device", "modality", "item", *PERIODS)
@@ -119,9 +121,10 @@ class Figure:
 
 
 def _completed(start: dt.datetime, end: dt.datetime) -> QuerySet:
+    """Completed imaging, ultrasound and ECG exams (the lab has its own figures below)."""
     return Exam.objects.filter(
         status=ExamStatus.COMPLETED, completed_at__gte=start, completed_at__lt=end
-    )
+    ).exclude(modality=Modality.LAB)
 
 
 def _reported(start: dt.datetime, end: dt.datetime) -> QuerySet:
@@ -239,6 +242,29 @@ def _ultrasound_followed(start, end):
     return _followed(start, end).filter(exam__modality=Modality.US)
 
 
+def _arrived_specimens(start, end):
+    """Specimens collected in the period that reached the lab (received or rejected)."""
+    return Specimen.objects.filter(collected_at__gte=start, collected_at__lt=end).filter(
+        Q(received_at__isnull=False) | Q(rejected_at__isnull=False)
+    )
+
+
+def _anticoagulated(start, end):
+    return _arrived_specimens(start, end).filter(
+        container__in=[Container.EDTA, Container.CITRATE, Container.FLUORIDE]
+    )
+
+
+def _blood_cultures(start, end):
+    return _arrived_specimens(start, end).filter(specimen_type=SpecimenType.BLOOD_CULTURE)
+
+
+SPECIMEN_PATHS = {
+    "department": "exam__department",
+    "person": "collected_by",
+    "modality": "exam__modality",
+    "item": "exam__item",
+}
 FOLLOW_UP_PATHS = _exam_paths("exam__", person="reader")
 CRITICAL_PATHS = _exam_paths("exam__", person="found_by")
 CONCORDANT = Q(concordance__in=[Concordance.FULL, Concordance.PARTIAL])
@@ -295,7 +321,7 @@ INDICATORS: tuple[Indicator, ...] = (
         Kind.RATE,
         ("RPT-12",),
         _("Imaging critical values notified within the limit of discovery / all found"),
-        _criticals([Modality.US, Modality.ECG], exclude=True),
+        _criticals([Modality.US, Modality.ECG, Modality.LAB], exclude=True),
         Q(notified_at__lte=F("limit")),
         CRITICAL_PATHS,
         time_field="found_at",
@@ -515,6 +541,109 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
 )
 
+LAB_INDICATORS: tuple[Indicator, ...] = (
+    Indicator(
+        "CL-REJ",
+        "标本不合格率",
+        "Non-conforming specimen rate",
+        LABORATORY_2015,
+        Kind.RATE,
+        ("LAB-1",),
+        _("Specimens rejected at reception / specimens that reached the lab"),
+        _arrived_specimens,
+        Q(rejected_at__isnull=False),
+        SPECIMEN_PATHS,
+        time_field="collected_at",
+        target_is_floor=False,
+    ),
+    Indicator(
+        "CL-TYPE",
+        "标本类型或容器错误率",
+        "Wrong specimen type or container rate",
+        LABORATORY_2015,
+        Kind.RATE,
+        ("LAB-1",),
+        _("Specimens rejected for the wrong type or container / specimens that reached the lab"),
+        _arrived_specimens,
+        Q(rejection_reason="wrong_container"),
+        SPECIMEN_PATHS,
+        time_field="collected_at",
+        target_is_floor=False,
+    ),
+    Indicator(
+        "CL-VOL",
+        "标本量不足率",
+        "Insufficient specimen volume rate",
+        LABORATORY_2015,
+        Kind.RATE,
+        ("LAB-1",),
+        _("Specimens rejected for insufficient volume / specimens that reached the lab"),
+        _arrived_specimens,
+        Q(rejection_reason="insufficient_volume"),
+        SPECIMEN_PATHS,
+        time_field="collected_at",
+        target_is_floor=False,
+    ),
+    Indicator(
+        "CL-CLOT",
+        "抗凝标本凝集率",
+        "Clotted anticoagulated specimen rate",
+        LABORATORY_2015,
+        Kind.RATE,
+        ("LAB-1",),
+        _("Anticoagulated specimens rejected as clotted / anticoagulated specimens"),
+        _anticoagulated,
+        Q(rejection_reason="clotted"),
+        SPECIMEN_PATHS,
+        time_field="collected_at",
+        target_is_floor=False,
+    ),
+    Indicator(
+        "CL-BCC",
+        "血培养污染率",
+        "Blood-culture contamination rate",
+        LABORATORY_2015,
+        Kind.RATE,
+        ("LAB-1",),
+        _("Blood-culture specimens found contaminated / blood-culture specimens"),
+        _blood_cultures,
+        Q(rejection_reason="contaminated"),
+        SPECIMEN_PATHS,
+        time_field="collected_at",
+        target_is_floor=False,
+    ),
+    Indicator(
+        "CL-14",
+        "检验危急值通报率",
+        "Lab critical values notified",
+        LABORATORY_2015,
+        Kind.RATE,
+        ("RPT-12", "LAB-3"),
+        _(
+            "Lab critical values notified to the clinic / lab critical values found (repeats on "
+            "one specimen count once)"
+        ),
+        _criticals([Modality.LAB]),
+        Q(notified_at__isnull=False),
+        CRITICAL_PATHS,
+        time_field="found_at",
+    ),
+    Indicator(
+        "CL-15",
+        "检验危急值通报及时率",
+        "Lab critical values notified in time",
+        LABORATORY_2015,
+        Kind.RATE,
+        ("RPT-12", "LAB-3"),
+        _("Lab critical values notified within the limit of the value appearing / all found"),
+        _criticals([Modality.LAB]),
+        Q(notified_at__lte=F("limit")),
+        CRITICAL_PATHS,
+        time_field="found_at",
+        target_key="qlt.critical_notified_10min_rate_min",
+    ),
+)
+INDICATORS = INDICATORS + LAB_INDICATORS
 BY_CODE = {indicator.code: indicator for indicator in INDICATORS}
 
 
@@ -737,6 +866,11 @@ def describe(row) -> Record:
         )
     if isinstance(row, RejectedImage):
         return Record(row.recorded_at, row.exam, row.get_reason_display())
+    if isinstance(row, Specimen):
+        reason = row.rejection_reason and policy.choice_label(
+            "lab.rejection_reasons", row.rejection_reason
+        )
+        return Record(row.collected_at, row.exam, f"{row.barcode} {reason or ''}".strip())
     raise TypeError(type(row))
 
 

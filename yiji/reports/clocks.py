@@ -69,6 +69,7 @@ def deadline(exam: Exam) -> tuple[dt.datetime | None, str]:
 def awaiting_report(now: dt.datetime):
     return (
         Exam.objects.filter(status=ExamStatus.COMPLETED, completed_at__gte=now - LOOKBACK)
+        .exclude(modality=Modality.LAB)  # the lab's own clock is LAB-2 (yiji.lab.tat)
         .filter(UNREPORTED)
         .select_related("patient", "item", "requisition", "room__group", "department", "report")
     )

@@ -30,6 +30,13 @@ def critical_items(exam: Exam) -> list[tuple[str, str]]:
     return [(code, zh) for code, zh, _en in spec.choices if code in chosen]
 
 
+def _require_handler(actor, exam: Exam) -> None:
+    """Lab critical values are handled by lab staff, imaging ones by the report writers."""
+    require(
+        actor, Action.PROCESS_SPECIMEN if exam.modality == Modality.LAB else Action.WRITE_REPORT
+    )
+
+
 @carries_out("RPT-12")
 def flag_critical(actor, exam: Exam, item: str, finding: str) -> CriticalResult:
     """The reader marks a critical finding: the clock to notify starts now."""
@@ -45,8 +52,19 @@ def flag_critical(actor, exam: Exam, item: str, finding: str) -> CriticalResult:
         raise RuleViolation(
             "RPT-12", "请描述危急值所见。", "Describe the critical finding.", field="finding"
         )
+    return open_critical(actor, exam, item, finding.strip())
+
+
+@carries_out("RPT-12", "LAB-3")
+def open_critical(actor, exam: Exam, item: str, finding: str) -> CriticalResult:
+    """Start a critical result's clock (imaging findings, lab values). The same item found
+    again on the same exam (a lab recheck of one specimen) is the same critical result, so
+    it is notified and counted once (CL-14/15)."""
+    existing = CriticalResult.objects.filter(exam=exam, item=item).first()
+    if existing is not None and exam.modality == Modality.LAB:
+        return existing
     result = CriticalResult.objects.create(
-        exam=exam, item=item, finding=finding.strip(), found_by=actor.staff
+        exam=exam, item=item, finding=finding, found_by=actor.staff
     )
     audit.record(actor, AuditAction.CREATE, result, patient=exam.patient)
     return result
@@ -57,7 +75,7 @@ def record_notification(
     actor, result: CriticalResult, *, receiver: str, department: str, channel: str, read_back: bool
 ) -> CriticalResult:
     """The clinic was told: who received it, how, and that they read it back (required)."""
-    require(actor, Action.WRITE_REPORT)
+    _require_handler(actor, result.exam)
     if not receiver.strip():
         raise RuleViolation(
             "RPT-12", "请记录接收人姓名。", "Record who received it.", field="receiver"
@@ -88,7 +106,7 @@ def record_notification(
 @carries_out("RPT-12")
 def acknowledge(actor, result: CriticalResult, action_taken: str) -> CriticalResult:
     """The clinical team confirms and records what it did."""
-    require(actor, Action.WRITE_REPORT)
+    _require_handler(actor, result.exam)
     if result.notified_at is None:
         raise RuleViolation("RPT-12", "尚未登记通知。", "Not notified yet.")
     if not action_taken.strip():
@@ -161,12 +179,15 @@ class CriticalRates:
 
 
 @carries_out("RPT-12")
-def rates(first: dt.date, last: dt.date, department=None) -> CriticalRates:
-    """Notification rate and within-limit rate (R4), counted in the database."""
+def rates(first: dt.date, last: dt.date, department=None, modality: str = "") -> CriticalRates:
+    """Notification rate and within-limit rate (R4; CL-14/15 for the lab), counted in the
+    database."""
     start, end = day_bounds(first, last)
     rows = CriticalResult.objects.filter(found_at__gte=start, found_at__lt=end)
     if department:
         rows = rows.filter(exam__department=department)
+    if modality:
+        rows = rows.filter(exam__modality=modality)
     limit = dt.timedelta(minutes=policy.value("crit.notify_minutes", department=department))
     figures = rows.annotate(
         delay=ExpressionWrapper(F("notified_at") - F("found_at"), output_field=DurationField())

@@ -14,7 +14,14 @@ from yiji.core import policy
 from yiji.core.models import WorkGroup
 from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation
-from yiji.core.views import form_date, form_pk, requested_period, requires, show_refusal
+from yiji.core.views import (
+    form_date,
+    form_pk,
+    requested_period,
+    requires,
+    requires_any,
+    show_refusal,
+)
 from yiji.orders.models import Exam, ExamStatus, Modality
 from yiji.reports import clocks, services
 from yiji.reports.critical import critical_items
@@ -40,7 +47,10 @@ def reading_rows(user, tab: str):
         return exams.filter(report__status=ReportStatus.SUBMITTED).exclude(report__author=staff)
     if tab == "preliminary":
         return exams.filter(report__status=ReportStatus.PRELIMINARY)
-    return exams.filter(status=ExamStatus.COMPLETED, report__isnull=True)
+    # Lab exams are released by the lab (yiji.lab), never reported here.
+    return exams.filter(status=ExamStatus.COMPLETED, report__isnull=True).exclude(
+        modality=Modality.LAB
+    )
 
 
 @requires(Action.WRITE_REPORT)
@@ -268,7 +278,7 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@requires(Action.WRITE_REPORT)
+@requires_any(Action.WRITE_REPORT, Action.PROCESS_SPECIMEN)
 def critical_register(request: HttpRequest) -> HttpResponse:
     """The critical-result register with the national rates (R4) and each record."""
     from django.utils import timezone
@@ -298,7 +308,13 @@ def critical_register(request: HttpRequest) -> HttpResponse:
     rates = critical.rates(first, today)
     rows = CriticalResult.objects.select_related(
         "exam__patient", "exam__item", "found_by", "notified_by"
-    )[:200]
+    )
+    # Each side sees the results it handles: the lab its values, imaging its findings.
+    if not may(request.user, Action.PROCESS_SPECIMEN):
+        rows = rows.exclude(exam__modality=Modality.LAB)
+    elif not may(request.user, Action.WRITE_REPORT):
+        rows = rows.filter(exam__modality=Modality.LAB)
+    rows = rows[:200]
     return render(
         request,
         "reports/critical.html",

@@ -19,7 +19,7 @@ from pydicom.sequence import Sequence
 from pydicom.uid import generate_uid
 
 from yiji.core.rulebook import carries_out
-from yiji.orders.models import Exam, ExamStatus, Priority
+from yiji.orders.models import Exam, ExamStatus, Modality, Priority
 
 # Catalogue modality → DICOM modality (PS3.3 C.7.3.1.1.1) and back.
 DICOM_MODALITY = {"DR": "DX", "DSA": "XA", "ECG": "ECG"}
@@ -119,7 +119,9 @@ def matching(identifier: Dataset) -> QuerySet:
         time_value = _text(step.get("ScheduledProcedureStepStartTime"))
     except (AttributeError, TypeError, ValueError, IndexError, KeyError) as exc:
         raise QueryError(str(exc)) from exc
-    exams = Exam.objects.filter(status=ExamStatus.ARRIVED, accession__isnull=False)
+    exams = Exam.objects.filter(status=ExamStatus.ARRIVED, accession__isnull=False).exclude(
+        modality=Modality.LAB  # specimens are not scheduled on a modality
+    )
     exams = exams.filter(
         _wildcard("patient__patient_id", patient_id)
         & _wildcard("patient__name", patient_name.replace("^", "").replace("=", ""))

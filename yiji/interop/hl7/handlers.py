@@ -327,6 +327,50 @@ def _new_requisition(actor, reader: Reader, orders: list) -> Requisition:
     return order_services.create_requisition(actor, data)
 
 
+def _lab_groups(reader: Reader) -> list[tuple[hl7.Segment, list[hl7.Segment]]]:
+    """Each OBR with the OBX segments after it."""
+    groups: list[tuple[hl7.Segment, list[hl7.Segment]]] = []
+    for segment in reader.message:
+        name = str(segment[0])
+        if name == "OBR":
+            groups.append((segment, []))
+        elif name == "OBX" and groups:
+            groups[-1][1].append(segment)
+    return groups
+
+
+def handle_lab_results(actor, reader: Reader) -> str:
+    """ORU^R01 from an analyser or its middleware: OBR-3 (or OBR-2) names the specimen's
+    barcode, each OBX-3.1 a test code and OBX-5 its value (LAB-3). Every result must apply,
+    or none does and the sender is told which one failed."""
+    from yiji.equipment.models import Device
+    from yiji.lab import results
+    from yiji.lab.models import ResultSource, Specimen
+
+    groups = _lab_groups(reader)
+    if not groups:
+        raise MessageError("检验结果消息缺少OBR段。", location="OBR^1", code="100")
+    done = []
+    for index, (obr, observations) in enumerate(groups, start=1):
+        barcode = reader.value(obr, 3) or reader.value(obr, 2)
+        specimen = Specimen.objects.filter(barcode=barcode).select_related("exam").first()
+        if specimen is None:
+            raise MessageError(
+                f"找不到条码为{barcode or '（空）'}的标本。", location=f"OBR^{index}^3", code="103"
+            )
+        values = {reader.value(obx, 3): reader.value(obx, 5) for obx in observations}
+        equipment = observations and reader.value(observations[0], 18)
+        instrument = Device.objects.filter(serial=equipment).first() if equipment else None
+        entry = results.enter(
+            actor, specimen.exam, values, source=ResultSource.HL7, instrument=instrument
+        )
+        if entry.problems:
+            code, problem = next(iter(entry.problems.items()))
+            raise MessageError(f"标本{barcode}的{code}：{problem}", location="OBX^5", code="102")
+        done.append(f"{barcode}: {len(entry.saved)} results")
+    return "; ".join(done)
+
+
 HANDLERS: dict[str, Callable[[object, Reader], str]] = {
     "ADT^A01": handle_adt_patient,
     "ADT^A04": handle_adt_patient,
@@ -336,4 +380,5 @@ HANDLERS: dict[str, Callable[[object, Reader], str]] = {
     "ADT^A40": handle_adt_merge,
     "ORM^O01": handle_order,
     "OMI^O23": handle_order,
+    "ORU^R01": handle_lab_results,
 }

@@ -109,6 +109,41 @@ def oru_text(report, status: str, control_id: str, endpoint: Endpoint) -> str:
     return "\r".join(segments) + "\r"
 
 
+def lab_oru_text(report, control_id: str, endpoint: Endpoint) -> str:
+    """ORU^R01 for a released lab exam: one numeric or coded OBX per analyte, with its unit,
+    reference range and abnormal flag (HL7 table 0078)."""
+    exam = report.exam
+    collected = exam.specimens.filter(collected_at__isnull=False).order_by("-pk").first()
+    observed = timestamp(collected.collected_at if collected else exam.created_at)
+    obr = [
+        "OBR", "1", escape(exam.placer_number), escape(exam.accession or ""), _item(exam),
+        "", "", observed, "", "", "", "", "", "", "", "",
+        escape(exam.requisition.ordering_physician_name), "", "", "", "", "",
+        timestamp(report.released_at), "", "LAB", "F", "", "", "", "", "", "",
+        escape(report.verified_by.name),
+    ]  # fmt: skip
+    segments = [
+        _header(endpoint, "ORU^R01^ORU_R01", control_id),
+        *_patient_segments(exam),
+        f"ORC|RE|{escape(exam.placer_number)}|{escape(exam.accession or '')}||CM",
+        "|".join(obr),
+    ]
+    results = exam.lab_results.select_related("test").order_by("pk")
+    for number, r in enumerate(results, start=1):
+        kind = "ST" if r.numeric is None else "NM"
+        code = f"{escape(r.test.code)}^{escape(r.test.name)}^99YIJI"
+        if r.test.loinc:
+            code += f"^{escape(r.test.loinc)}^^LN"
+        flag = {"POS": "A"}.get(r.flag, r.flag)
+        segments.append(
+            f"OBX|{number}|{kind}|{code}||{escape(r.value)}|{escape(r.unit)}|"
+            f"{escape(r.reference)}|{flag}|||F"
+        )
+    if report.comment:
+        segments.append(f"NTE|1|L|{escape(report.comment)}")
+    return "\r".join(segments) + "\r"
+
+
 def order_status_text(exam: Exam, status: str, control_id: str, endpoint: Endpoint) -> str:
     segments = [
         _header(endpoint, "ORM^O01^ORM_O01", control_id),
@@ -152,6 +187,17 @@ def queue_result(report, status: str) -> int:
         lambda endpoint, cid: oru_text(report, status, cid, endpoint),
         due_at=max(report.released_at or timezone.now(), timezone.now()),
         result_status=RESULT_STATUS[status],
+    )
+
+
+@carries_out("RPT-11", "LAB-3")
+def queue_lab_result(report) -> int:
+    return _queue(
+        report.exam,
+        "ORU^R01",
+        Endpoint.objects.filter(active=True, send_results=True),
+        lambda endpoint, cid: lab_oru_text(report, cid, endpoint),
+        result_status="F",
     )
 
 

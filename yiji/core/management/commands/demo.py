@@ -38,6 +38,10 @@ class Command(BaseCommand):
 
         if people_demo.load():
             self.stdout.write("Demo roster, handovers, leave, doses and incidents loaded.")
+        from yiji.lab import demo as lab_demo
+
+        if lab_demo.load():
+            self.stdout.write("Demo lab catalogue, QC, EQA and a day's specimens loaded.")
         self.stdout.write(f"\nYiji: http://127.0.0.1:{settings.YIJI_PORT}/")
         self.stdout.write(f"Demo accounts (password {demo.DEMO_PASSWORD}):")
         for person in demo.DEMO_ACCOUNTS:
