@@ -22,7 +22,7 @@ from yiji.equipment.models import Device
 from yiji.lab import catalogue, qc, results, specimens
 from yiji.lab.models import ControlMaterial, LabItem, LabReport, QcRun, Section, Specimen
 from yiji.orders.checkin import Identifiers
-from yiji.orders.models import Exam, ExamEvent, ExamItem, Modality
+from yiji.orders.models import Exam, ExamEvent, ExamItem
 from yiji.orders.services import RequisitionInput, create_requisition
 from yiji.reports.models import CriticalResult
 
@@ -214,8 +214,12 @@ def _eqa(reviewer) -> None:
     from yiji.lab.models import LabTest
 
     year = timezone.localdate().year
-    for code, round_, samples, ok in (("K", f"{year}-1", 5, 5), ("GLU", f"{year}-1", 5, 4),
-                                      ("WBC", f"{year}-1", 5, 5), ("ALT", f"{year}-1", 5, 3)):
+    for code, round_, samples, ok in (
+        ("K", f"{year}-1", 5, 5),
+        ("GLU", f"{year}-1", 5, 4),
+        ("WBC", f"{year}-1", 5, 5),
+        ("ALT", f"{year}-1", 5, 3),
+    ):
         qc.record_eqa(reviewer, test=LabTest.objects.get(code=code),
                       provider="国家卫生健康委临床检验中心", round=round_, year=year,
                       samples=samples, acceptable=ok)  # fmt: skip
