@@ -144,6 +144,93 @@ def diagnostic_report(report: Report, pdf: bytes | None = None, pdf_url: str = "
     return {k: v for k, v in resource.items() if v not in ([], None)}
 
 
+LAB_TEST_SYSTEM = "urn:yiji:lab-test"
+INTERPRETATION = {"H": "H", "L": "L", "HH": "HH", "LL": "LL", "POS": "POS"}
+QUALITATIVE_CODES = {  # SNOMED CT
+    "positive": ("10828004", "Positive"),
+    "negative": ("260385009", "Negative"),
+}
+
+
+def lab_observation(result, reference=None) -> dict:
+    """One analyte of a released lab exam; `reference` is its ReferenceRange, if any."""
+    exam, test = result.exam, result.test
+    coding = [{"system": LAB_TEST_SYSTEM, "code": test.code, "display": test.name}]
+    if test.loinc:
+        coding.insert(
+            0, {"system": "http://loinc.org", "code": test.loinc, "display": test.name_en}
+        )
+    resource = {
+        "resourceType": "Observation",
+        "id": str(result.pk),
+        "basedOn": [{"reference": f"ServiceRequest/{exam.pk}"}],
+        "status": "final",
+        "category": [{"coding": [{
+            "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+            "code": "laboratory",
+        }]}],
+        "code": {"coding": coding, "text": test.name},
+        "subject": {"reference": f"Patient/{exam.patient_id}"},
+        "effectiveDateTime": instant(result.specimen.collected_at or result.entered_at),
+        "issued": instant(exam.lab_report.released_at),
+    }  # fmt: skip
+    if result.numeric is not None:
+        resource["valueQuantity"] = {"value": float(result.numeric), "unit": result.unit or "1"}
+    elif result.value in QUALITATIVE_CODES:
+        code, display = QUALITATIVE_CODES[result.value]
+        resource["valueCodeableConcept"] = {
+            "coding": [{"system": "http://snomed.info/sct", "code": code, "display": display}]
+        }
+    else:
+        resource["valueString"] = result.value
+    if result.flag in INTERPRETATION:
+        resource["interpretation"] = [{"coding": [{
+            "system": "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation",
+            "code": INTERPRETATION[result.flag],
+        }]}]  # fmt: skip
+    if reference is not None and (reference.low is not None or reference.high is not None):
+        bounds = {}
+        for side in ("low", "high"):
+            value = getattr(reference, side)
+            if value is not None:
+                bounds[side] = {"value": float(value), "unit": result.unit or "1"}
+        resource["referenceRange"] = [{**bounds, "text": result.reference}]
+    return resource
+
+
+def lab_diagnostic_report(report, observations: list, pdf: bytes | None = None,
+                          pdf_url: str = "") -> dict:  # fmt: skip
+    """A released lab exam: its observations by reference, the signed PDF as presentedForm."""
+    exam = report.exam
+    form = {"contentType": "application/pdf", "language": "zh-CN", "title": exam.item.name}
+    if pdf is not None:
+        form["data"] = base64.b64encode(pdf).decode("ascii")
+    else:
+        form["url"] = pdf_url
+    item = {"system": ITEM_SYSTEM, "code": exam.item.code, "display": exam.item.name}
+    resource = {
+        "resourceType": "DiagnosticReport",
+        "id": f"lab-{report.pk}",
+        "identifier": [{"system": ACCESSION_SYSTEM, "value": exam.accession}]
+        if exam.accession else [],
+        "basedOn": [{"reference": f"ServiceRequest/{exam.pk}"}],
+        "status": "final",
+        "category": [{"coding": [{
+            "system": "http://terminology.hl7.org/CodeSystem/v2-0074", "code": "LAB",
+            "display": "Laboratory",
+        }]}],
+        "code": {"coding": [item]},
+        "subject": {"reference": f"Patient/{exam.patient_id}"},
+        "effectiveDateTime": instant(exam.arrived_at or exam.created_at),
+        "issued": instant(report.released_at),
+        "resultsInterpreter": [{"display": report.verified_by.name}],
+        "result": [{"reference": f"Observation/{o.pk}"} for o in observations],
+        "conclusion": report.comment,
+        "presentedForm": [form],
+    }  # fmt: skip
+    return {k: v for k, v in resource.items() if v not in ([], None, "")}
+
+
 APPOINTMENT_STATUS = {
     ExamStatus.BOOKED: "booked",
     ExamStatus.ARRIVED: "arrived",
@@ -295,8 +382,9 @@ def capability_statement(base: str) -> dict:
         (
             "DiagnosticReport",
             ["read", "search-type"],
-            search("patient", "identifier", "status", "date", "_count"),
+            search("patient", "identifier", "status", "category", "date", "_count"),
         ),
+        ("Observation", ["read", "search-type"], search("patient", "code", "date", "_count")),
         ("Schedule", ["read"], []),
         # service-request (which order the slot is for) is Yiji's own parameter: a slot is
         # free for an exam only if booking it there breaks no scheduling rule (SCH-*).

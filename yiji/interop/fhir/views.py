@@ -10,12 +10,13 @@ from urllib.parse import urlencode
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.views.decorators.csrf import csrf_exempt
 from fhir.resources.R4B import get_fhir_model_class
 from pydantic import ValidationError as ModelError
 
-from yiji.core import accounts
+from yiji.core import accounts, policy
 from yiji.core import services as core_services
 from yiji.core.models import Department, Patient, Staff
 from yiji.core.permissions import Action, PermissionRefused, require
@@ -329,10 +330,11 @@ def _released_reports(user) -> QuerySet:
 
 @endpoint
 def diagnostic_report_read(request: HttpRequest, pk: str) -> JsonResponse:
+    if pk.startswith("lab-"):
+        return _lab_report_read(request, pk.removeprefix("lab-"))
     report = _released_reports(request.user).filter(pk=resource_id(pk)).first()
     if report is None:
         raise Problem(404, "not-found", f"报告不存在或尚未发出：DiagnosticReport/{pk}")
-    from yiji.core import policy
     from yiji.reports.services import print_report
 
     hospital = policy.current_hospital()
@@ -344,6 +346,8 @@ def diagnostic_report_read(request: HttpRequest, pk: str) -> JsonResponse:
 
 @endpoint
 def diagnostic_reports(request: HttpRequest) -> JsonResponse:
+    if _token(request.GET.get("category", ""))[1].upper() == "LAB":
+        return _lab_reports(request)
     rows = filter_patient(_released_reports(request.user), request, "exam__patient_id")
     if "identifier" in request.GET:
         rows = rows.filter(exam__accession=_token(request.GET["identifier"])[1])
@@ -353,6 +357,74 @@ def diagnostic_reports(request: HttpRequest) -> JsonResponse:
     rows = date_filter(rows, "released_at", request.GET.getlist("date"))
     base = request.build_absolute_uri("/fhir/r4/DiagnosticReport/")
     return searchset(request, rows, lambda r: fhir.diagnostic_report(r, pdf_url=f"{base}{r.pk}"))
+
+
+# --- Laboratory: DiagnosticReport (category LAB, ids lab-N) and Observation -------------------
+
+
+def _lab_resources(report, pdf: bytes | None = None, pdf_url: str = "") -> dict:
+    observations = list(report.exam.lab_results.order_by("pk"))
+    return fhir.lab_diagnostic_report(report, observations, pdf=pdf, pdf_url=pdf_url)
+
+
+def _lab_report_read(request: HttpRequest, pk: str) -> JsonResponse:
+    from yiji.lab import document, results
+
+    report = results.reports_for(request.user).filter(pk=resource_id(pk)).first()
+    if report is None:
+        raise Problem(404, "not-found", f"检验报告不存在或尚未发出：DiagnosticReport/lab-{pk}")
+    results.open_report(request.user, report)
+    hospital = policy.current_hospital()
+    pdf = document.report_pdf(report, hospital.name if hospital else "")
+    return respond(_lab_resources(report, pdf=pdf))
+
+
+def _lab_reports(request: HttpRequest) -> JsonResponse:
+    from yiji.lab import results
+
+    rows = filter_patient(results.reports_for(request.user), request, "exam__patient_id")
+    if "identifier" in request.GET:
+        rows = rows.filter(exam__accession=_token(request.GET["identifier"])[1])
+    rows = date_filter(rows, "released_at", request.GET.getlist("date")).order_by("pk")
+    base = request.build_absolute_uri("/fhir/r4/DiagnosticReport/lab-")
+    return searchset(request, rows, lambda r: _lab_resources(r, pdf_url=f"{base}{r.pk}"))
+
+
+def _observations(user) -> QuerySet:
+    from yiji.lab import results
+    from yiji.lab.models import LabResult
+
+    return (
+        LabResult.objects.filter(exam__lab_report__in=results.reports_for(user))
+        .select_related("exam__lab_report", "exam__patient", "test", "specimen")
+        .order_by("pk")
+    )
+
+
+def _observation(result) -> dict:
+    from yiji.lab.results import reference_for
+
+    day = timezone.localdate(result.entered_at)
+    return fhir.lab_observation(result, reference_for(result.test, result.exam.patient, day))
+
+
+@endpoint
+def observation_read(request: HttpRequest, pk: str) -> JsonResponse:
+    result = _observations(request.user).filter(pk=resource_id(pk)).first()
+    if result is None:
+        raise Problem(404, "not-found", f"检验结果不存在或尚未发出：Observation/{pk}")
+    return respond(_observation(result))
+
+
+@endpoint
+def observations(request: HttpRequest) -> JsonResponse:
+    rows = filter_patient(_observations(request.user), request, "exam__patient_id")
+    if "code" in request.GET:
+        system, code = _token(request.GET["code"])
+        field = "test__loinc" if system == "http://loinc.org" else "test__code"
+        rows = rows.filter(**{field: code})
+    rows = date_filter(rows, "exam__lab_report__released_at", request.GET.getlist("date"))
+    return searchset(request, rows, _observation)
 
 
 # --- ImagingStudy --------------------------------------------------------------------------
