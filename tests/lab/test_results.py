@@ -93,7 +93,7 @@ def test_the_delta_check_compares_with_the_patients_last_released_result(
     na = second.lab_results.get(test__code="NA")
     assert k.previous.exam == first and k.delta_percent == 25 and k.delta_failed  # limit 20 %
     assert str(na.delta_percent) == "0.7" and not na.delta_failed
-    with pytest.raises(RuleViolation, match="delta") as refused:
+    with pytest.raises(RuleViolation, match="differs too much") as refused:
         results.release(reviewer.user, second, PASSWORD)
     assert refused.value.field == "confirm_delta"
     results.release(reviewer.user, second, PASSWORD, confirm_delta=True)
