@@ -52,7 +52,7 @@ def westgard(points: list[Point], rules: list[str]) -> list[str]:
         return []
     newest = max(p.run for p in points)
     current = [p for p in points if p.run == newest]
-    levels = sorted({p.level for p in points})
+    in_run = sorted({p.level for p in current})
     found = []
 
     def check(rule: str, hit: bool) -> None:
@@ -63,14 +63,13 @@ def westgard(points: list[Point], rules: list[str]) -> list[str]:
     # 2-2s: two controls beyond 2 SD on the same side, in this run across levels, or on one
     # level in this run and the one before.
     within = [p.z for p in current]
-    across = any(len(s := _series(points, lv)) >= 2 and _same_side(s[-2:], 2) for lv in levels
-                 if any(p.level == lv for p in current))  # fmt: skip
+    across = any(len(s := _series(points, lv)) >= 2 and _same_side(s[-2:], 2) for lv in in_run)
     check("2_2s", any(_same_side([a, b], 2) for i, a in enumerate(within) for b in within[i + 1:])
           or across)  # fmt: skip
     # R-4s: within the run, one control above +2 SD and another below -2 SD.
     check("R_4s", any(z > 2 for z in within) and any(z < -2 for z in within))
     for rule, count, limit in (("4_1s", 4, 1.0), ("10x", 10, 0.0)):
-        runs = [_series(points, lv) for lv in levels] + [_series(points)]
+        runs = [_series(points, lv) for lv in in_run] + [_series(points)]
         check(rule, any(len(s) >= count and _same_side(s[-count:], limit) for s in runs))
     if not found:
         check(WARNING_RULE, any(abs(p.z) > 2 for p in current))
