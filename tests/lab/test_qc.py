@@ -154,8 +154,10 @@ def test_materials_and_eqa_are_kept_by_the_reviewer(labtech, reviewer, lab_catal
     figures = qc.eqa_figures(2026)
     assert (figures.rounds, figures.passed, figures.pass_rate) == (2, 1, 50.0)
     with pytest.raises(RuleViolation, match="LAB-5"):
-        qc.add_material(reviewer.user, test=test, instrument=lab_catalogue["biochemistry"],
-                        name="糖质控", lot="G1", level=1, mean=Decimal("5"), sd=Decimal("0"))  # fmt: skip
+        qc.add_material(
+            reviewer.user, test=test, instrument=lab_catalogue["biochemistry"], name="糖质控",
+            lot="G1", level=1, mean=Decimal("5"), sd=Decimal("0"),
+        )  # fmt: skip
 
 
 def test_iqc_coverage_counts_the_reported_tests_that_had_qc(labtech, reviewer, potassium, entered):
