@@ -63,7 +63,8 @@ def _oru(control: str, barcode: str, *observations: tuple[str, str]) -> bytes:
         for n, (code, value) in enumerate(observations, 1)
     )
     return (
-        f"MSH|^~\\&|LIS|H1|YIJI|LAB|20261123080000||ORU^R01|{control}|P|2.5.1|||||CHN|UNICODE UTF-8\r"
+        f"MSH|^~\\&|LIS|H1|YIJI|LAB|20261123080000||ORU^R01|{control}|P|2.5.1"
+        "|||||CHN|UNICODE UTF-8\r"
         f"PID|1||P100\rOBR|1||{barcode}|LAB-ELEC\r{obx}"
     ).encode()
 
