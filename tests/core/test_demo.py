@@ -106,13 +106,13 @@ def test_running_demo_twice_adds_nothing(db):
     assert "年度工作总结" in text and "门诊" in text and "合计" in text
     assert "开展集体阅片" in text  # the director's draft from the demo
 
-    # Demo equipment: every imaging, ultrasound and ECG room has a device whose start-of-day
+    # Demo equipment: every imaging, ultrasound, ECG and lab room has a device whose start-of-day
     # check is done today, so the demo's patients can be examined.
     from yiji.equipment.models import Device
     from yiji.equipment.plans import unchecked_device_in
 
     devices = Device.objects.select_related("room")
-    assert devices.count() == 13 and not [d for d in devices if unchecked_device_in(d.room)]
+    assert devices.count() == 16 and not [d for d in devices if unchecked_device_in(d.room)]
     assert client.get("/equipment/").status_code == 200
     assert client.get(f"/equipment/{devices[0].pk}/").status_code == 200
     word = Document(io.BytesIO(client.get("/quality/annual/", {"format": "docx"}).content))

@@ -49,6 +49,7 @@ ALLOWED = {
     "CTDIvol",
     "DiagnosticReport",
     "Westgard",
+    "Levey-Jennings",
     "kV",
     "mAs",
     "mmol",
@@ -184,6 +185,29 @@ def _login(username: str, language: str) -> Client:
     return client
 
 
+def _lab_pages() -> list[str]:
+    from yiji.lab.models import QcRun, Specimen
+    from yiji.reports.models import CriticalResult
+
+    rejected = Specimen.objects.filter(status="rejected").first()
+    pending = CriticalResult.objects.filter(exam__modality="LAB", notified_at__isnull=True).first()
+    released = CriticalResult.objects.filter(exam__modality="LAB", notified_at__isnull=False).first()
+    run = QcRun.objects.filter(status="rejected").first()
+    tabs = [f"/lab/?tab={tab}" for tab in ("collect", "transit", "testing", "released", "dispose")]
+    return [
+        *tabs,
+        f"/lab/specimens/{rejected.pk}/",
+        f"/lab/specimens/{rejected.recollection.pk}/",
+        f"/lab/exams/{pending.exam_id}/",
+        f"/lab/exams/{released.exam_id}/",
+        "/lab/import/",
+        "/lab/qc/",
+        f"/lab/qc/{run.test_id}/{run.instrument_id}/",
+        "/lab/indicators/",
+        "/critical/",
+    ]
+
+
 def test_no_page_shows_untranslated_english(site):
     director = _login("director", "zh-hans")
     anonymous = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
@@ -201,6 +225,7 @@ def test_no_page_shows_untranslated_english(site):
     pages += [(director, url) for url in _people_pages(site)]
     qc = _login("qc", "zh-hans")
     pages += [(qc, "/people/dosimetry/"), (qc, f"/people/dosimetry/imports/{site['dose_file']}/")]
+    pages += [(_login("labreviewer", "zh-hans"), url) for url in _lab_pages()]
     problems = {}
     for client, url in pages:
         response = client.get(url)

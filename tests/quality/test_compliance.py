@@ -37,7 +37,8 @@ def test_period_figures_per_rule(period_data, client_for):
     assert figures["EXM-4"][1].exceptions == 1
     assert figures["CNF-1"][1].reminders == 1
     assert "50.0% (1/2)" in figures["QLT-3"][1].measure  # one reject among two images
-    assert figures["LAB-1"] == ("planned", None)  # not carried out yet: shown as such
+    assert figures["LAB-1"][0] == "implemented"
+    assert figures["LAB-1"][1].measure.startswith("不合格标本")
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM orders_examevent WHERE kind = 'override'")
         assert cursor.fetchone()[0] == page.context["totals"]["overrides"]

@@ -142,9 +142,11 @@ def tests_naming_rules(tests_dir: Path = TESTS_DIR) -> dict[str, list[str]]:
     for path in sorted(tests_dir.rglob("test_*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         relative = path.relative_to(tests_dir.parent).as_posix()
+        whole_module = _marked_rules_of_module(tree)
         for node, owner in _test_functions(tree):
             node_id = f"{relative}::{owner}{node.name}"
-            for rule_id in _marked_rules(node) | _marked_rules_of_class(tree, owner):
+            marked = _marked_rules(node) | _marked_rules_of_class(tree, owner) | whole_module
+            for rule_id in marked:
                 found.setdefault(rule_id, []).append(node_id)
     return found
 
@@ -175,6 +177,17 @@ def _marked_rules(node: ast.AST) -> set[str]:
                 if isinstance(arg, ast.Constant) and isinstance(arg.value, str)
             )
     return ids
+
+
+def _marked_rules_of_module(tree: ast.Module) -> set[str]:
+    """`pytestmark = pytest.mark.rules(...)` (alone or in a list) marks every test of a module."""
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "pytestmark" for t in node.targets
+        ):
+            marks = node.value.elts if isinstance(node.value, ast.List | ast.Tuple) else [node.value]
+            return _marked_rules(ast.FunctionDef(name="", decorator_list=marks))
+    return set()
 
 
 def _marked_rules_of_class(tree: ast.Module, owner: str) -> set[str]:

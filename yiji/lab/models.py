@@ -149,7 +149,7 @@ class SpecimenStatus(models.TextChoices):
     COLLECTED = "collected", _("Collected")
     RECEIVED = "received", _("Received")
     STORED = "stored", _("Stored")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", _("Rejected at reception")
     TESTED = "tested", _("Tested")
     DISPOSED = "disposed", _("Disposed")
 
@@ -289,7 +289,7 @@ class LabResult(models.Model):
         indexes = [models.Index(fields=["test", "entered_at"])]
 
     def __str__(self) -> str:
-        return f"{self.test.code} {self.value}"
+        return f"{self.test.code} {self.display_value}"
 
     @property
     def critical(self) -> bool:
@@ -358,7 +358,7 @@ class ControlMaterial(models.Model):
 class RunStatus(models.TextChoices):
     ACCEPTED = "accepted", _("In control")
     WARNING = "warning", _("Warning (1-2s)")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", _("Out of control")
 
 
 class QcRun(models.Model):

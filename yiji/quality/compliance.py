@@ -102,7 +102,40 @@ def measures(first: dt.date, last: dt.date) -> dict[str, str]:
     out["CNF-6"] = _("grade-A rate %(rate)s") % {"rate": rate("GRADE-A")}
     out["QLT-3"] = _("reject rate %(rate)s") % {"rate": rate("REJECT")}
     out.update(_people_measures(first, last, start, end))
+    out.update(_lab_measures(first, last))
     return out
+
+
+def _lab_measures(first: dt.date, last: dt.date) -> dict[str, str]:
+    """The figures the laboratory rules name (LAB-1..5)."""
+    from yiji.lab import qc, specimens, tat
+    from yiji.orders.models import Modality
+
+    def rate(code: str) -> str:
+        figure = kpi.total(kpi.BY_CODE[code], first, last)
+        return _percent(figure.numerator, figure.denominator)
+
+    turnaround = tat.figures(first, last)
+    lab_crit = critical.rates(first, last, modality=Modality.LAB)
+    iqc = qc.iqc_figures(first, last)
+    eqa = qc.eqa_figures(last.year)
+    return {
+        "LAB-1": _("non-conforming specimens %(rate)s") % {"rate": rate("CL-REJ")},
+        "LAB-2": _("released late %(late)s; urgent total TAT P90 %(p90)s min")
+        % {
+            "late": _percent(turnaround.late, turnaround.count),
+            "p90": tat.figures(first, last, urgent=True).total_p90 or "—",
+        },
+        "LAB-3": _("critical values notified in time %(rate)s")
+        % {"rate": _percent(lab_crit.within_limit, lab_crit.total)},
+        "LAB-4": _("%(n)d specimens past their keeping time")
+        % {"n": specimens.due_for_disposal().count()},
+        "LAB-5": _("IQC coverage %(iqc)s; EQA passed %(eqa)s")
+        % {
+            "iqc": _percent(iqc.tests_with_qc, iqc.tests_reported),
+            "eqa": _percent(eqa.passed, eqa.rounds),
+        },
+    }
 
 
 def _people_measures(first: dt.date, last: dt.date, start, end) -> dict[str, str]:
