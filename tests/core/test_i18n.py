@@ -190,8 +190,9 @@ def _lab_pages() -> list[str]:
     from yiji.reports.models import CriticalResult
 
     rejected = Specimen.objects.filter(status="rejected").first()
-    pending = CriticalResult.objects.filter(exam__modality="LAB", notified_at__isnull=True).first()
-    released = CriticalResult.objects.filter(exam__modality="LAB", notified_at__isnull=False).first()
+    lab_criticals = CriticalResult.objects.filter(exam__modality="LAB")
+    pending = lab_criticals.filter(notified_at__isnull=True).first()
+    released = lab_criticals.filter(notified_at__isnull=False).first()
     run = QcRun.objects.filter(status="rejected").first()
     tabs = [f"/lab/?tab={tab}" for tab in ("collect", "transit", "testing", "released", "dispose")]
     return [

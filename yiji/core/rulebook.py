@@ -185,7 +185,8 @@ def _marked_rules_of_module(tree: ast.Module) -> set[str]:
         if isinstance(node, ast.Assign) and any(
             isinstance(t, ast.Name) and t.id == "pytestmark" for t in node.targets
         ):
-            marks = node.value.elts if isinstance(node.value, ast.List | ast.Tuple) else [node.value]
+            value = node.value
+            marks = value.elts if isinstance(value, ast.List | ast.Tuple) else [value]
             return _marked_rules(ast.FunctionDef(name="", decorator_list=marks))
     return set()
 
