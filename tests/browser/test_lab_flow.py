@@ -30,7 +30,8 @@ def site(live_server):
     clinician = get_user_model().objects.get(username="clinician")
     ward = Department.objects.get(code="ED")
     orders = []
-    for patient, code in zip(Patient.objects.order_by("pk")[:2], ("LAB-ELEC", "LAB-CBC")):
+    pair = zip(Patient.objects.order_by("pk")[:2], ("LAB-ELEC", "LAB-CBC"), strict=True)
+    for patient, code in pair:
         requisition = create_requisition(
             clinician,
             RequisitionInput(
