@@ -17,7 +17,7 @@ from yiji.core.models import AuditAction, Department, Role
 from yiji.core.permissions import Action, may, require
 from yiji.core.rulebook import RuleViolation, carries_out
 from yiji.equipment.models import Fault
-from yiji.orders.models import Exam, ExamStatus, Priority
+from yiji.orders.models import Exam, ExamStatus, Modality, Priority
 from yiji.people.models import Duty, Handover
 from yiji.reports.models import CriticalResult, ReportStatus
 
@@ -36,7 +36,7 @@ def _item(kind: str, label: str, url: str) -> dict:
 def open_items(department: Department) -> list[dict]:
     """What the next shift must take over, from the records as they stand: emergency exams
     without a final report, critical results not acknowledged, devices in fault, patients
-    waiting. (Pending lab specimens join with the laboratory.)"""
+    waiting, and in the lab the specimens on their way and those received but not released."""
     items: list[dict] = []
     unreported = (
         Exam.objects.filter(
@@ -81,6 +81,7 @@ def open_items(department: Department) -> list[dict]:
         Exam.objects.filter(
             department=department, status__in=[ExamStatus.ARRIVED, ExamStatus.IN_PROGRESS]
         )
+        .exclude(modality=Modality.LAB)
         .select_related("patient", "item", "room")
         .order_by("arrived_at")
     )
@@ -90,6 +91,33 @@ def open_items(department: Department) -> list[dict]:
             _item("waiting", f"{_exam_label(exam)} {where} {exam.get_status_display()}",
                   f"/exams/{exam.pk}/")
         )  # fmt: skip
+    return items + _lab_items(department)
+
+
+def _lab_items(department: Department) -> list[dict]:
+    from yiji.lab.models import Specimen, SpecimenStatus
+
+    items = []
+    transit = (
+        Specimen.objects.filter(exam__department=department, status=SpecimenStatus.COLLECTED)
+        .select_related("exam__patient", "exam__item")
+        .order_by("collected_at")
+    )
+    for specimen in transit[:LIMIT]:
+        items.append(_item("lab_transit", f"{specimen.barcode} {_exam_label(specimen.exam)}",
+                           f"/lab/specimens/{specimen.pk}/"))  # fmt: skip
+    pending = (
+        Exam.objects.filter(
+            department=department, modality=Modality.LAB,
+            status__in=[ExamStatus.ARRIVED, ExamStatus.IN_PROGRESS],
+        )
+        .select_related("patient", "item")
+        .order_by("report_due_at", "arrived_at")
+    )  # fmt: skip
+    for exam in pending[:LIMIT]:
+        due = timezone.localtime(exam.report_due_at).strftime("%H:%M") if exam.report_due_at else ""
+        items.append(_item("lab_pending", f"{_exam_label(exam)} {due}".strip(),
+                           f"/lab/exams/{exam.pk}/"))  # fmt: skip
     return items
 
 
@@ -98,6 +126,8 @@ KIND_LABELS = {
     "critical": ("危急值未确认", "Critical results not acknowledged"),
     "fault": ("设备故障", "Devices in fault"),
     "waiting": ("候检及检查中患者", "Patients waiting or being examined"),
+    "lab_transit": ("运送中的标本", "Specimens on their way to the lab"),
+    "lab_pending": ("已接收未发布的检验", "Lab tests received and not released"),
 }
 
 
