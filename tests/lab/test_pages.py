@@ -186,3 +186,15 @@ def test_collection_by_the_ward_nurse(client_for, make_staff, ward, lab_order):
     assert specimen.status == SpecimenStatus.COLLECTED and specimen.collected_by == nurse
     refused = client.post(f"/lab/specimens/{specimen.pk}/", {"action": "receive"})
     assert refused.status_code == 403
+
+
+def test_the_clinicians_results_page_lists_their_lab_results(entered, reviewer, client_for,
+                                                             clinician):  # fmt: skip
+    from yiji.lab import results
+
+    exam = entered("LAB-GLU", {"GLU": "5.0"})
+    page = client_for(clinician).get("/results/").content.decode()
+    assert f"/lab/exams/{exam.pk}/report.pdf" not in page  # not released yet
+    results.release(reviewer.user, exam, PASSWORD)
+    page = client_for(clinician).get("/results/").content.decode()
+    assert f"/lab/exams/{exam.pk}/report.pdf" in page and "血糖" in page

@@ -260,8 +260,11 @@ def verify(request: HttpRequest, key, digest: str) -> HttpResponse:
 
 @requires(Action.READ_RESULTS)
 def results(request: HttpRequest) -> HttpResponse:
+    from yiji.lab.results import reports_for_clinician
+
     rows = services.results_for_clinician(request.user)[:200]
-    return render(request, "reports/results.html", {"rows": rows})
+    lab = reports_for_clinician(request.user)[:200]
+    return render(request, "reports/results.html", {"rows": rows, "lab": lab})
 
 
 @requires(Action.READ_RESULTS)
