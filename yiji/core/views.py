@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 from functools import wraps
 from io import BytesIO
 
@@ -88,6 +89,15 @@ def requested_period(request: HttpRequest) -> tuple:
     first = form_date(request.GET.get("from")) or today.replace(day=1)
     last = form_date(request.GET.get("to")) or today
     return (first, last) if first <= last else (last, first)
+
+
+def form_decimal(value) -> Decimal | None:
+    """A number typed in a form, or None when it is missing or not a finite number."""
+    try:
+        number = Decimal(str(value or "").strip())
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
 
 
 def form_pk(value) -> int:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from yiji.core.models import MEDTECH_KINDS, Department, Room, Staff
 from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation
-from yiji.core.views import form_date, form_pk, requires, show_refusal
+from yiji.core.views import form_date, form_decimal, form_pk, requires, show_refusal
 from yiji.equipment import disinfection, plans, radiation, services, supplies
 from yiji.equipment.forms import DeviceForm
 from yiji.equipment.models import (
@@ -212,9 +212,9 @@ def _act(request: HttpRequest, device: Device) -> None:
         plan = get_object_or_404(MaintenancePlan, pk=form_pk(post.get("plan")), device=device)
         plans.add_item(
             request.user, plan, post.get("name", ""), post.get("kind", ""),
-            unit=post.get("unit", ""), reference=_decimal(post.get("reference", "")),
-            tolerance=_decimal(post.get("tolerance", "")),
-            action=_decimal(post.get("action_level", "")),
+            unit=post.get("unit", ""), reference=form_decimal(post.get("reference", "")),
+            tolerance=form_decimal(post.get("tolerance", "")),
+            action=form_decimal(post.get("action_level", "")),
         )  # fmt: skip
         messages.success(request, _("Saved."))
     elif action == "record":
@@ -268,13 +268,6 @@ def due(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _decimal(value: str) -> Decimal | None:
-    try:
-        return Decimal(value)
-    except (InvalidOperation, TypeError):
-        return None
-
-
 @requires(Action.REPORT_FAULT)
 def radiation_page(request: HttpRequest) -> HttpResponse:
     """Protective equipment and its inspections (RAD-4), the emergency plan and drills
@@ -308,7 +301,7 @@ def _radiation_act(request: HttpRequest) -> None:
         department = get_object_or_404(Department, pk=form_pk(post.get("department")))
         radiation.add_protective_item(
             request.user, department, post.get("kind", ""), post.get("label", ""),
-            _decimal(post.get("lead_mm", "")),
+            form_decimal(post.get("lead_mm", "")),
             form_date(post.get("acquired_on")) or timezone.localdate(),
         )  # fmt: skip
     elif action == "inspect":
@@ -320,7 +313,7 @@ def _radiation_act(request: HttpRequest) -> None:
     elif action == "measure":
         room = get_object_or_404(Room, pk=form_pk(post.get("room")))
         radiation.record_measurement(
-            request.user, room, post.get("point", ""), _decimal(post.get("dose_rate", "")),
+            request.user, room, post.get("point", ""), form_decimal(post.get("dose_rate", "")),
             form_date(post.get("measured_on")) or timezone.localdate(), post.get("instrument", ""),
         )  # fmt: skip
     elif action == "plan":
@@ -369,14 +362,14 @@ def _supplies_act(request: HttpRequest) -> None:
         department = get_object_or_404(Department, pk=form_pk(post.get("department")))
         supplies.add_item(
             request.user, department, post.get("name", ""), post.get("category", ""),
-            post.get("unit", ""), _decimal(post.get("min_stock", "")),
+            post.get("unit", ""), form_decimal(post.get("min_stock", "")),
             hazardous=post.get("hazardous") == "on",
             custodian=Staff.objects.filter(pk=form_pk(post.get("custodian"))).first(),
         )  # fmt: skip
         messages.success(request, _("Saved."))
         return
     item = get_object_or_404(SupplyItem, pk=form_pk(post.get("item")))
-    quantity = _decimal(post.get("quantity", ""))
+    quantity = form_decimal(post.get("quantity", ""))
     if action == "receive":
         supplies.receive(
             request.user, item, post.get("lot", ""), quantity,

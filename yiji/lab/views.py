@@ -19,7 +19,15 @@ from yiji.core.calendar import day_bounds
 from yiji.core.models import Hospital
 from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation
-from yiji.core.views import form_date, form_pk, requires, requires_any, show_refusal
+from yiji.core.views import (
+    form_date,
+    form_decimal,
+    form_pk,
+    requested_period,
+    requires,
+    requires_any,
+    show_refusal,
+)
 from yiji.equipment.models import Device
 from yiji.lab import document, imports, qc, results, specimens, tat
 from yiji.lab.models import (
@@ -44,7 +52,7 @@ TABS = {
     "released": gettext_lazy("Released today"),
     "dispose": gettext_lazy("To dispose of"),
 }
-LAB_EXAMS = Exam.objects.filter(modality=Modality.LAB).select_related(
+LAB_EXAMS = Exam.objects.filter(modality=Modality.LAB, item__lab__isnull=False).select_related(
     "patient", "item", "requisition", "department"
 )
 
@@ -350,7 +358,7 @@ def _qc_action(request: HttpRequest) -> None:
         qc.add_material(
             user, test=test, instrument=instrument, name=post.get("name", "").strip(),
             lot=post.get("lot", "").strip(), level=form_pk(post.get("level")),
-            mean=_decimal(post.get("mean")), sd=_decimal(post.get("sd")),
+            mean=form_decimal(post.get("mean")), sd=form_decimal(post.get("sd")),
             expires_on=form_date(post.get("expires_on")),
         )  # fmt: skip
         messages.success(request, _("Saved."))
@@ -364,16 +372,6 @@ def _qc_action(request: HttpRequest) -> None:
             note=post.get("note", "").strip(),
         )  # fmt: skip
         messages.success(request, _("Saved."))
-
-
-def _decimal(text):
-    from decimal import Decimal, InvalidOperation
-
-    try:
-        value = Decimal(str(text or "").strip())
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() else None
 
 
 def _count(text):
@@ -422,10 +420,7 @@ def qc_chart(request: HttpRequest, test: int, instrument: int) -> HttpResponse:
 
 @requires_any(Action.VIEW_QUALITY, Action.RELEASE_LAB_RESULT)
 def indicators(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    last = form_date(request.GET.get("to")) or today
-    first = form_date(request.GET.get("from")) or last.replace(day=1)
-    first, last = min(first, last), max(first, last)
+    first, last = requested_period(request)
     days = tat.by_day(first, last)
     late = Paginator(tat.late_specimens(first, last), 30).get_page(request.GET.get("page"))
     for specimen in late:
