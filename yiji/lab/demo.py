@@ -1,8 +1,9 @@
-"""Demo laboratory: the catalogue with its analysers, a month of internal QC (one rejected
-run, corrected), EQA rounds, and lab work through the services — released results over the
-past days for the TAT figures, and today's specimens at every stage: to collect, in transit,
-one rejected with its recollection label, results waiting for verification, a critical
-potassium not yet notified, a positive blood culture kept after its report."""
+"""Demo laboratory: the catalogue with its analysers, two weeks of internal QC (rejected
+runs with their corrective actions), EQA rounds, and lab work through the services: results
+released over the past days for the TAT figures, and today's specimens at every stage — to
+collect, in transit, one rejected with its recollection label, results waiting for
+verification, a critical potassium not yet notified, a positive blood culture kept after its
+report."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from yiji.core import policy
 from yiji.core.demo import DEMO_PASSWORD
 from yiji.core.models import Department, DepartmentKind, Patient, Room, Staff
 from yiji.equipment import services as equipment
@@ -71,7 +73,7 @@ def _instruments(department: Department, engineer) -> dict[str, Device]:
 
 
 def _qc_month(tech, reviewer, rng: random.Random, instruments: dict[str, Device]) -> None:
-    """Two levels a day for 20 days; on day 12 glucose level 2 drifts beyond 3 SD."""
+    """Two levels a day for 12 days; on day 8 glucose level 2 drifts beyond 3 SD."""
     from yiji.lab.models import LabTest
 
     for code, levels in CONTROLS.items():
@@ -84,11 +86,11 @@ def _qc_month(tech, reviewer, rng: random.Random, instruments: dict[str, Device]
             )
             for lv, (mean, sd) in enumerate(levels, start=1)
         ]  # fmt: skip
-        for day in range(20, 0, -1):
+        for day in range(12, 0, -1):
             values = {}
             for m in materials:
                 z = rng.gauss(0, 0.8)
-                if code == "GLU" and day == 12 and m.level == 2:
+                if code == "GLU" and day == 8 and m.level == 2:
                     z = 3.4
                 values[m.pk] = str((m.mean + Decimal(str(round(z, 2))) * m.sd).quantize(m.sd))
             run = qc.record_run(tech, test, instrument, values)
@@ -156,13 +158,13 @@ def load(seed: int = 11) -> bool:
     tech, reviewer = _user("labtech"), _user("labreviewer")
     clinician, engineer = _user("clinician"), _user("engineer")
     wards = list(Department.objects.filter(kind=DepartmentKind.CLINICAL))
-    patients = list(Patient.objects.order_by("-pk")[:60])
-    with transaction.atomic():
+    patients = list(Patient.objects.order_by("-pk")[:50])
+    with transaction.atomic(), policy.batch():
         catalogue.load(department)
         instruments = _instruments(department, engineer)
         _qc_month(tech, reviewer, rng, instruments)
         codes = ["LAB-CBC", "LAB-LFT", "LAB-RFT", "LAB-ELEC", "LAB-GLU", "LAB-COAG", "LAB-URINE"]
-        for index, patient in enumerate(patients[:30]):  # released over the past days
+        for index, patient in enumerate(patients[:20]):  # released over the past days
             exam = _to_results(tech, clinician, patient, rng.choice(codes), index % 4 == 0,
                                rng.choice(wards))  # fmt: skip
             results.release(reviewer, exam, DEMO_PASSWORD)
@@ -173,7 +175,7 @@ def load(seed: int = 11) -> bool:
                 received_at=release - dt.timedelta(minutes=rng.randint(20, 39)),
             )
             _shift(exam, back)
-        _today(tech, reviewer, clinician, patients[30:], wards, rng, codes)
+        _today(tech, reviewer, clinician, patients[20:], wards, rng, codes)
         _eqa(reviewer)
     return True
 
