@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "yiji.core.middleware.IdleTimeoutMiddleware",
     "yiji.core.middleware.PermissionRefusedMiddleware",
+    "yiji.core.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

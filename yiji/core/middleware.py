@@ -1,7 +1,9 @@
-"""Idle-session timeout: a session unused for the policy number of minutes is logged out."""
+"""Idle-session timeout, and the refusals and database failures that become clear pages
+instead of tracebacks."""
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django.contrib import messages
@@ -13,6 +15,8 @@ from yiji.core import policy
 
 LAST_SEEN = "yiji_last_seen"
 
+
+log = logging.getLogger(__name__)
 
 class IdleTimeoutMiddleware:
     def __init__(self, get_response):
@@ -50,3 +54,30 @@ class PermissionRefusedMiddleware:
                 request, "core/refused.html", {"decision": exception.decision}, status=403
             )
         return None
+
+
+class DatabaseUnavailableMiddleware:
+    """The database refusing a write or a connection — its disk full, a server restarting or
+    failed over to a read-only standby — becomes a clear 503 page, not a traceback. The
+    statement was rolled back by the database, so nothing stored is lost."""
+
+    FULL = ("database or disk is full", "no space left on device", "disk full")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import InternalError, OperationalError
+        from django.shortcuts import render
+
+        if not isinstance(exception, OperationalError | InternalError):
+            return None
+        text = str(exception).lower()
+        log.error("database unavailable for %s: %s", request.path, exception)
+        full = any(phrase in text for phrase in self.FULL)
+        response = render(request, "core/unavailable.html", {"full": full}, status=503)
+        response["Retry-After"] = "30"
+        return response
