@@ -8,6 +8,7 @@ import time
 
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
@@ -81,3 +82,18 @@ class DatabaseUnavailableMiddleware:
         response = render(request, "core/unavailable.html", {"full": full}, status=503)
         response["Retry-After"] = "30"
         return response
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's session middleware, except that a session the database cannot store (disk
+    full, a read-only standby) does not turn the page being answered into a server error: the
+    user may have to log in again, but sees the page (a 503 saying nothing was lost)."""
+
+    def process_response(self, request, response):
+        from django.db import DatabaseError
+
+        try:
+            return super().process_response(request, response)
+        except DatabaseError as exc:
+            log.error("session not saved for %s: %s", request.path, exc)
+            return response
