@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 
 from yiji.core import demo
 
@@ -14,7 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def demo_site(live_server):
-    call_command("demo", stdout=StringIO())
+    demo.load()  # the hospital, its people and patients: all these pages need
     return live_server.url
 
 
