@@ -19,6 +19,7 @@ LAST_SEEN = "yiji_last_seen"
 
 log = logging.getLogger(__name__)
 
+
 class IdleTimeoutMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -97,3 +98,48 @@ class SessionMiddleware(DjangoSessionMiddleware):
         except DatabaseError as exc:
             log.error("session not saved for %s: %s", request.path, exc)
             return response
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class NulCharacterMiddleware:
+    """A NUL character in a request's parameters or JSON body is refused with a 400 in the
+    interface's own format: databases cannot store it (PostgreSQL refuses it outright) and no
+    real input has one. Uploaded files are not looked at."""
+
+    MESSAGE = "请求中含有NUL控制字符。 The request contains a NUL character."
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._has_nul(request):
+            return self._refuse(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request) -> bool:
+        texts = [*request.GET.keys(), *(v for vs in request.GET.lists() for v in vs[1])]
+        if "json" in request.content_type:
+            return any("\x00" in t for t in texts) or b"\\u0000" in request.body.lower()
+        if request.method == "POST" and request.content_type in FORM_TYPES:
+            texts += [*request.POST.keys(), *(v for vs in request.POST.lists() for v in vs[1])]
+        return any("\x00" in t for t in texts)
+
+    def _refuse(self, request):
+        from django.http import HttpResponse, JsonResponse
+
+        if request.path.startswith("/fhir/"):
+            from yiji.interop.fhir.resources import outcome
+
+            response = JsonResponse(
+                outcome("invalid", self.MESSAGE),
+                status=400,
+                json_dumps_params={"ensure_ascii": False},
+            )
+            response["Content-Type"] = "application/fhir+json; charset=utf-8"
+            return response
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": self.MESSAGE}, status=400)
+        return HttpResponse(self.MESSAGE, status=400, content_type="text/plain; charset=utf-8")

@@ -39,7 +39,8 @@ def study_uid(exam: Exam) -> str:
 
 
 def _text(value) -> str:
-    return str(value).strip() if value not in (None, "") else ""
+    # NUL pads some values on the wire; it is never part of what a query matches.
+    return str(value).replace("\x00", "").strip() if value not in (None, "") else ""
 
 
 def _wildcard(field: str, value: str) -> Q:

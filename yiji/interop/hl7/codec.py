@@ -74,6 +74,8 @@ class Header:
 def read_header(raw: bytes) -> Header:
     if not raw.startswith(b"MSH") or len(raw) < 8:
         raise MessageError("报文不以MSH段开头。", ack="AR", location="MSH", code="100")
+    if b"\x00" in raw:  # no HL7 character set Yiji reads has NUL, and databases refuse it
+        raise MessageError("报文含有NUL控制字符。", ack="AR", location="MSH", code="102")
     separator = raw[3:4]
     first = raw.split(b"\r", 1)[0].split(b"\n", 1)[0]
     fields = [part.decode("latin-1") for part in first.split(separator)]
