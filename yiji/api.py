@@ -11,7 +11,7 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Query, Schema, Status
+from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 from yiji.core import accounts, policy, rulebook, services
@@ -130,11 +130,15 @@ class PatientIn(Schema):
     residence_distance_km: int | None = None
 
 
+MAX_OFFSET = 1_000_000_000
+
+
 class PatientFilter(Schema):
     q: str = ""
     source: str = ""
-    limit: int = 50
-    offset: int = 0
+    # Bounded so that no number reaches the database's LIMIT/OFFSET out of its range.
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 @api.get("/patients", response=list[PatientOut], tags=["patients"])
@@ -142,9 +146,7 @@ def list_patients(request, filters: Query[PatientFilter]):
     found = services.search_patients(
         request.user, filters.q, filters.source, ip=request.META.get("REMOTE_ADDR")
     )
-    limit = max(1, min(filters.limit, 200))
-    offset = max(0, filters.offset)
-    return list(found[offset : offset + limit])
+    return list(found[filters.offset : filters.offset + filters.limit])
 
 
 class RuleRefusal(Schema):

@@ -29,6 +29,7 @@ from yiji.orders.models import Exam, ExamItem, OrderSource, Priority
 from yiji.reports.services import results_for
 
 CONTENT_TYPE = "application/fhir+json; charset=utf-8"
+MAX_OFFSET = 1_000_000_000
 DEFAULT_COUNT, MAX_COUNT = 20, 100
 ORDER_FIELD_PATHS = {
     "patient_identity": "ServiceRequest.subject",
@@ -93,6 +94,8 @@ def page_size(request: HttpRequest) -> tuple[int, int]:
         offset = max(int(request.GET.get("_offset", 0)), 0)
     except ValueError as exc:
         raise Problem(400, "invalid", "_count 与 _offset 须为整数。") from exc
+    if offset > MAX_OFFSET:  # beyond any real result, and beyond what LIMIT/OFFSET accepts
+        raise Problem(400, "invalid", f"_offset 不能大于 {MAX_OFFSET}。", expression="_offset")
     return max(count, 0), offset
 
 

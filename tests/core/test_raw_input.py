@@ -1,6 +1,7 @@
-"""A NUL character, which PostgreSQL cannot store and no real input contains, is refused at
-the door in each interface's format: a page, the JSON API, FHIR, HL7 and a C-FIND (found by
-the fuzz tests on PostgreSQL, kept here as plain cases)."""
+"""Input the fuzz tests found reaching the database raw, kept here as plain cases: a NUL
+character (PostgreSQL cannot store it, no real input has one) is refused at the door in each
+interface's format — a page, the JSON API, FHIR, HL7 — and stripped from C-FIND values; paging
+offsets beyond what LIMIT/OFFSET accepts are refused instead of failing in the database."""
 
 from __future__ import annotations
 
@@ -40,3 +41,12 @@ def test_a_nul_padded_cfind_value_still_matches(hospital):
     identifier = Dataset()
     identifier.PatientID = "P100\x00"
     assert list(worklist.find(identifier)) == []
+
+
+def test_paging_beyond_any_result_is_refused_not_a_server_error(hospital):
+    _token, key = accounts.create_token(interface_user("fhir"), "t")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert client.get("/api/patients", {"offset": 2**63}).status_code == 422
+    assert client.get("/api/patients", {"limit": 0}).status_code == 422
+    assert client.get("/api/patients", {"offset": 10, "limit": 5}).status_code == 200
+    assert client.get("/fhir/r4/Patient", {"_offset": 2**63}).status_code == 400
