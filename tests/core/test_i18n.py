@@ -237,7 +237,8 @@ def test_no_page_shows_untranslated_english(site):
     assert not problems
 
 
-def test_the_language_switch_gives_english(site):
+def test_the_language_switch_gives_english(db):
+    demo.load()  # the director's account is all it needs
     client = _login("director", "zh-hans")
     assert "患者" in client.get("/").text
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})

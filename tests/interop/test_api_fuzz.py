@@ -51,7 +51,7 @@ def test_no_api_operation_answers_with_a_server_error(token, rooms, items, ward,
     assert len(operations) >= 10
     for operation in operations:
 
-        @fast(15)
+        @fast(10)
         @given(case=operation.as_strategy())
         def check(case):
             _send(client, case)
@@ -67,7 +67,7 @@ PARAMETER = st.sampled_from(["patient", "identifier", "status", "date", "categor
 VALUE = st.text(max_size=30)
 
 
-@fast(100)
+@fast(60)
 @given(
     resource=st.sampled_from(FHIR_SEARCHES),
     params=st.dictionaries(PARAMETER, VALUE, max_size=4),

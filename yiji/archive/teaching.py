@@ -24,9 +24,9 @@ REMOVED = "［已去除］"
 
 
 def age_band(patient: Patient) -> str:
-    if patient.birth_date is None:
+    years = patient.age_on(timezone.localdate())
+    if years is None:
         return ""
-    years = (timezone.localdate() - patient.birth_date).days // 365
     low = years // 10 * 10
     return f"{low}-{low + 9}岁" if years >= 1 else "<1岁"
 

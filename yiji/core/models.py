@@ -365,6 +365,13 @@ class Patient(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.patient_id})"
 
+    def age_on(self, day) -> int | None:
+        """Age in whole years on a day, or None without a birth date."""
+        born = self.birth_date
+        if born is None:
+            return None
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
     @property
     def id_card_masked(self) -> str:
         """The ID-card number as shown on screen: first 6 and last 4 digits only."""

@@ -203,13 +203,7 @@ def _pregnancy_check_due(exam: Exam) -> bool:
         return False
     low = policy.value("exm.pregnancy_check_min_age", department=exam.department)
     high = policy.value("exm.pregnancy_check_max_age", department=exam.department)
-    today = timezone.localdate()
-    age = (
-        today.year
-        - patient.birth_date.year
-        - ((today.month, today.day) < (patient.birth_date.month, patient.birth_date.day))
-    )
-    return low <= age <= high
+    return low <= patient.age_on(timezone.localdate()) <= high
 
 
 @carries_out("EXM-2", "EXM-3", "EXM-4", "EXM-5", "EXM-6")

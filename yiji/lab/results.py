@@ -47,18 +47,11 @@ def _released() -> RuleViolation:
     )
 
 
-def age_on(patient: Patient, day: dt.date) -> int | None:
-    born = patient.birth_date
-    if born is None:
-        return None
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-
-
 @carries_out("LAB-3")
 def reference_for(test: LabTest, patient: Patient, day: dt.date) -> ReferenceRange | None:
     """The interval for the patient's sex and age; one for their sex wins over one for
     either sex. Without a birth date only the adult (from 14) or all-ages ranges apply."""
-    age = age_on(patient, day)
+    age = patient.age_on(day)
     best = None
     for r in test.ranges.all():
         if r.sex and r.sex != patient.sex:
