@@ -59,6 +59,6 @@ def test_nothing_before_release_or_of_other_patients(entered, make_staff, clinic
     exam = entered("LAB-GLU", {"GLU": "5.0"})
     his = Fhir(interface_user("fhir"))
     assert his.get("Observation")[1]["total"] == 0
-    results.release(make_staff(Role.LAB_REVIEWER).user, exam, PASSWORD)
+    results.release(make_staff(Role.LAB_REVIEWER, department=exam.department).user, exam, PASSWORD)
     assert Fhir(clinician.user).get("Observation")[1]["total"] == 1
     assert Fhir(make_staff(Role.CLINICIAN).user).get("Observation")[1]["total"] == 0

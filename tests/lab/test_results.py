@@ -181,6 +181,13 @@ def test_release_needs_every_result_a_reviewer_and_the_signature(
         results.enter(labtech.user, exam, {"ALT": "31"})
 
 
+def test_a_reviewer_of_another_department_cannot_release(entered, make_staff):
+    exam = entered("LAB-GLU", {"GLU": "5.0"})
+    outsider = make_staff(Role.LAB_REVIEWER)  # a member of imaging, not of the lab
+    with pytest.raises(RuleViolation, match="reviewer of 检验科"):
+        results.release(outsider.user, exam, PASSWORD)
+
+
 def test_the_tester_does_not_verify_their_own_results(received, reviewer, lab, director):
     specimen = received("LAB-GLU")
     results.enter(reviewer.user, specimen.exam, {"GLU": "5.5"})

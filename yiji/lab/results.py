@@ -349,6 +349,14 @@ def release_problems(exam: Exam, reviewer=None) -> list[RuleViolation]:
                 f"{r.test.name_en} QC on {r.instrument.name} is out of control: record the "
                 "corrective action first.",
             ))  # fmt: skip
+    if (
+        reviewer is not None
+        and not reviewer.memberships.filter(department=exam.department).exists()
+    ):
+        problems.append(RuleViolation(
+            "LAB-3", f"审核发布须由{exam.department.name}的审核者进行。",
+            f"Results are verified by a reviewer of {exam.department.name}.",
+        ))  # fmt: skip
     if reviewer is not None and not policy.value(
         "lab.self_verification_allowed", department=exam.department
     ):

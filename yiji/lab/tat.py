@@ -9,7 +9,8 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass
 
-from django.db.models import DurationField, ExpressionWrapper, F, QuerySet
+from django.db import connection
+from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -97,6 +98,11 @@ def _duration(start: str, end: str) -> ExpressionWrapper:
     return ExpressionWrapper(F(end) - F(start), output_field=DurationField())
 
 
+PRE = _duration("collected_at", "received_at")
+INTRA = _duration("received_at", "exam__lab_report__released_at")
+TOTAL = _duration("collected_at", "exam__lab_report__released_at")
+
+
 def specimens(first: dt.date, last: dt.date, department=None, urgent: bool | None = None):
     """Specimens collected in the period that were tested and reported, with their three
     intervals annotated."""
@@ -115,11 +121,7 @@ def specimens(first: dt.date, last: dt.date, department=None, urgent: bool | Non
             if urgent
             else rows.exclude(exam__priority=Priority.URGENT)
         )
-    return rows.annotate(
-        pre=_duration("collected_at", "received_at"),
-        intra=_duration("received_at", "exam__lab_report__released_at"),
-        total=_duration("collected_at", "exam__lab_report__released_at"),
-    )
+    return rows.annotate(pre=PRE, intra=INTRA, total=TOTAL)
 
 
 def _minutes(values) -> list[float]:
@@ -148,24 +150,62 @@ class TatFigures:
         return None if self.total_p90 is None else self.total_p90 <= self.target_p90
 
 
-@carries_out("LAB-2")
-def figures(first: dt.date, last: dt.date, department=None, urgent: bool | None = None):
-    """The lab TAT indicators, in minutes."""
-    rows = specimens(first, last, department, urgent)
+class Percentile(Aggregate):
+    """PostgreSQL's PERCENTILE_CONT (linear interpolation between ranks, the same as
+    statistics.quantiles(method="inclusive")), so a year of specimens is one aggregate."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(%(share)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = DurationField()
+
+    def __init__(self, expression, share: float):
+        super().__init__(expression, share=share)
+
+    def as_sql(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, share=float(self.extra["share"]), **extra)
+
+
+def _in_minutes(value) -> float | None:
+    return None if value is None else round(value.total_seconds() / 60, 1)
+
+
+def _intervals(rows) -> tuple[int, float | None, float | None, float | None]:
+    """(count, pre-analytical median, intra-lab median, total P90) in minutes."""
+    if connection.vendor == "postgresql":
+        found = rows.aggregate(
+            n=Count("pk"), pre=Percentile(PRE, 0.5), intra=Percentile(INTRA, 0.5),
+            total=Percentile(TOTAL, 0.9),
+        )  # fmt: skip
+        return found["n"], *(_in_minutes(found[k]) for k in ("pre", "intra", "total"))
+    # SQLite has no percentile aggregate: the fallback reads the intervals (tested in the
+    # SQLite run; the PostgreSQL run tests the aggregate on the same crafted data).
     pre, intra, total = [], [], []
     for a, b, c in rows.values_list("pre", "intra", "total").iterator():
         pre.append(a)
         intra.append(b)
         total.append(c)
+    return (
+        len(total),
+        _percentile(_minutes(pre), 0.5),
+        _percentile(_minutes(intra), 0.5),
+        _percentile(_minutes(total), 0.9),
+    )
+
+
+@carries_out("LAB-2")
+def figures(first: dt.date, last: dt.date, department=None, urgent: bool | None = None):
+    """The lab TAT indicators, in minutes."""
+    rows = specimens(first, last, department, urgent)
+    count, pre, intra, total = _intervals(rows)
     late = rows.filter(
         exam__report_due_at__isnull=False,
         exam__lab_report__released_at__gt=F("exam__report_due_at"),
     ).count()
     return TatFigures(
-        count=len(total),
-        pre_median=_percentile(_minutes(pre), 0.5),
-        intra_median=_percentile(_minutes(intra), 0.5),
-        total_p90=_percentile(_minutes(total), 0.9),
+        count=count,
+        pre_median=pre,
+        intra_median=intra,
+        total_p90=total,
         late=late,
         target_p90=policy.value("lab.total_tat_p90_minutes", department=department),
     )
