@@ -169,3 +169,10 @@ def test_iqc_coverage_counts_the_reported_tests_that_had_qc(labtech, reviewer, p
     figures = qc.iqc_figures(today, today)
     assert (figures.runs, figures.tests_reported, figures.tests_with_qc) == (1, 4, 1)
     assert figures.coverage == 25.0
+
+
+def test_a_run_without_its_test_or_instrument_is_refused_in_the_service(labtech, potassium):
+    test, instrument, _levels = potassium
+    for pair in ((None, instrument), (test, None)):
+        with pytest.raises(RuleViolation, match="LAB-5"):
+            qc.record_run(labtech.user, *pair, {})

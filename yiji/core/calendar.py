@@ -28,6 +28,11 @@ def is_working_day(day: dt.date, weekdays=("mon", "tue", "wed", "thu", "fri")) -
     return WEEKDAY_CODES[day.weekday()] in weekdays
 
 
+def local_datetime(day: dt.date, time: dt.time) -> dt.datetime:
+    """A local day and time of day as an aware datetime (the hospital's time zone)."""
+    return dt.datetime.combine(day, time, tzinfo=timezone.get_current_timezone())
+
+
 def day_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """The days `first` to `last` inclusive as [start, end) in local time, for period queries."""
     zone = timezone.get_current_timezone()

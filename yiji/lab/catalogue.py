@@ -2,7 +2,7 @@
 analytes in them, with units, reference ranges by sex and age (WS/T 404, WS/T 405 adult
 intervals) and critical limits (INDICATORS.md; the crit.lab_* policy settings override).
 
-Loaded by the demo and by `yiji lab catalogue`; a hospital edits it under Reference data.
+Loaded by the demo and by `yiji lab_catalogue`; a hospital edits it under Reference data.
 """
 
 from __future__ import annotations

@@ -8,6 +8,8 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from yiji.core.rulebook import RuleViolation, carries_out
 from yiji.equipment.models import Device
 from yiji.lab import results
@@ -80,14 +82,14 @@ def import_file(actor, upload, instrument: Device | None = None) -> ImportResult
         try:
             barcode, test, value = (row[columns[k]].strip() for k in ("barcode", "test", "value"))
         except IndexError:
-            outcome.problems.append(Problem(line, "", "", "列数不足 / too few columns"))
+            outcome.problems.append(Problem(line, "", "", str(_("too few columns"))))
             continue
         by_barcode.setdefault(barcode, []).append((line, test, value))
     specimens = Specimen.objects.in_bulk(list(by_barcode), field_name="barcode")
     for barcode, lines in by_barcode.items():
         specimen = specimens.get(barcode)
         if specimen is None:
-            outcome.problems += [Problem(n, barcode, t, "找不到该条码的标本 / no such specimen")
+            outcome.problems += [Problem(n, barcode, t, str(_("no specimen has this barcode")))
                                  for n, t, _v in lines]  # fmt: skip
             continue
         try:

@@ -112,11 +112,19 @@ def materials_for(test: LabTest, instrument: Device, on: dt.date | None = None):
     )
 
 
+def _require_pair(test: LabTest | None, instrument: Device | None) -> None:
+    if test is None or instrument is None:
+        raise RuleViolation(
+            "LAB-5", "请选择项目和仪器。", "Choose the test and the instrument.", field="test"
+        )
+
+
 @carries_out("LAB-5")
 def record_run(actor, test: LabTest, instrument: Device, values: dict[int, str]) -> QcRun:
     """One run's control results (material pk → value), judged at once."""
     require(actor, Action.PROCESS_SPECIMEN)
     staff = staff_of(actor, "LAB-5")
+    _require_pair(test, instrument)
     department = instrument.department
     usable = {m.pk: m for m in materials_for(test, instrument)}
     given = {pk: text for pk, text in values.items() if str(text).strip()}
@@ -235,6 +243,7 @@ def chart(test: LabTest, instrument: Device, first: dt.date, last: dt.date) -> d
 @carries_out("LAB-5")
 def add_material(actor, **fields) -> ControlMaterial:
     require(actor, Action.RELEASE_LAB_RESULT)
+    _require_pair(fields.get("test"), fields.get("instrument"))
     material = ControlMaterial(**fields)
     _validate(material, "LAB-5")
     material.save()
@@ -257,6 +266,8 @@ def _validate(obj, rule: str) -> None:
 def record_eqa(actor, **fields) -> EqaRecord:
     """One EQA round's outcome (WS/T 644: passed when ≥ 80 % of results are acceptable)."""
     require(actor, Action.RELEASE_LAB_RESULT)
+    if fields.get("test") is None:
+        raise RuleViolation("LAB-5", "请选择项目。", "Choose the test.", field="test")
     record = EqaRecord(recorded_by=staff_of(actor, "LAB-5"), **fields)
     if record.samples is not None and record.acceptable is not None:
         if record.acceptable > record.samples:

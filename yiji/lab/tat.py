@@ -6,7 +6,6 @@ the recorded collection, reception and release times."""
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 from dataclasses import dataclass
 
 from django.db import connection
@@ -15,21 +14,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from yiji.core import notices, policy
-from yiji.core.calendar import day_bounds
+from yiji.core.calendar import day_bounds, local_datetime
 from yiji.core.models import Role
 from yiji.core.rulebook import carries_out
 from yiji.lab.models import Section, Specimen
 from yiji.orders.models import Exam, ExamStatus, Modality, Priority
+from yiji.reports.tat import percentile
 
 URGENT_KEY = {
     Section.CLINICAL: "lab.urgent_tat_minutes",
     Section.BIOCHEMISTRY: "lab.stat_biochemistry_tat_minutes",
 }
 WARN = {Priority.URGENT: dt.timedelta(minutes=10), Priority.ROUTINE: dt.timedelta(minutes=60)}
-
-
-def _at(day: dt.date, time: dt.time) -> dt.datetime:
-    return dt.datetime.combine(day, time, tzinfo=timezone.get_current_timezone())
 
 
 @carries_out("LAB-2")
@@ -47,9 +43,9 @@ def deadline(exam: Exam, received_at: dt.datetime) -> tuple[dt.datetime | None, 
         timezone.localdate(received_at),
         policy.value("lab.routine_results_by", department=dept),
     )
-    if received_at >= _at(day, by):
+    if received_at >= local_datetime(day, by):
         day += dt.timedelta(days=1)
-    return _at(day, by), "LAB-2"
+    return local_datetime(day, by), "LAB-2"
 
 
 def awaiting_release(now: dt.datetime | None = None) -> QuerySet:
@@ -128,14 +124,6 @@ def _minutes(values) -> list[float]:
     return sorted(v.total_seconds() / 60 for v in values if v is not None)
 
 
-def _percentile(values: list[float], share: float) -> float | None:
-    if not values:
-        return None
-    if len(values) == 1:
-        return round(values[0], 1)
-    return round(statistics.quantiles(values, n=100, method="inclusive")[int(share * 100) - 1], 1)
-
-
 @dataclass(frozen=True)
 class TatFigures:
     count: int
@@ -186,9 +174,9 @@ def _intervals(rows) -> tuple[int, float | None, float | None, float | None]:
         total.append(c)
     return (
         len(total),
-        _percentile(_minutes(pre), 0.5),
-        _percentile(_minutes(intra), 0.5),
-        _percentile(_minutes(total), 0.9),
+        percentile(_minutes(pre), 0.5),
+        percentile(_minutes(intra), 0.5),
+        percentile(_minutes(total), 0.9),
     )
 
 

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 
 from yiji.core import accounts, audit, policy
 from yiji.core.accounts import home_department, staff_of
-from yiji.core.calendar import is_working_day
+from yiji.core.calendar import is_working_day, local_datetime
 from yiji.core.models import AuditAction, Department, Role, RoleAssignment, Staff
 from yiji.core.permissions import Action, may, require
 from yiji.core.rulebook import RuleViolation, carries_out
@@ -38,10 +38,6 @@ from yiji.people.models import (
 from yiji.people.roster import month_days, month_start, next_month, on_leave
 
 
-def _at(day: dt.date, time: dt.time) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, time))
-
-
 def expected_hours(staff: Staff, department: Department, day: dt.date):
     """(start, end) the person is due at work that day: the roster's duties, or the working
     hours on a working day when nothing is rostered — unless resting after a night duty."""
@@ -55,7 +51,7 @@ def expected_hours(staff: Staff, department: Department, day: dt.date):
         return None
     start = policy.value("sch.morning_start", department=department)
     end = policy.value("sch.afternoon_end", department=department)
-    return _at(day, start), _at(day, end)
+    return local_datetime(day, start), local_datetime(day, end)
 
 
 def _minutes(delta: dt.timedelta) -> int:
@@ -130,7 +126,7 @@ def sign_out(actor, at: dt.datetime | None = None) -> DayRecord:
 def take_roll(department: Department, day: dt.date, at: dt.datetime | None = None) -> dict:
     """The roll at the policy time: who is due then and has not signed in is absent; approved
     leave is leave; who is not due (rest after nights, a later shift, a day off) is off."""
-    at = at or _at(day, policy.value("stf.attendance_time", department=department))
+    at = at or local_datetime(day, policy.value("stf.attendance_time", department=department))
     counts = {status: 0 for status in DayStatus.values}
     try:
         with transaction.atomic():
@@ -160,7 +156,7 @@ def take_due_rolls(now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     day, taken = timezone.localtime(now).date(), 0
     for department in Department.objects.medtech():
-        due = _at(day, policy.value("stf.attendance_time", department=department))
+        due = local_datetime(day, policy.value("stf.attendance_time", department=department))
         if due <= now and not Roll.objects.filter(department=department, day=day).exists():
             take_roll(department, day, due)
             taken += 1

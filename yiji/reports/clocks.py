@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from yiji.core import notices, policy
+from yiji.core.calendar import local_datetime
 from yiji.core.models import PatientSource, Role
 from yiji.core.rulebook import carries_out
 from yiji.orders.models import Exam, ExamStatus, Modality, Priority
@@ -23,15 +24,11 @@ UNREPORTED = Q(report__isnull=True) | Q(
 LOOKBACK = dt.timedelta(days=3)
 
 
-def _at(day: dt.date, time: dt.time) -> dt.datetime:
-    return dt.datetime.combine(day, time, tzinfo=timezone.get_current_timezone())
-
-
 def _same_day(completed: dt.datetime, key: str, department) -> dt.datetime:
     """The day's reporting cut-off; an exam finished after it is due by midnight."""
     day = timezone.localdate(completed)
-    cutoff = _at(day, policy.value(key, department=department))
-    return cutoff if completed < cutoff else _at(day + dt.timedelta(days=1), dt.time.min)
+    cutoff = local_datetime(day, policy.value(key, department=department))
+    return cutoff if completed < cutoff else local_datetime(day + dt.timedelta(days=1), dt.time.min)
 
 
 def deadline(exam: Exam) -> tuple[dt.datetime | None, str]:

@@ -57,7 +57,7 @@ def reported_exams(first: dt.date, last: dt.date, department=None):
     return rows.filter(department=department) if department else rows
 
 
-def _percentile(values: list[float], share: float) -> float | None:
+def percentile(values: list[float], share: float) -> float | None:
     if not values:
         return None
     if len(values) == 1:
@@ -87,8 +87,8 @@ def dashboard(first: dt.date, last: dt.date, by: str = "modality", department=No
             str(row[field]),
             row["reports"],
             row["on_time"],
-            _percentile(minutes.get(str(row[field]), []), 0.5),
-            _percentile(minutes.get(str(row[field]), []), 0.9),
+            percentile(minutes.get(str(row[field]), []), 0.5),
+            percentile(minutes.get(str(row[field]), []), 0.9),
         )
         for row in counts
     ]
