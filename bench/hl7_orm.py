@@ -9,6 +9,7 @@ figure: what applying and committing costs over reading.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import socket
 import subprocess
@@ -110,7 +111,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--connections", default="1,4")
+    parser.add_argument("--json", help="also write the figures to this file (bench/run.py)")
     args = parser.parse_args()
+    saved: dict = {"applied": {}, "accepted": {}}
     setup()
     texts = [message(n) for n in range(args.messages * 2)]
     parsed = parse_rate(texts)
@@ -128,6 +131,7 @@ def main() -> None:
                     break
             time.sleep(0.1)
         print(f"hl7 library parse only: {parsed:,.0f} messages/s")
+        saved["parse"] = parsed
         offset = 0
         for connections in [int(c) for c in args.connections.split(",")]:
             batch = [t.encode() for t in texts[offset : offset + args.messages]]
@@ -144,6 +148,7 @@ def main() -> None:
                 thread.join()
             rate = len(acks) / (time.perf_counter() - started)
             accepted = sum(b"MSA|AA|" in ack for ack in acks)
+            saved["applied"][connections], saved["accepted"][connections] = rate, accepted
             print(
                 f"yiji hl7 serve, {connections} connection(s): {rate:,.0f} ORM/s acknowledged "
                 f"after commit ({accepted}/{len(batch)} AA); parse-only / applied = "
@@ -152,6 +157,8 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(10)
+    if args.json:
+        Path(args.json).write_text(json.dumps(saved))
 
 
 if __name__ == "__main__":

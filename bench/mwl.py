@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import random
 import shutil
@@ -431,7 +432,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--history", type=int, default=0, help="ended exams to add first")
     parser.add_argument("--keep", action="store_true", help="reuse var/bench/mwl.sqlite3")
+    parser.add_argument("--json", help="also write the figures to this file (bench/run.py)")
     args = parser.parse_args()
+    saved: dict[str, dict] = {}
     sizes = [int(s) for s in args.sizes.split(",")]
     setup_django(fresh=not args.keep)
     rows = items(max(sizes))
@@ -483,6 +486,10 @@ def main() -> None:
                     f"{f['matches']:>8.1f}"
                 )
             print(f"{size:>7} {server:<9} q/s with {args.clients} clients: {figures['qps']:.1f}")
+        saved[str(size)] = {
+            server: {k: {n: figures[k][n] for n in ("p50", "p95", "matches")} for k in "abc"}
+            for server, figures in results.items()
+        }
         for peer in peers:
             same = all(results[peer][k]["counts"] == results["yiji"][k]["counts"] for k in "abc")
             ratios = [results[peer][k]["p50"] / results["yiji"][k]["p50"] for k in "abc"]
@@ -491,6 +498,9 @@ def main() -> None:
                 + ", ".join(f"{k} {r:.1f}x" for k, r in zip("abc", ratios, strict=True))
                 + f"; same matches: {'yes' if same else 'NO'}"
             )
+
+    if args.json:
+        Path(args.json).write_text(json.dumps(saved))
 
 
 if __name__ == "__main__":

@@ -70,6 +70,11 @@ FINDINGS = {
 }
 DIAGNOSES = ["咳嗽待查", "腹痛待查", "头晕", "胸痛", "体检", "外伤", "发热", "高血压", "糖尿病"]
 FAULTS = ["开机自检报错", "球管打火", "探测器通讯中断", "检查床无法升降", "图像伪影", "网络中断"]
+REJECTING = ("DR", "CR", "CT", "MR", "MG", "RF")
+REJECT_REASONS = [
+    ("positioning", 0.30), ("exposure", 0.20), ("motion", 0.20), ("artefact", 0.10),
+    ("marker", 0.05), ("wrong_part", 0.05), ("equipment", 0.05), ("other", 0.05),
+]  # fmt: skip
 XRAY_DOSE = {"DR": (70, 10), "CR": (70, 12), "MG": (28, 60), "RF": (80, 3), "DSA": (85, 4)}
 
 
@@ -397,6 +402,7 @@ class Generator:
             return
         if clock["completed"] is not None:
             self._record(rng, exam_id, modality, performer, clock)
+            self._image_quality(rng, exam_id, item, performer, room, clock)
             self._report(rng, exam_id, item, modality, clock, ended, is_today, urgent)
 
     def _clock(self, rng, modality, status, at, urgent) -> dict[str, dt.datetime | None]:
@@ -443,6 +449,32 @@ class Generator:
             )
         for kind, at, actor in kinds:
             t.add(id=self.ids.take(t), exam_id=exam_id, kind=kind, at=at, actor_id=actor, data="{}")
+
+    def _image_quality(self, rng, exam_id, item, performer, room, clock) -> None:
+        """Rejected images (about 2 % of radiography, CT and MR) and the film-grading sample."""
+        t, modality = self.t, item.modality
+        if modality in REJECTING and rng.random() < 0.02:
+            t["RejectedImage"].add(
+                id=self.ids.take(t["RejectedImage"]),
+                exam_id=exam_id,
+                modality=modality,
+                reason=pick(rng, REJECT_REASONS),
+                retaken=True,
+                recorded_at=clock["started"] + dt.timedelta(minutes=3),
+                recorded_by_id=performer.pk,
+                room_id=room.pk,
+                technologist_id=performer.pk,
+            )
+        if modality in XRAY_DOSE or modality in ("CT", "MR"):
+            if rng.random() < 0.05:
+                grader = self.h.people(self.h.seniors, item.department_id, rng)
+                t["FilmGrade"].add(
+                    id=self.ids.take(t["FilmGrade"]),
+                    exam_id=exam_id,
+                    grade=pick(rng, [("A", 0.8), ("B", 0.17), ("C", 0.03)]),
+                    graded_at=clock["completed"] + dt.timedelta(days=rng.uniform(1, 14)),
+                    graded_by_id=grader.pk,
+                )
 
     def _record(self, rng, exam_id, modality, performer, clock) -> None:
         if modality not in XRAY_DOSE and modality not in ("CT", "MR"):
@@ -946,22 +978,11 @@ def written_models() -> list[type[models.Model]]:
     from yiji.exams.models import ExamRecord
     from yiji.lab.models import LabReport, LabResult, Specimen, SpecimenEvent
     from yiji.orders.models import Exam, ExamEvent, Requisition
-    from yiji.quality.models import FollowUp
+    from yiji.quality.models import FilmGrade, FollowUp, RejectedImage
     from yiji.reports.models import CriticalResult, Report
 
     return [
-        Patient,
-        Requisition,
-        Exam,
-        ExamEvent,
-        ElectronicSignature,
-        Report,
-        CriticalResult,
-        FollowUp,
-        ExamRecord,
-        Specimen,
-        SpecimenEvent,
-        LabResult,
-        LabReport,
-        Fault,
-    ]
+        Patient, Requisition, Exam, ExamEvent, ElectronicSignature, Report, CriticalResult,
+        FollowUp, ExamRecord, RejectedImage, FilmGrade, Specimen, SpecimenEvent, LabResult,
+        LabReport, Fault,
+    ]  # fmt: skip

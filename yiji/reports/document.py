@@ -8,15 +8,12 @@ import io
 import json
 
 from django.utils import timezone
-from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode import qr
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from yiji.orders.slip import FONT
+from yiji.orders.slip import FONT, draw_qr
 from yiji.reports.models import Report
 
 BODY = ParagraphStyle("body", fontName=FONT, fontSize=11, leading=17, wordWrap="CJK")
@@ -130,12 +127,7 @@ def report_pdf(report: Report, hospital_name: str, verify_url: str) -> bytes:
         canvas.saveState()
         canvas.setFont(FONT, 9)
         canvas.drawCentredString(A4[0] / 2, 10 * mm, f"第 {doc.page} 页")
-        code = qr.QrCodeWidget(verify_url)
-        x0, y0, x1, y1 = code.getBounds()
-        size = 22 * mm
-        drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-        drawing.add(code)
-        renderPDF.draw(drawing, canvas, A4[0] - 18 * mm - size, 4 * mm)
+        draw_qr(canvas, verify_url, A4[0] - 18 * mm - 22 * mm, 4 * mm, 22 * mm)
         canvas.restoreState()
 
     document.build(story, onFirstPage=decorate, onLaterPages=decorate)
