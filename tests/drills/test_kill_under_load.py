@@ -1,0 +1,199 @@
+"""Fault drills (issue 11), shortened for CI: the HL7 listener and the web server run as real
+processes and are killed with SIGKILL while a sender keeps working; the sender does what a
+HIS does (resend what was not acknowledged), a new process starts on the same port, and in the
+end every acknowledged message is stored, nothing is applied twice, and work resumes.
+
+`python -m tests.drills.test_kill_under_load` is not needed: pytest runs these like any test,
+on SQLite and on PostgreSQL; `DRILL_MESSAGES` makes the load longer for a manual drill."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from tests.interop.hl7_messages import order
+from yiji.core import accounts
+from yiji.core.models import Patient
+from yiji.interop.accounts import interface_user
+from yiji.interop.fhir import resources as fhir
+from yiji.interop.hl7 import mllp
+from yiji.interop.models import InboundMessage
+from yiji.orders.models import Exam, Requisition
+
+pytestmark = pytest.mark.django_db(transaction=True)
+ROOT = Path(__file__).resolve().parents[2]
+MESSAGES = int(os.environ.get("DRILL_MESSAGES", "60"))
+
+
+def _database_url() -> str:
+    """The test database, for processes outside this one."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db['USER'] or 'postgres'}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _start(args: list[str], port: int) -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": _database_url(), "YIJI_TASKS_IMMEDIATE": "True"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "yiji", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its own process group: the kill reaches every worker
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"{args} exited: {process.stderr.read().decode()[-2000:]}")
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return process
+        time.sleep(0.1)
+    raise AssertionError(f"{args} did not listen on {port}")
+
+
+def _kill(process: subprocess.Popen) -> None:
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(10)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            _kill(process)
+
+
+class Sender(threading.Thread):
+    """Sends each message until it is acknowledged, reconnecting after failures."""
+
+    def __init__(self, send, messages: list):
+        super().__init__(daemon=True)
+        self.send, self.messages = send, messages
+        self.acknowledged: list[str] = []
+        self.failures = 0
+        self.wrong_answer: str | None = None
+
+    def run(self):
+        for key, message in self.messages:
+            give_up = time.monotonic() + 90
+            while time.monotonic() < give_up:
+                try:
+                    if self.send(message):
+                        self.acknowledged.append(key)
+                        break
+                except OSError:
+                    pass
+                except ValueError as error:
+                    self.wrong_answer = str(error)
+                    return
+                self.failures += 1
+                time.sleep(0.05)
+
+
+def _drill(start, sender: Sender) -> int:
+    """Start the server, kill it once a third of the load is acknowledged, start it again."""
+    process = start()
+    sender.start()
+    try:
+        while len(sender.acknowledged) < len(sender.messages) // 3 and sender.is_alive():
+            time.sleep(0.01)
+        _kill(process)
+        time.sleep(0.5)  # the sender meets a dead port meanwhile
+        process = start()
+        sender.join(120)
+    finally:
+        _stop(process)
+    assert not sender.is_alive(), "the sender did not finish"
+    assert sender.wrong_answer is None, sender.wrong_answer
+    return sender.failures
+
+
+def test_killing_the_hl7_listener_under_load_loses_nothing_and_applies_nothing_twice(items, ward):
+    interface_user("hl7")
+    port = _free_port()
+    messages = [
+        (f"KL{n}", order(f"KL{n}", items=[("CT-HEAD", "头颅CT平扫", f"P{n}")]).encode())
+        for n in range(MESSAGES)
+    ]
+
+    def send(payload: bytes) -> bool:
+        return b"MSA|AA|" in mllp.send("127.0.0.1", port, payload, timeout=10)
+
+    sender = Sender(send, messages)
+    failures = _drill(lambda: _start(["hl7", "serve", "--port", str(port)], port), sender)
+
+    assert failures > 0  # the kill was felt
+    assert sorted(sender.acknowledged) == sorted(k for k, _ in messages)
+    placers = list(Exam.objects.values_list("placer_number", flat=True))
+    assert sorted(placers) == sorted(f"P{n}" for n in range(MESSAGES))  # each exactly once
+    stored = list(InboundMessage.objects.values_list("control_id", flat=True))
+    assert sorted(stored) == sorted(k for k, _ in messages)
+
+
+def test_killing_the_web_server_under_load_loses_no_acknowledged_order(items, ward):
+    patient = Patient.objects.create(patient_id="W1", name="张三", sex="M", source="outpatient")
+    _token, key = accounts.create_token(interface_user("fhir"), "drill")
+    port = _free_port()
+
+    def body(n: int) -> bytes:
+        return json.dumps({
+            "resourceType": "ServiceRequest", "status": "active", "intent": "order",
+            "priority": "routine",
+            "identifier": [{"system": fhir.PLACER_SYSTEM, "value": f"WEB-{n}"}],
+            "code": {"coding": [{"system": fhir.ITEM_SYSTEM, "code": "CT-HEAD"}]},
+            "subject": {"reference": f"Patient/{patient.pk}"},
+            "requester": {"display": "王医生"},
+            "extension": [{"url": fhir.DEPARTMENT_EXTENSION, "valueString": ward.code}],
+            "note": [{"text": "头痛三天"}], "reasonCode": [{"text": "头痛待查"}],
+            "orderDetail": [{"text": "排除颅内出血"}],
+        }).encode()  # fmt: skip
+
+    def send(payload: bytes) -> bool:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/fhir/r4/ServiceRequest",
+            data=payload,
+            headers={"Content-Type": "application/fhir+json", "Authorization": f"Bearer {key}"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=15) as response:
+                return response.status in (200, 201)
+        except urllib.error.HTTPError as error:
+            if error.code not in (502, 503):  # never a 500 or a refusal of a good order
+                raise ValueError(f"{error.code}: {error.read()[:300]!r}") from error
+            return False
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            return False
+
+    sender = Sender(send, [(f"WEB-{n}", body(n)) for n in range(MESSAGES)])
+    serve = ["serve", "--port", str(port), "--workers", "2"]
+    failures = _drill(lambda: _start(serve, port), sender)
+
+    assert failures > 0
+    assert len(sender.acknowledged) == MESSAGES
+    # The placer number is the key a resend is recognised by: one requisition per order.
+    keys = list(Requisition.objects.values_list("submission_key", flat=True))
+    assert sorted(keys) == sorted(f"fhir:WEB-{n}" for n in range(MESSAGES))
+    assert Exam.objects.count() == MESSAGES
