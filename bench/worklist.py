@@ -74,16 +74,16 @@ def queries():
     from yiji.core.services import search_patients
     from yiji.orders.checkin import queue
     from yiji.orders.models import Exam
-    from yiji.orders.worklists import cursor_of, worklist_rows
+    from yiji.orders.worklists import cursor_of, worklist_page
 
     room = Room.objects.get(code="CT1")
-    first_page = list(worklist_rows({}, "")[:51])
+    first_page = list(worklist_page({}, "", 51))
     cursor = cursor_of(first_page[-1]) if first_page else ""
     patient = first_page[0].patient_id if first_page else 0
     clerk = get_user_model().objects.get(username="clerk")
 
     def page(filters, after=""):
-        return lambda: worklist_rows(filters, after)[:51]
+        return lambda: worklist_page(filters, after, 51)
 
     cases = [
         ("open worklist, first page", page({})),

@@ -21,7 +21,7 @@ from yiji.core.rulebook import RuleViolation, record_refusal
 from yiji.orders import checkin, scheduling
 from yiji.orders import services as order_services
 from yiji.orders.models import Exam, ExamItem, OrderSource
-from yiji.orders.worklists import worklist_rows
+from yiji.orders.worklists import worklist_page
 
 
 class TokenAuth(HttpBearer):
@@ -418,4 +418,4 @@ def worklist(request, status: str = "", modality: str = "", room: str = "", afte
     filters = {"status": status, "modality": modality}
     if room:
         filters["room"] = Room.objects.filter(code=room).first()
-    return list(worklist_rows(filters, after)[:100])
+    return list(worklist_page(filters, after, 100))

@@ -94,7 +94,18 @@ TEMPLATES = [
 
 def _databases() -> dict:
     default_sqlite = f"sqlite:///{VAR_DIR / 'yiji.sqlite3'}"
-    url = envstr("DATABASE_URL", default_sqlite)
+    databases = {"default": _database(envstr("DATABASE_URL", default_sqlite))}
+    replica = envstr("DATABASE_REPLICA_URL")
+    if replica:
+        # A streaming replica for dashboards and reports (yiji.core.routing); tests use the
+        # default database under this name too.
+        databases["replica"] = _database(replica) | {"TEST": {"MIRROR": "default"}}
+        if databases["replica"]["ENGINE"] != databases["default"]["ENGINE"]:
+            raise ImproperlyConfigured("DATABASE_REPLICA_URL must be the same kind of database")
+    return databases
+
+
+def _database(url: str) -> dict:
     try:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     except ValueError as exc:
@@ -120,10 +131,11 @@ def _databases() -> dict:
         # JIT compilation costs more than it saves on Yiji's queries: on the yearly indicator
         # set over 2 million exams it added about a quarter (docs/performance.md).
         config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
-    return {"default": config}
+    return config
 
 
 DATABASES = _databases()
+DATABASE_ROUTERS = ["yiji.core.routing.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = envstr("REDIS_URL")

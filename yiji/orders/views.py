@@ -22,7 +22,7 @@ from yiji.exams.services import pending_disinfection
 from yiji.orders import checkin, figures, scheduling, services
 from yiji.orders.forms import BookingForm, CancelForm, CheckInForm, RequisitionForm, WorklistFilter
 from yiji.orders.models import OPEN_STATUSES, Exam, ExamStatus, Priority, Requisition
-from yiji.orders.worklists import cursor_of, worklist_rows
+from yiji.orders.worklists import cursor_of, worklist_page, worklist_rows
 
 PAGE = 50
 
@@ -190,7 +190,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     form = WorklistFilter(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     after = request.GET.get("after", "")
-    rows = list(worklist_rows(filters, after)[: PAGE + 1])
+    rows = list(worklist_page(filters, after, PAGE + 1))
     more = len(rows) > PAGE
     rows = rows[:PAGE]
     counts = dict(

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 
 from yiji.core.models import Department
 from yiji.core.permissions import Action
+from yiji.core.routing import reads_from_replica
 from yiji.core.views import requested_period, requires, xlsx_response
 from yiji.equipment import services as equipment
 from yiji.orders.models import Modality
@@ -71,6 +72,7 @@ def _shown(indicator: kpi.Indicator, value: float | None) -> str:
 
 
 @requires(Action.VIEW_QUALITY)
+@reads_from_replica
 def summary(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     rows = [
@@ -111,6 +113,7 @@ def _summary_workbook(scope: dict, rows: list[dict]) -> HttpResponse:
 
 
 @requires(Action.VIEW_QUALITY)
+@reads_from_replica
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     indicator = _indicator(code)
     scope = _scope(request)

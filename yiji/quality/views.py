@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from yiji.core import rulebook
 from yiji.core.models import Department, Staff
 from yiji.core.permissions import Action, may
+from yiji.core.routing import reads_from_replica
 from yiji.core.rulebook import RuleViolation
 from yiji.core.views import (
     form_date,
@@ -435,6 +436,7 @@ def difficult_cases(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Action.VIEW_QUALITY)
+@reads_from_replica
 def compliance_page(request: HttpRequest) -> HttpResponse:
     """Every rule with how Yiji carries it out and this period's figures (an inspection's
     first page); rules not yet carried out are shown as planned."""
@@ -455,6 +457,7 @@ def compliance_page(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Action.VIEW_QUALITY)
+@reads_from_replica
 def compliance_rule(request: HttpRequest, rule: str) -> HttpResponse:
     found = rulebook.rules_by_id().get(rule)
     if found is None:

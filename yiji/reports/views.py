@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from yiji.core import policy
 from yiji.core.models import WorkGroup
 from yiji.core.permissions import Action, may
+from yiji.core.routing import reads_from_replica
 from yiji.core.rulebook import RuleViolation
 from yiji.core.views import (
     form_date,
@@ -356,6 +357,7 @@ def autosave(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Action.VIEW_QUALITY)
+@reads_from_replica
 def tat(request: HttpRequest) -> HttpResponse:
     """Turnaround dashboard: a chart with the numbers beside it, drill-down to late reports."""
     from yiji.reports import tat as figures
@@ -385,6 +387,7 @@ def tat(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Action.VIEW_QUALITY)
+@reads_from_replica
 def tat_late(request: HttpRequest) -> HttpResponse:
     from yiji.reports import tat as figures
 
