@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 VENDOR := yiji/static/vendor
 
-.PHONY: demo test install static messages lint clean
+.PHONY: demo test bench install static messages lint clean
 
 demo: install
 	$(BIN)/yiji migrate --noinput -v0
@@ -15,6 +15,14 @@ demo: install
 
 test: install
 	$(BIN)/pytest
+
+# The benchmark table on 1M generated exams in the local PostgreSQL (docs/performance.md).
+bench: install $(VENV)/.bench
+	$(BIN)/python bench/run.py
+
+$(VENV)/.bench: pyproject.toml
+	$(BIN)/pip install --quiet -e ".[dev,bench]"
+	touch $@
 
 install: $(STAMP) static
 

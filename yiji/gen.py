@@ -519,6 +519,7 @@ class Generator:
         status = pick(rng, shares)
         if status == "none":
             return
+        t["Exam"].rows[-1][t["Exam"].index["has_report"]] = True
         author = h.people(h.physicians, item.department_id, rng)
         positive = rng.random() < (0.45 if modality == "US" else 0.35)
         findings, impression = rng.choice(FINDINGS[positive])
@@ -698,6 +699,7 @@ class Generator:
                 critical = f"{test.name} {value} {test.unit}"
         reviewer = h.people(h.seniors, item.department_id, rng)
         released = done + dt.timedelta(minutes=rng.uniform(5, 40 if urgent else 180))
+        t["Exam"].rows[-1][t["Exam"].index["has_report"]] = True
         report_id = self.ids.take(t["LabReport"])
         signature = self._signature(reviewer, "lab_release", exam_id, released, on=h.exam_type)
         t["LabReport"].add(

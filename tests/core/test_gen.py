@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models import Q
 from django.test import Client
 from django.utils import timezone
 
@@ -92,6 +93,10 @@ def test_the_generated_hospital_follows_the_clinical_flow_and_the_pages_read_it(
         if report.author.physician_title == 1 and report.status == "final":
             assert report.reviewer_signature_id is not None
         assert report.released_at >= report.exam.completed_at
+    # The reading list's flag: set exactly where a report (or a released lab report) exists.
+    reported = Q(report__isnull=False) | Q(lab_report__isnull=False)
+    assert not exams.filter(has_report=True).exclude(reported).exists()
+    assert not exams.filter(reported, has_report=False).exists()
     assert CriticalResult.objects.filter(exam__in=exams).exists()
     for critical in CriticalResult.objects.filter(exam__in=exams):
         assert critical.found_at <= critical.notified_at <= critical.acknowledged_at

@@ -57,11 +57,13 @@ class Action(models.TextChoices):
     REQUEST_LOAN = "request_loan", _("Request to borrow or copy images")
     HANDLE_LOAN = "handle_loan", _("Keep the film archive: locations, hand-out and return")
     COLLECT_SPECIMEN = "collect_specimen", _("Print specimen labels and collect specimens")
-    PROCESS_SPECIMEN = "process_specimen", _(
-        "Receive, reject, store and test specimens; run internal QC"
+    PROCESS_SPECIMEN = (
+        "process_specimen",
+        _("Receive, reject, store and test specimens; run internal QC"),
     )
-    RELEASE_LAB_RESULT = "release_lab_result", _(
-        "Verify and release lab results; keep control materials and EQA"
+    RELEASE_LAB_RESULT = (
+        "release_lab_result",
+        _("Verify and release lab results; keep control materials and EQA"),
     )
 
 

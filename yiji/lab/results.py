@@ -400,8 +400,8 @@ def release(actor, exam: Exam, secret: str, *, comment: str = "", confirm_delta:
             exam=exam, verified_by=staff, released_at=now, signature=signature,
             comment=comment.strip()[:300],
         )  # fmt: skip
-        exam.status, exam.completed_at = ExamStatus.COMPLETED, now
-        exam.save(update_fields=["status", "completed_at"])
+        exam.status, exam.completed_at, exam.has_report = ExamStatus.COMPLETED, now, True
+        exam.save(update_fields=["status", "completed_at", "has_report"])
         record_event(exam, EventKind.COMPLETED, actor, at=now)
         record_event(exam, EventKind.REPORT_FINAL, actor, at=now)
         specimens.keep_after_report(exam, now)

@@ -75,7 +75,14 @@ class Report(models.Model):
     class Meta:
         verbose_name = _("report")
         verbose_name_plural = _("reports")
-        indexes = [models.Index(fields=["status", "author"])]
+        indexes = [
+            models.Index(fields=["status", "author"]),
+            # The clinician's results, newest first: read in this order and stopped at a page,
+            # instead of sorting every released report (1.2 s at 1M exams; docs/performance.md).
+            models.Index(
+                fields=["-final_at", "-preliminary_at", "-id"], name="report_newest_first"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.exam} {self.get_status_display()}"

@@ -123,6 +123,8 @@ def save_draft(actor, exam: Exam, draft: Draft, *, expected_version: int) -> Rep
             setattr(report, field, getattr(draft, field))
         report.version += 1
         report.save()
+        if not exam.has_report:  # the reading list's index (Exam.has_report)
+            Exam.objects.filter(pk=exam.pk).update(has_report=True)
         _snapshot(report, actor)
     return report
 

@@ -49,7 +49,7 @@ def reading_rows(user, tab: str):
     if tab == "preliminary":
         return exams.filter(report__status=ReportStatus.PRELIMINARY)
     # Lab exams are released by the lab (yiji.lab), never reported here.
-    return exams.filter(status=ExamStatus.COMPLETED, report__isnull=True).exclude(
+    return exams.filter(status=ExamStatus.COMPLETED, has_report=False).exclude(
         modality=Modality.LAB
     )
 

@@ -1,0 +1,142 @@
+"""The web load test: `yiji serve` (gunicorn, several workers) on the benchmark database and
+locust on loopback with N concurrent users in a department's mix (bench/locustfile.py); per
+action p50/p95/p99, errors and throughput.
+
+    .venv/bin/python bench/load.py --users 300 --seconds 180      # on yiji_bench_1m
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/yiji_bench_20m .venv/bin/python bench/load.py
+
+Needs `pip install -e .[bench]` (make bench does it) and a database filled by `yiji gen`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+BIN = ROOT / ".venv" / "bin"
+
+
+def load_data() -> dict:
+    """Ids the simulated users pick from: real rows of the generated hospital."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yiji.settings")
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+
+    from yiji.core import accounts, demo
+    from yiji.core.models import Patient, Room
+    from yiji.orders.models import OPEN_STATUSES, Exam, ExamItem
+    from yiji.reports.models import Report
+
+    clerk = get_user_model().objects.get(username="clerk")
+    _token, key = accounts.create_token(clerk, "load test")
+    recent = Exam.objects.filter(department__code="RAD").exclude(modality="LAB")
+    return {
+        "password": demo.DEMO_PASSWORD,
+        "token": key,
+        "ward": "ED",
+        "patients": list(
+            Patient.objects.order_by("-pk").values_list("patient_id", flat=True)[:500]
+        ),
+        "items": list(
+            ExamItem.objects.filter(modality__in=["DR", "CT"], department__code="RAD")
+            .values_list("code", flat=True)[:20]
+        ),
+        "rooms": list(Room.objects.exclude(modalities=[]).values_list("pk", flat=True)),
+        "open_exams": list(
+            recent.filter(status__in=OPEN_STATUSES)
+            .order_by("-pk").values_list("pk", flat=True)[:500]
+        ),
+        "drafts": list(
+            recent.filter(status="completed", report__status="draft")
+            .order_by("-pk").values_list("pk", flat=True)[:300]
+        ),
+        "results": list(
+            Report.objects.filter(status__in=["final", "amended"],
+                                  exam__requisition__ordering_department__code="ED")
+            .order_by("-pk").values_list("pk", flat=True)[:500]
+        ),
+    }  # fmt: skip
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serve(port: int, workers: int) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [str(BIN / "yiji"), "serve", "--port", str(port), "--workers", str(workers)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    for _ in range(300):
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return process
+        time.sleep(0.1)
+    process.kill()
+    sys.exit("yiji serve did not start")
+
+
+def run(users: int, seconds: int, workers: int) -> list[dict]:
+    data = load_data()
+    port = free_port()
+    server = serve(port, workers)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            prefix = str(Path(tmp) / "load")
+            subprocess.run(
+                [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+                 "-u", str(users), "-r", str(max(1, users // 30)), "-t", f"{seconds}s",
+                 "--host", f"http://127.0.0.1:{port}", "--csv", prefix, "--only-summary",
+                 "--loglevel", "WARNING"],
+                env={**os.environ, "YIJI_LOAD_DATA": json.dumps(data)},
+                check=False,
+            )  # fmt: skip
+            with open(f"{prefix}_stats.csv", newline="") as stats:
+                return list(csv.DictReader(stats))
+    finally:
+        server.terminate()
+        server.wait(20)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=300)
+    parser.add_argument("--seconds", type=int, default=180)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (4 threads each)")
+    parser.add_argument("--json", help="also write the rows to this file")
+    args = parser.parse_args()
+    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/yiji_bench_1m")
+    rows = run(args.users, args.seconds, args.workers)
+    print(
+        f"\n{args.users} users, {args.seconds} s, {args.workers} workers × 4 threads, "
+        f"{os.cpu_count()} CPUs shared with locust; load average {os.getloadavg()[0]:.2f}\n"
+    )
+    print("| action | requests | errors | p50 ms | p95 ms | p99 ms | req/s |")
+    print("|---|---|---|---|---|---|---|")
+    for row in rows:
+        print(
+            f"| {row['Name']} | {row['Request Count']} | {row['Failure Count']} | "
+            f"{row['50%']} | {row['95%']} | {row['99%']} | {float(row['Requests/s']):.1f} |"
+        )
+    if args.json:
+        Path(args.json).write_text(json.dumps(rows, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

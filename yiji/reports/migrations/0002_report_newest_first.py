@@ -1,0 +1,14 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("reports", "0001_initial")]
+
+    operations = [
+        migrations.AddIndex(
+            model_name="report",
+            index=models.Index(
+                fields=["-final_at", "-preliminary_at", "-id"], name="report_newest_first"
+            ),
+        ),
+    ]
