@@ -26,7 +26,24 @@ sys.path.insert(0, str(ROOT))
 BIN = ROOT / ".venv" / "bin"
 
 
-def load_data() -> dict:
+def sessions(user, count: int) -> list[str]:
+    """Signed-in sessions made directly, as Django's test client does: a shift's people have
+    logged in before the load begins (login itself is timed apart, by design slow PBKDF2)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    keys = []
+    for _ in range(count):
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        keys.append(session.session_key)
+    return keys
+
+
+def load_data(users_per_role: int) -> dict:
     """Ids the simulated users pick from: real rows of the generated hospital."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yiji.settings")
     import django
@@ -39,11 +56,14 @@ def load_data() -> dict:
     from yiji.orders.models import OPEN_STATUSES, Exam, ExamItem
     from yiji.reports.models import Report
 
-    clerk = get_user_model().objects.get(username="clerk")
-    _token, key = accounts.create_token(clerk, "load test")
+    users = get_user_model().objects.in_bulk(
+        ["clerk", "tech", "physician", "clinician"], field_name="username"
+    )
+    _token, key = accounts.create_token(users["clerk"], "load test")
     recent = Exam.objects.filter(department__code="RAD").exclude(modality="LAB")
     return {
         "password": demo.DEMO_PASSWORD,
+        "sessions": {name: sessions(user, users_per_role) for name, user in users.items()},
         "token": key,
         "ward": "ED",
         "patients": list(
@@ -93,7 +113,7 @@ def serve(port: int, workers: int) -> subprocess.Popen:
 
 
 def run(users: int, seconds: int, workers: int) -> list[dict]:
-    data = load_data()
+    data = load_data(users)
     port = free_port()
     server = serve(port, workers)
     try:
