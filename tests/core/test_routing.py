@@ -12,11 +12,13 @@ from yiji.core.models import Patient, Role
 from yiji.core.routing import ReplicaRouter, replica_reads
 
 
-def test_reads_go_to_the_replica_only_inside_a_dashboard_and_only_when_there_is_one(settings):
+def test_reads_go_to_the_replica_only_inside_a_dashboard_and_only_when_there_is_one(
+    monkeypatch,
+):
     router = ReplicaRouter()
     with replica_reads():
         assert router.db_for_read(Patient) is None  # no replica configured: the primary
-    settings.DATABASES = {**settings.DATABASES, "replica": settings.DATABASES["default"]}
+    monkeypatch.setattr(routing, "replica_configured", lambda: True)
     assert router.db_for_read(Patient) is None
     with replica_reads():
         assert router.db_for_read(Patient) == "replica"
