@@ -76,7 +76,7 @@ def generate(total: int, seed: int) -> None:
         return
     if have:
         sys.exit(f"the database holds {have:,} generated exams, not {total:,}: rerun with --fresh")
-    call_command("gen", exams=str(total), per_day=5000, seed=seed, rebuild_indexes=True)
+    call_command("gen", exams=str(total), per_day=5000, seed=seed, rebuild_indexes=True, jobs=2)
 
 
 def use_last_year() -> None:

@@ -102,7 +102,7 @@ def prepare(exams: int) -> float:
     if have:
         sys.exit(f"the database holds {have:,} generated exams, not {exams:,}: use --fresh")
     started = time.perf_counter()
-    call_command("gen", exams=str(exams), per_day=5000, rebuild_indexes=True)
+    call_command("gen", exams=str(exams), per_day=5000, rebuild_indexes=True, jobs=2)
     return time.perf_counter() - started
 
 

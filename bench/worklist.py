@@ -47,7 +47,7 @@ def generate(total: int) -> None:
 
     have = Exam.objects.filter(requisition__number__startswith="GR").count()
     if have < total:
-        call_command("gen", exams=str(total - have), per_day=5000, rebuild_indexes=not have)
+        call_command("gen", exams=str(total - have), per_day=5000, rebuild_indexes=not have, jobs=2)
 
 
 def timed(func, runs: int) -> tuple[float, float]:

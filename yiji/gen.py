@@ -2,13 +2,13 @@
 deterministic, written through the database's bulk path (COPY on PostgreSQL, one executemany
 per table and batch on SQLite), never one ORM save per row.
 
-Each day is generated from its own random stream (seed and date), so the same seed, volume and
-end date give the same rows whatever the batch size. Rows follow the clinical flow the services
-enforce: requisition → exam with its events → report signed by its author (and a reviewer for
-residents' and difficult cases) → critical results, follow-ups, dose records; lab panels with
-specimens, results, flags and a released report; device faults. The generator does not call the
-services (that would be one transaction per exam); what it writes is what they would leave.
-Report deadlines do come from the rule itself (`reports.clocks.deadline`).
+Each day is generated from its own random stream (seed and date), so the same seed, volume,
+end date and number of jobs give the same rows whatever the batch size. Rows follow the
+clinical flow the services enforce: requisition → exam with its events → report signed by its
+author (and a reviewer for residents' and difficult cases) → critical results, follow-ups,
+dose records; lab panels with specimens, results, flags and a released report; device faults.
+The generator does not call the services (that would be one transaction per exam); what it
+writes is what they would leave. Report deadlines do come from the rule itself (`reports.clocks.deadline`).
 """
 
 from __future__ import annotations
@@ -160,11 +160,17 @@ class Ids:
     """The next free primary key of each table: rows are written with their ids, so children
     can point at parents before anything reaches the database."""
 
-    def __init__(self, model_list):
-        self.next = {}
+    def __init__(self, model_list, start: dict[str, int] | None = None):
+        self.next = dict(start or {})
         for model in model_list:
-            top = model.objects.aggregate(m=models.Max("pk"))["m"] or 0
-            self.next[model._meta.db_table] = top + 1
+            if model._meta.db_table not in self.next:
+                top = model.objects.aggregate(m=models.Max("pk"))["m"] or 0
+                self.next[model._meta.db_table] = top + 1
+
+    def after(self, exams: int, bounds: dict[str, int]) -> dict[str, int]:
+        """Where a job that follows `exams` exams starts each table: past every id those exams
+        could have taken (`bounds`: the most rows one exam brings to the table)."""
+        return {table: n + exams * bounds[table] for table, n in self.next.items()}
 
     def take(self, table: Table) -> int:
         value = self.next[table.name]
@@ -231,6 +237,17 @@ class Hospital:
         if missing:
             raise ValueError(f"the catalogue has no item or room for {', '.join(missing)}")
 
+    def rows_per_exam(self) -> dict[str, int]:
+        """The most rows one exam (with its share of the day's patients and faults) brings to
+        each table: parallel jobs take id ranges that cannot meet."""
+        panel = max((len(tests) for _, tests in self.panels.values()), default=1)
+        most = {"orders_examevent": 7, "core_electronicsignature": 2, "lab_specimen": 2,
+                "lab_specimenevent": 4, "lab_labresult": panel,
+                "equipment_fault": max(1, len(self.devices))}  # fmt: skip
+        return {
+            model._meta.db_table: most.get(model._meta.db_table, 1) for model in written_models()
+        }
+
     def people(self, pool: dict[int, list], department_id: int, rng: random.Random):
         staff = pool.get(department_id) or self.physicians.get(department_id) or self.everyone
         return staff[rng.randrange(len(staff))]
@@ -264,13 +281,15 @@ def load_reference() -> None:
 
 
 class Generator:
-    def __init__(self, seed: int, per_day: int, hospital: Hospital, now: dt.datetime):
+    def __init__(
+        self, seed: int, per_day: int, hospital: Hospital, now: dt.datetime, ids: Ids | None = None
+    ):
         self.seed, self.per_day, self.h = seed, per_day, hospital
         self.now, self.today = naive_utc(now), timezone.localdate(now)
         self.tz = ZoneInfo(settings.TIME_ZONE)
         order = written_models()
         self.t = {model.__name__: Table(model) for model in order}
-        self.ids = Ids(order)
+        self.ids = ids or Ids(order)
         # Patients come back: a pool of about one person per eight exams, growing with time.
         self.patients: list[tuple[int, str, str, dt.date]] = []
 
@@ -816,38 +835,120 @@ def generate(
     batch_days: int = 7,
     progress: Callable[[Totals], None] | None = None,
     rebuild_indexes: bool = False,
+    jobs: int = 1,
 ) -> Totals:
     """Add `exams` exams (and all that goes with them) ending today, `per_day` a day.
 
     The rows of each batch of days are written by a second thread while the next batch is
-    made, so the two cores share the work. `rebuild_indexes` drops the non-unique indexes of
-    the filled tables for the load and builds them again after it (one sort instead of millions
-    of inserts): for a large load into a database nobody uses meanwhile."""
-    from yiji.core import policy
-
+    made. On PostgreSQL `jobs` processes make consecutive stretches of the period at once, each
+    in id ranges of its own (patients come back within a stretch). `rebuild_indexes` drops the
+    non-unique indexes of the filled tables for the load and builds them again after it (one
+    sort instead of millions of inserts): for a large load into a database nobody uses."""
     now = now or timezone.now()
     load_reference()
     hospital = Hospital()
-    generator = Generator(seed, per_day, hospital, now)
-    totals = Totals()
+    days = list(days_for(exams, per_day, timezone.localdate(now)))
+    stretches = _split(days, jobs if connection.vendor == "postgresql" else 1)
+    ids = Ids(written_models())
+    starts, before = [], 0
+    for stretch in stretches:
+        starts.append(ids.after(before, hospital.rows_per_exam()))
+        before += sum(n for _, n in stretch)
     started = time.perf_counter()
     dropped = _drop_indexes() if rebuild_indexes else []
     try:
-        with policy.batch(), _Writer(totals, started, progress) as writer:
-            pending = 0
-            for day, count in days_for(exams, per_day, timezone.localdate(now)):
-                generator.day(day, count)
-                totals.days += 1
-                pending += 1
-                if pending == batch_days:
-                    writer.put(generator.take_rows())
-                    pending = 0
-            if pending:
-                writer.put(generator.take_rows())
+        if len(stretches) == 1:
+            totals = _make(seed, per_day, now, hospital, stretches[0], ids, batch_days, progress)
+        else:
+            totals = _in_processes(
+                seed, per_day, now, hospital, stretches, starts, batch_days, progress
+            )
     finally:
         _create_indexes(dropped)
     _after_load()
     totals.seconds = time.perf_counter() - started
+    return totals
+
+
+def _split(days: list[tuple[dt.date, int]], jobs: int) -> list[list[tuple[dt.date, int]]]:
+    """Consecutive stretches of days with about the same number of exams each."""
+    share = sum(n for _, n in days) / max(1, jobs)
+    stretches: list[list] = [[]]
+    done = 0
+    for day, n in days:
+        if done >= share * len(stretches) and len(stretches) < jobs:
+            stretches.append([])
+        stretches[-1].append((day, n))
+        done += n
+    return [s for s in stretches if s]
+
+
+def _make(seed, per_day, now, hospital, days, ids, batch_days, progress) -> Totals:
+    from yiji.core import policy
+
+    generator = Generator(seed, per_day, hospital, now, ids)
+    totals = Totals()
+    with policy.batch(), _Writer(totals, time.perf_counter(), progress) as writer:
+        pending = 0
+        for day, count in days:
+            generator.day(day, count)
+            totals.days += 1
+            pending += 1
+            if pending == batch_days:
+                writer.put(generator.take_rows())
+                pending = 0
+        if pending:
+            writer.put(generator.take_rows())
+    return totals
+
+
+def _in_processes(seed, per_day, now, hospital, stretches, starts, batch_days, progress) -> Totals:
+    """One forked process per stretch, each with its own connections; their totals summed."""
+    import multiprocessing
+
+    from django.db import connections
+
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+
+    def job(days, start):
+        connections.close_all()  # the parent's, inherited: never used here
+        try:
+            ids = Ids(written_models(), start)
+            totals = _make(seed, per_day, now, hospital, days, ids, batch_days, progress)
+            results.put(("done", totals.days, totals.rows))
+        except BaseException as error:  # reported by the parent
+            results.put(("failed", repr(error), {}))
+        finally:
+            connections.close_all()
+
+    connections.close_all()  # a forked child must not share the parent's sockets
+    processes = [
+        context.Process(target=job, args=(days, start), daemon=True)
+        for days, start in zip(stretches, starts, strict=True)
+    ]
+    for process in processes:
+        process.start()
+    totals, failures, waiting = Totals(), [], len(processes)
+    while waiting:
+        try:
+            outcome, days, rows = results.get(timeout=5)
+        except queue.Empty:
+            if not any(process.is_alive() for process in processes):
+                failures.append("a job ended without reporting (killed?)")
+                break
+            continue
+        waiting -= 1
+        if outcome == "failed":
+            failures.append(days)
+            continue
+        totals.days += days
+        for table, n in rows.items():
+            totals.rows[table] = totals.rows.get(table, 0) + n
+    for process in processes:
+        process.join()
+    if failures:
+        raise RuntimeError("a generating job failed: " + "; ".join(failures))
     return totals
 
 

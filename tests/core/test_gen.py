@@ -54,7 +54,16 @@ def generated(transactional_db, monkeypatch):
     call_command("migrate", verbosity=0)  # the flushed tables' content types come back
     before = _indexes()
     call_command(
-        "gen", "--exams", "1500", "--per-day", "150", "--batch-days", "3", "--rebuild-indexes"
+        "gen",
+        "--exams",
+        "1500",
+        "--per-day",
+        "150",
+        "--batch-days",
+        "3",
+        "--rebuild-indexes",
+        "--jobs",
+        "2",
     )
     assert _indexes() == before  # the dropped indexes are all back
     return NOW

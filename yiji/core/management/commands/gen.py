@@ -33,17 +33,20 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--batch-days", type=int, default=7, help="days per transaction")
         parser.add_argument(
+            "--jobs", type=int, default=1, help="processes making the data at once (PostgreSQL)"
+        )
+        parser.add_argument(
             "--rebuild-indexes",
             action="store_true",
             help="drop the non-unique indexes for the load and build them after (large loads "
             "into a database nobody is using)",
         )
 
-    def handle(self, *args, exams, per_day, seed, batch_days, rebuild_indexes, **options):
+    def handle(self, *args, exams, per_day, seed, batch_days, rebuild_indexes, jobs, **options):
         if "orders_exam" not in connection.introspection.table_names():
             raise CommandError("the database is not up to date: run `yiji migrate` first")
-        if per_day < 1 or batch_days < 1:
-            raise CommandError("--per-day and --batch-days must be at least 1")
+        if per_day < 1 or batch_days < 1 or jobs < 1:
+            raise CommandError("--per-day, --batch-days and --jobs must be at least 1")
         total = _count(exams)
         self.stdout.write(f"generating {total:,} exams, {per_day:,} a day, seed {seed}")
 
@@ -57,7 +60,7 @@ class Command(BaseCommand):
 
         totals = gen.generate(
             total, per_day, seed, batch_days=batch_days, progress=progress,
-            rebuild_indexes=rebuild_indexes,
+            rebuild_indexes=rebuild_indexes, jobs=jobs,
         )  # fmt: skip
         self.stdout.write(f"done in {totals.seconds:.0f} s over {totals.days} days:")
         for table, rows in totals.rows.items():
