@@ -8,7 +8,8 @@ clinical flow the services enforce: requisition → exam with its events → rep
 author (and a reviewer for residents' and difficult cases) → critical results, follow-ups,
 dose records; lab panels with specimens, results, flags and a released report; device faults.
 The generator does not call the services (that would be one transaction per exam); what it
-writes is what they would leave. Report deadlines do come from the rule itself (`reports.clocks.deadline`).
+writes is what they would leave. Report deadlines do come from the rule itself
+(`reports.clocks.deadline`).
 """
 
 from __future__ import annotations
