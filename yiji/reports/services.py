@@ -446,7 +446,7 @@ def results_for_clinician(actor):
             | models.Q(exam__requisition__ordering_department__in=departments)
         )
         .select_related("exam__patient", "exam__item", "exam__requisition")
-        .order_by("-final_at", "-preliminary_at", "-pk")
+        .order_by("-released_at", "-pk")  # newest first, through report_newest_first
     )
 
 

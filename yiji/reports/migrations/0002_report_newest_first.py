@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="report",
             index=models.Index(
-                fields=["-final_at", "-preliminary_at", "-id"], name="report_newest_first"
+                fields=["-released_at", "-id"], name="report_newest_first"
             ),
         ),
     ]
