@@ -39,19 +39,9 @@ def setup(fresh: bool) -> None:
     url = urlsplit(os.environ["DATABASE_URL"])
     if not url.scheme.startswith("postgres"):
         sys.exit("bench/kpi.py measures PostgreSQL: DATABASE_URL must be postgres://")
-    name = url.path.lstrip("/")
-    import psycopg
+    from run import database  # bench/run.py: create (or with fresh, recreate) a *bench* database
 
-    admin = url._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if exists and fresh:
-            if "bench" not in name:
-                sys.exit(f"refusing to drop {name!r}: --fresh only drops a *bench* database")
-            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-            exists = None
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
+    database(os.environ["DATABASE_URL"], fresh)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yiji.settings")
     import django
 
