@@ -11,7 +11,7 @@ import datetime as dt
 import pytest
 
 from tests.conftest import PASSWORD
-from tests.quality.test_kpi import _sign
+from tests.quality.conftest import sign_report
 from yiji.core.models import Notice, Role
 from yiji.core.permissions import PermissionRefused
 from yiji.core.rulebook import RuleViolation
@@ -28,8 +28,8 @@ def spring(frozen_clock, completed, items, doctor, technologist):
     """Two chest films read in May 2026: one positive."""
     frozen_clock.move_to(dt.datetime(2026, 5, 12, 9, 0, tzinfo=BEIJING))
     writer, senior = doctor("attending"), doctor("associate_chief")
-    _sign(writer, senior, completed(items["chest"]), positive=True, grade="A")
-    _sign(writer, senior, completed(items["chest"]), positive=False, grade="B")
+    sign_report(writer, senior, completed(items["chest"]), positive=True, grade="A")
+    sign_report(writer, senior, completed(items["chest"]), positive=False, grade="B")
     frozen_clock.move_to(dt.datetime(2026, 11, 23, 7, 30, tzinfo=BEIJING))
     return {"writer": writer, "senior": senior, "technologist": technologist}
 

@@ -11,50 +11,12 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import PASSWORD
 from tests.orders.fixtures import at
+from tests.quality.conftest import sign_report
 from yiji.quality import films, kpi
-from yiji.quality.models import RejectReason
-from yiji.reports import critical, services
+from yiji.reports import critical
 
 MONDAY = dt.date(2026, 11, 23)
-
-
-def _sign(writer, reviewer, exam, *, positive=None, grade="", impression="诊断。"):
-    draft = services.Draft("所见。", impression, positive=positive, image_grade=grade)
-    report = services.save_draft(writer.user, exam, draft, expected_version=0)
-    confirm = impression != "诊断。"
-    report = services.submit(writer.user, report, PASSWORD, confirm_warnings=confirm)
-    if report.status == "submitted":
-        report = services.sign_final(reviewer.user, report, PASSWORD, confirm_warnings=confirm)
-    return report
-
-
-@pytest.fixture
-def day(frozen_clock, completed, items, doctor, technologist):
-    """Three chest films and two emergency head CTs, read, graded, flagged and notified."""
-    writer, other, senior = doctor("attending"), doctor("attending"), doctor("associate_chief")
-    chest = [completed(items["chest"]) for _ in range(3)]
-    ct = [completed(items["ct_head"], priority="urgent") for _ in range(2)]
-    _sign(writer, senior, chest[0], positive=True, grade="A")
-    _sign(writer, senior, chest[1], positive=False, grade="B")
-    _sign(other, senior, chest[2], positive=True, impression="诊断：待填。")  # an R3 warning
-    films.register_reject(technologist.user, ct[0], RejectReason.ARTEFACT)
-    found = [
-        critical.flag_critical(writer.user, chest[0], "massive_thorax", "大量气胸"),
-        critical.flag_critical(writer.user, ct[1], "intracerebral_haemorrhage", "脑出血"),
-    ]
-    for minutes, result in ((5, found[0]), (15, found[1])):
-        frozen_clock.move_to(at(7, 30 + minutes))
-        critical.record_notification(
-            writer.user, result, receiver="李护士", department="急诊科", channel="phone",
-            read_back=True,
-        )  # fmt: skip
-    frozen_clock.move_to(at(9, 0))  # 1.5 h after the exam started
-    _sign(writer, senior, ct[0])
-    frozen_clock.move_to(at(10, 0))  # 2.5 h
-    _sign(writer, senior, ct[1])
-    return {"writer": writer, "other": other, "chest": chest, "ct": ct}
 
 
 def _total(code: str, **scope) -> kpi.Figure:
@@ -233,7 +195,8 @@ def week(day, frozen_clock, order, clerk, technologist, physician, doctor, ultra
     ct = [perform(enhanced, technologist, **contrast, extravasation=flag) for flag in (True, False)]
     writer, senior = doctor("attending"), doctor("associate_chief")
     mr = perform(prostate, technologist)
-    _sign(writer, senior, mr, positive=True, impression="前列腺增生。")  # no PI-RADS: a warning
+    # no PI-RADS: a warning
+    sign_report(writer, senior, mr, positive=True, impression="前列腺增生。")
     sonographer = doctor("attending", department=ultrasound)
     us_senior = doctor("associate_chief", department=ultrasound)
     us = [perform(liver, sonographer) for _ in range(2)]
@@ -243,9 +206,9 @@ def week(day, frozen_clock, order, clerk, technologist, physician, doctor, ultra
         sonographer.user, found, receiver="赵护士", department="外科", channel="phone",
         read_back=True,
     )  # fmt: skip
-    _sign(sonographer, us_senior, us[0], positive=True)
+    sign_report(sonographer, us_senior, us[0], positive=True)
     frozen_clock.move_to(at(13, 0, days=2))  # Wednesday: 50.5 h after the order
-    _sign(sonographer, us_senior, us[1], positive=False)
+    sign_report(sonographer, us_senior, us[1], positive=False)
 
     followup.open_follow_ups()
     chest = day["chest"]

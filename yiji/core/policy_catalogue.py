@@ -974,6 +974,21 @@ SETTINGS: tuple[PolicySetting, ...] = (
         en="Months between the department's quality assessments (every half-year to year).",
     ),
     PolicySetting(
+        key="qlt.kpi_settle_days",
+        kind=K.INTEGER,
+        default=31,
+        unit="day",
+        minimum=1,
+        maximum=366,
+        rules=("QLT-4",),
+        group="quality",
+        zh="质量指标按日汇总：检查日过后多少天视为已结算（报告已签发、危急值已通报、照片已评级），"
+        "此后按夜间汇总计算，之前的日子实时统计。",
+        en="Days after which a day's quality-indicator counts are settled (reports signed, "
+        "critical values notified, films graded) and come from the nightly roll-up; more "
+        "recent days are counted from the records.",
+    ),
+    PolicySetting(
         key="qlt.follow_up_due_days",
         kind=K.INTEGER,
         default=30,

@@ -24,9 +24,10 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, Trunc
+from django.db.models.functions import Coalesce, Trunc, TruncDate
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -49,7 +50,9 @@ from yiji.quality.models import (
     Concordance,
     DiagnosticError,
     FollowUp,
+    IndicatorDay,
     RejectedImage,
+    RolledDay,
 )
 from yiji.reports.models import SIGNED_STATUSES, CriticalResult, ImageGrade
 
@@ -94,6 +97,12 @@ class Indicator:
     @property
     def name(self) -> str:
         return self.name_en if (get_language() or "").startswith("en") else self.name_zh
+
+    @property
+    def rolls_up(self) -> bool:
+        """Whether settled days come from the nightly roll-up: not a per-head figure (heads do
+        not add up across days), nor a follow-up figure, whose outcomes arrive weeks later."""
+        return self.kind != Kind.PER_HEAD_MONTH and self.records not in FOLLOW_UP_RECORDS
 
     def groupings(self) -> tuple[str, ...]:
         return tuple(g for g in GROUPINGS if g in PERIODS or g in self.paths)
@@ -258,6 +267,8 @@ def _anticoagulated(start, end):
 def _blood_cultures(start, end):
     return _arrived_specimens(start, end).filter(specimen_type=SpecimenType.BLOOD_CULTURE)
 
+
+FOLLOW_UP_RECORDS = (_follow_ups, _followed, _ultrasound_followed)
 
 SPECIMEN_PATHS = {
     "department": "exam__department",
@@ -781,13 +792,98 @@ def period_label(by: str, moment) -> str:
 
 
 def summary(first: dt.date, last: dt.date, department=None, modality: str = "") -> list[tuple]:
-    """Every indicator over the period: (indicator, figure, target, met)."""
+    """Every indicator over the period: (indicator, figure, target, met). Days the nightly
+    roll-up holds are added up from it; the others (the recent, unsettled ones) are counted
+    from the records, so the figure is the same either way."""
+    rolled = _rolled_totals(first, last, department, modality)
+    unrolled = unrolled_runs(first, last)
     out = []
     for indicator in INDICATORS:
-        figure = total(indicator, first, last, department, modality)
+        if indicator.rolls_up:
+            numerator, denominator = rolled.get(indicator.code, (0, 0))
+            for run_first, run_last in unrolled:
+                part = total(indicator, run_first, run_last, department, modality)
+                numerator, denominator = numerator + part.numerator, denominator + part.denominator
+            value = _value(indicator, numerator, denominator)
+            figure = Figure(None, str(_("All")), numerator, denominator, value)
+        else:
+            figure = total(indicator, first, last, department, modality)
         target = indicator.target(department)
         out.append((indicator, figure, target, figure.meets(indicator, target)))
     return out
+
+
+# ----------------------------------------------------------------------- the daily roll-up
+
+
+def day_counts(indicator: Indicator, first: dt.date, last: dt.date) -> dict[tuple, list[int]]:
+    """[numerator, denominator] per (local day, department id, modality) over first..last,
+    counted as compute() counts them: what the nightly roll-up stores."""
+    start, end = day_bounds(first, last)
+    counts = {"denominator": Count("pk")}
+    if indicator.numerator is not None:
+        counts["numerator"] = Count("pk", filter=indicator.numerator)
+    rows = _by_day(indicator.records(start, end), indicator.paths, indicator.time_field)
+    found = {_day_key(row): row for row in rows.annotate(**counts)}
+    extra = {}
+    if indicator.extra_numerator:
+        rows = _by_day(
+            indicator.extra_numerator(start, end),
+            indicator.extra_paths,
+            f"exam__{indicator.time_field}",
+        )
+        extra = {_day_key(row): row["n"] for row in rows.annotate(n=Count("pk"))}
+    out = {}
+    for key in set(found) | set(extra):
+        row = found.get(key, {})
+        numerator, denominator = row.get("numerator", 0), row.get("denominator", 0)
+        if indicator.extra_numerator:
+            numerator = extra.get(key, 0)
+            denominator += numerator
+        out[key] = [numerator, denominator]
+    return out
+
+
+def _by_day(rows: QuerySet, paths: dict[str, str], time_field: str) -> QuerySet:
+    zone = timezone.get_current_timezone()
+    return (
+        rows.annotate(
+            kpi_day=TruncDate(time_field, tzinfo=zone),
+            kpi_department=F(paths["department"]),
+            kpi_modality=F(paths["modality"]),
+        )
+        .values("kpi_day", "kpi_department", "kpi_modality")
+        .order_by()
+    )
+
+
+def _day_key(row: dict) -> tuple:
+    return row["kpi_day"], row["kpi_department"], row["kpi_modality"] or ""
+
+
+def _rolled_totals(first: dt.date, last: dt.date, department, modality: str) -> dict:
+    rows = IndicatorDay.objects.filter(day__range=(first, last))
+    if department is not None:
+        rows = rows.filter(department=department)
+    if modality:
+        rows = rows.filter(modality=modality)
+    totals = rows.values("indicator").annotate(n=Sum("numerator"), d=Sum("denominator"))
+    return {row["indicator"]: (row["n"], row["d"]) for row in totals.order_by()}
+
+
+def unrolled_runs(first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """The stretches of days in first..last that the roll-up does not hold, oldest first."""
+    rolled = set(RolledDay.objects.filter(day__range=(first, last)).values_list("day", flat=True))
+    runs, day = [], first
+    while day <= last:
+        if day in rolled:
+            day += dt.timedelta(days=1)
+            continue
+        run_first = day
+        while day <= last and day not in rolled:
+            day += dt.timedelta(days=1)
+        runs.append((run_first, day - dt.timedelta(days=1)))
+    return runs
 
 
 # ----------------------------------------------------------------------- drill-down

@@ -17,7 +17,7 @@ from yiji.core.routing import reads_from_replica
 from yiji.core.views import requested_period, requires, xlsx_response
 from yiji.equipment import services as equipment
 from yiji.orders.models import Modality
-from yiji.quality import kpi
+from yiji.quality import kpi, rollup
 
 GROUPING_LABELS = {
     "department": gettext_lazy("Department"),
@@ -92,7 +92,8 @@ def summary(request: HttpRequest) -> HttpResponse:
     )
     if request.GET.get("format") == "xlsx":
         return _summary_workbook(scope, rows)
-    return render(request, "quality/kpi.html", {**scope, "rows": rows, "devices": devices})
+    context = {**scope, "rows": rows, "devices": devices, "rollup": rollup.state()}
+    return render(request, "quality/kpi.html", context)
 
 
 def _summary_workbook(scope: dict, rows: list[dict]) -> HttpResponse:

@@ -458,6 +458,38 @@ class AnnualSummary(models.Model):
         return f"{self.department} {self.year}年度工作总结"
 
 
+class IndicatorDay(models.Model):
+    """One settled day's count of a quality indicator (QLT-4) for one department and
+    modality: the nightly roll-up (quality.rollup), so that a year's figure adds up a few
+    thousand of these rows instead of scanning a year of exams. The numerator and
+    denominator are the figure's own (after any register counted into it)."""
+
+    indicator = models.CharField(max_length=16)
+    day = models.DateField()
+    department = models.ForeignKey(
+        Department, null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    modality = models.CharField(max_length=8, blank=True)
+    numerator = models.PositiveIntegerField(default=0)
+    denominator = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "indicator", "department", "modality"],
+                name="indicator_day_once",
+            )
+        ]
+
+
+class RolledDay(models.Model):
+    """A day whose indicators are all in IndicatorDay: the summary reads the roll-up for it
+    and counts any other day from the records."""
+
+    day = models.DateField(unique=True)
+    rolled_at = models.DateTimeField(default=timezone.now)
+
+
 class QcArea(models.TextChoices):
     EQUIPMENT = "equipment", _("Equipment performance")
     IMAGE = "image", _("Image quality")

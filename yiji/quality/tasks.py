@@ -2,7 +2,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from yiji.core import policy
-from yiji.quality import assessments, followup, qc, sessions
+from yiji.quality import assessments, followup, qc, rollup, sessions
 
 
 @db_periodic_task(crontab(minute="*/5"))
@@ -26,3 +26,10 @@ def quality_reminders() -> int:
     (QLT-4), and owners and the QC group of overdue rectifications (QLT-5)."""
     with policy.batch():
         return assessments.remind_due() + qc.remind_overdue()
+
+
+@db_periodic_task(crontab(minute="30", hour="2"))
+def indicator_rollup() -> int:
+    """Each night: roll up the quality indicators of the days that have settled (QLT-4)."""
+    with policy.batch():
+        return rollup.roll_up_settled()

@@ -18,6 +18,7 @@ from yiji.orders.models import EventKind, Exam, ExamStatus, Modality, Priority
 from yiji.orders.services import record_event
 from yiji.people import credentials
 from yiji.people.models import Post
+from yiji.quality import rollup
 from yiji.reports.models import Addendum, Report, ReportStatus, ReportVersion
 from yiji.reports.quality import quality_warnings
 
@@ -302,6 +303,7 @@ def issue_preliminary(
         report.status = ReportStatus.PRELIMINARY
         report.preliminary_at = signature.signed_at
         report.released_at = signature.signed_at  # emergencies go out at once
+        rollup.recount(report.exam.completed_at)
         report.version += 1
         report.save()
         _snapshot(report, actor)
@@ -333,6 +335,7 @@ def _finalise(report: Report, at) -> None:
     report.status = ReportStatus.FINAL
     report.final_at = at
     report.released_at = report.released_at or release_time(report, at)
+    rollup.recount(report.exam.completed_at)  # QLT-4: a backlog report changes a settled day
     record_event(report.exam, EventKind.REPORT_FINAL, None, at=at)
     charge_emergency_consultation(report.exam)
     outbound.queue_result(report, ReportStatus.FINAL)
