@@ -43,6 +43,15 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: a figure cached for a minute by one test's page
+    (the worklist's weekly SCH-6 rate) is not another test's answer."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def hospital(db) -> Hospital:
     return Hospital.objects.create(code="H1", name="测试医院", level=HospitalLevel.SECONDARY)

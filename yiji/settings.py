@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "yiji.core.middleware.PolicyBatchMiddleware",
     "yiji.core.middleware.IdleTimeoutMiddleware",
     "yiji.core.middleware.PermissionRefusedMiddleware",
     "yiji.core.middleware.DatabaseUnavailableMiddleware",

@@ -65,3 +65,17 @@ def test_the_worklist_shows_the_reminder_and_the_figure(booked, clerk, client_fo
     assert "SCH-6" in page.text
     assert page.context["backlog"] == 1 and page.context["same_day"].total == 1
     assert ("booked", "已预约", 1) in [(v, str(label), n) for v, label, n in page.context["tabs"]]
+
+
+@pytest.mark.rules("SCH-6")
+def test_the_worklist_counts_the_weekly_figure_at_most_once_a_minute(
+    booked, clerk, client_for, frozen_clock
+):
+    booked(9)
+    client = client_for(clerk)
+    assert client.get("/worklist/").context["same_day"].total == 1
+    booked(10)
+    frozen_clock.shift(30)
+    assert client.get("/worklist/").context["same_day"].total == 1  # the minute's count
+    frozen_clock.shift(31)
+    assert client.get("/worklist/").context["same_day"].total == 2

@@ -57,3 +57,22 @@ def test_a_clinician_of_another_department_cannot_read(
     assert report not in list(client.get("/results/").context["rows"])
     response = client.get(f"/results/{report.pk}/")
     assert response.status_code == 403 and "ARC-5" in response.text
+
+
+@pytest.mark.rules("ORD-7")
+def test_the_results_list_pages_newest_first_without_repeats(
+    doctor, completed, items, clinician, client_for, monkeypatch
+):
+    monkeypatch.setattr("yiji.reports.views.RESULTS_PAGE", 2)
+    released = []
+    for _ in range(3):
+        report, writer = _report(doctor, completed(items["ct_head"], priority="urgent"))
+        released.append(services.issue_preliminary(writer.user, report, PASSWORD))
+    client = client_for(clinician)
+    first = client.get("/results/")
+    assert list(first.context["rows"]) == [released[2], released[1]]
+    assert first.context["older"] and "更早" in first.text
+    second = client.get("/results/", {"before": first.context["older"]})
+    assert list(second.context["rows"]) == [released[0]] and second.context["older"] == ""
+    for cursor in ("nonsense", "2026-11-23T07:30:00~x", "2026-11-23T07:30:00~5"):
+        assert client.get("/results/", {"before": cursor}).status_code == 200  # the first page

@@ -15,12 +15,31 @@ from django.utils.translation import gettext as _
 from yiji.core import policy
 
 LAST_SEEN = "yiji_last_seen"
+SEEN_PRECISION = 60  # seconds
 
 
 log = logging.getLogger(__name__)
 
 
+class PolicyBatchMiddleware:
+    """A page reads the stored policy settings once, however many rules it asks about (the
+    exam page checks each free slot against the booking rules). Only for reading requests:
+    one that changes a setting reads its own change."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        with policy.batch():
+            return self.get_response(request)
+
+
 class IdleTimeoutMiddleware:
+    """Log out a session idle longer than sec.session_idle_minutes. The moment last seen is
+    stored at most once a minute, so reading pages does not write the session every time."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -33,7 +52,8 @@ class IdleTimeoutMiddleware:
                 logout(request)
                 messages.info(request, _("You were logged out after a period of inactivity."))
                 return redirect("login")
-            request.session[LAST_SEEN] = now
+            if now - last_seen >= SEEN_PRECISION or LAST_SEEN not in request.session:
+                request.session[LAST_SEEN] = now
         return self.get_response(request)
 
 

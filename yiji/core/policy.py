@@ -54,7 +54,11 @@ _batch = threading.local()
 @contextmanager
 def batch():
     """Within this block every value comes from one read of the stored values: for pages and
-    tasks that ask about many exams (deadlines), instead of one query per question."""
+    tasks that ask about many exams (deadlines), instead of one query per question. Within
+    a batch already open (a page that calls a service that batches) the outer read serves."""
+    if hasattr(_batch, "rows"):
+        yield
+        return
     _batch.rows = None
     try:
         yield

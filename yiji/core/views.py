@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -104,6 +104,24 @@ def form_pk(value) -> int:
     """A primary key posted by a form; 0 (matching nothing) for anything not a number, so a
     tampered form gets a 404 rather than an error."""
     return int(value) if str(value or "").isdigit() else 0
+
+
+def newest_first_page(rows, cursor: str, size: int, field: str) -> tuple[list, str]:
+    """One page of `rows` ordered newest first on (field, pk), older than `cursor`, and the
+    cursor of the page after it ("" on the last). Keyset, not OFFSET: an old page of a long
+    list costs what the first does, and no count of millions of rows is taken."""
+    try:
+        moment, pk = cursor.split("~")
+        moment, pk = dt.datetime.fromisoformat(moment), int(pk)
+    except ValueError:
+        moment = None
+    if moment is not None and timezone.is_aware(moment):
+        rows = rows.filter(Q(**{f"{field}__lt": moment}) | Q(**{field: moment, "pk__lt": pk}))
+    page = list(rows.order_by(f"-{field}", "-pk")[: size + 1])
+    if len(page) <= size:
+        return page, ""
+    last = page[size - 1]
+    return page[:size], f"{getattr(last, field).isoformat()}~{last.pk}"
 
 
 def show_refusal(request: HttpRequest, violation: rulebook.RuleViolation) -> None:

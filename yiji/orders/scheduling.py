@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
@@ -73,12 +73,35 @@ def slot_minutes(department=None) -> int:
 
 
 @carries_out("SCH-2", "SCH-3", "SCH-4", "SCH-7", "SCH-8")
-def booking_problems(exam: Exam, room: Room, start: dt.datetime) -> list[RuleViolation]:
+@dataclass
+class _Search:
+    """What stays the same from one candidate slot to the next while one exam's slots are
+    searched (a device down, the patient's functional exams), asked once per room or search."""
+
+    exam: Exam
+    down: dict = field(default_factory=dict)
+    functional: bool | None = None
+
+    def device_down(self, room: Room):
+        if room.pk not in self.down:
+            self.down[room.pk] = faulty_device_in(room)
+        return self.down[room.pk]
+
+    def functional_unbooked(self) -> bool:
+        if self.functional is None:
+            self.functional = _unbooked_functional(self.exam).exists()
+        return self.functional
+
+
+def booking_problems(
+    exam: Exam, room: Room, start: dt.datetime, search: _Search | None = None
+) -> list[RuleViolation]:
     """Every rule the slot breaks; an empty list means the booking may go ahead."""
     item = exam.item
     end = start + dt.timedelta(minutes=item.duration_minutes)
     problems: list[RuleViolation] = []
-    down = faulty_device_in(room)
+    search = search or _Search(exam)
+    down = search.device_down(room)
     if down is not None:
         problems.append(
             RuleViolation(
@@ -133,7 +156,7 @@ def booking_problems(exam: Exam, room: Room, start: dt.datetime) -> list[RuleVio
                 overridable=True,
             )
         )
-    if exam.modality not in FUNCTIONAL and _unbooked_functional(exam).exists():
+    if exam.modality not in FUNCTIONAL and search.functional_unbooked():
         names = "、".join(e.item.name for e in _unbooked_functional(exam).select_related("item"))
         problems.append(
             RuleViolation(
@@ -282,6 +305,7 @@ def free_slots(
     after = after or timezone.now()
     step = dt.timedelta(minutes=slot_minutes(exam.department))
     rooms = [room] if room else list(rooms_for(exam))
+    search = _Search(exam)
     day = timezone.localdate(after)
     for offset in range(SEARCH_DAYS):
         current = day + dt.timedelta(days=offset)
@@ -292,7 +316,7 @@ def free_slots(
                     return
                 if start >= after:
                     for candidate in rooms:
-                        if not booking_problems(exam, candidate, start):
+                        if not booking_problems(exam, candidate, start, search):
                             yield candidate, start
                 start += step
 

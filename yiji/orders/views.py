@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 
 from django.contrib import messages
@@ -213,9 +212,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "urgent": Priority.URGENT,
             "today": today,
             "backlog": figures.same_day_backlog(today, department).count(),
-            "same_day": figures.same_day_completion(
-                today - dt.timedelta(days=6), today, department
-            ),
+            "same_day": figures.same_day_completion_of_week(today, department),
             "rooms": _rooms_with_waiting() if may(request.user, Action.PERFORM_EXAM) else [],
         },
     )

@@ -18,6 +18,7 @@ from yiji.core.rulebook import RuleViolation
 from yiji.core.views import (
     form_date,
     form_pk,
+    newest_first_page,
     requested_period,
     requires,
     requires_any,
@@ -29,6 +30,7 @@ from yiji.reports.critical import critical_items
 from yiji.reports.forms import AddendumForm, SignForm, report_form_for
 from yiji.reports.models import Channel, CriticalResult, Report, ReportStatus
 
+RESULTS_PAGE = 50  # reports and lab results each
 TABS = {
     "unreported": gettext_lazy("Awaiting a report"),
     "drafts": gettext_lazy("My drafts"),
@@ -263,9 +265,20 @@ def verify(request: HttpRequest, key, digest: str) -> HttpResponse:
 def results(request: HttpRequest) -> HttpResponse:
     from yiji.lab.results import reports_for_clinician
 
-    rows = services.results_for_clinician(request.user)[:200]
-    lab = reports_for_clinician(request.user)[:200]
-    return render(request, "reports/results.html", {"rows": rows, "lab": lab})
+    rows, older = newest_first_page(
+        services.results_for_clinician(request.user),
+        request.GET.get("before", ""),
+        RESULTS_PAGE,
+        "released_at",
+    )
+    lab, lab_older = newest_first_page(
+        reports_for_clinician(request.user),
+        request.GET.get("lab_before", ""),
+        RESULTS_PAGE,
+        "released_at",
+    )
+    context = {"rows": rows, "lab": lab, "older": older, "lab_older": lab_older}
+    return render(request, "reports/results.html", context)
 
 
 @requires(Action.READ_RESULTS)
