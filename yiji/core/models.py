@@ -360,7 +360,18 @@ class Patient(models.Model):
     class Meta:
         verbose_name = _("patient")
         verbose_name_plural = _("patients")
-        indexes = [models.Index(fields=["name"]), models.Index(fields=["id_card"])]
+        indexes = [
+            models.Index(fields=["name"]),
+            models.Index(fields=["id_card"]),
+            # ORD-7's search (services.search_patients): a surname prefix (LIKE '王%', which
+            # PostgreSQL's plain index cannot serve outside the C collation), an exact phone,
+            # and the newest first, which a common surname walks until it has a page.
+            models.Index(
+                fields=["name"], name="patient_name_prefix", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(fields=["phone"], name="patient_phone"),
+            models.Index(fields=["-created_at", "-id"], name="patient_newest_first"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.patient_id})"

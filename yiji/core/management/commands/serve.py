@@ -38,6 +38,9 @@ class Command(BaseCommand):
                 "workers": workers,
                 "worker_class": "gthread",
                 "threads": 4,
+                # Longer than a user's pause between clicks: with gunicorn's 2 s a browser
+                # reusing a connection the server had just closed saw a reset under load.
+                "keepalive": 75,
                 "timeout": 120,
                 "graceful_timeout": 10,
                 "accesslog": "-",
