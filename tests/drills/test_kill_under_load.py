@@ -22,10 +22,11 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from tests.interop.hl7_messages import order
 from yiji.core import accounts
-from yiji.core.models import Patient
+from yiji.core.models import Patient, Room
 from yiji.interop.accounts import interface_user
 from yiji.interop.fhir import resources as fhir
 from yiji.interop.hl7 import mllp
@@ -197,3 +198,68 @@ def test_killing_the_web_server_under_load_loses_no_acknowledged_order(items, wa
     keys = list(Requisition.objects.values_list("submission_key", flat=True))
     assert sorted(keys) == sorted(f"fhir:WEB-{n}" for n in range(MESSAGES))
     assert Exam.objects.count() == MESSAGES
+
+
+def test_killing_the_dicom_scp_under_load_starts_each_exam_once(order, clerk, items):
+    """MPPS N-CREATE from a CT while `yiji dicom serve` is killed: the modality resends what
+    had no answer; a resend of a step the dead process had already stored is answered
+    'duplicate instance' (0x0111), so each exam starts exactly once."""
+    from pydicom.dataset import Dataset
+    from pydicom.uid import generate_uid
+    from pynetdicom import AE
+    from pynetdicom.sop_class import ModalityPerformedProcedureStep
+
+    from yiji.interop.dicom.mpps import DUPLICATE_INSTANCE
+    from yiji.interop.models import PerformedStep
+    from yiji.orders.checkin import Identifiers, check_in
+    from yiji.orders.models import EventKind, ExamEvent
+
+    interface_user("dicom")
+    Room.objects.filter(code="CT1").update(ae_title="CT1_GE")
+    exams = []
+    for _ in range(max(MESSAGES // 2, 20)):
+        exam = order(items["ct_head"])[0]
+        who = Identifiers(name=exam.patient.name, patient_id=exam.patient.patient_id)
+        exams.append(check_in(clerk.user, exam, who))
+    port = _free_port()
+
+    def step(exam) -> tuple[str, Dataset]:
+        ds = Dataset()
+        ds.PerformedProcedureStepStatus = "IN PROGRESS"
+        now = timezone.localtime()
+        ds.PerformedProcedureStepStartDate = now.strftime("%Y%m%d")
+        ds.PerformedProcedureStepStartTime = now.strftime("%H%M%S")
+        scheduled = Dataset()
+        scheduled.AccessionNumber = exam.accession
+        ds.ScheduledStepAttributesSequence = [scheduled]
+        return generate_uid(), ds
+
+    def send(message) -> bool:
+        uid, ds = message
+        ae = AE(ae_title="CT1_GE")
+        ae.add_requested_context(ModalityPerformedProcedureStep)
+        assoc = ae.associate("127.0.0.1", port, ae_title="YIJI")
+        if not assoc.is_established:
+            return False
+        try:
+            status, _ = assoc.send_n_create(ds, ModalityPerformedProcedureStep, uid)
+        finally:
+            if assoc.is_established:
+                assoc.release()
+        if not status or "Status" not in status:
+            return False  # no answer: the process died mid-association
+        if status.Status not in (0, DUPLICATE_INSTANCE):
+            raise ValueError(f"N-CREATE answered 0x{status.Status:04X}")
+        return True
+
+    messages = [(exam.accession, step(exam)) for exam in exams]
+    sender = Sender(send, messages)
+    serve = ["dicom", "serve", "--port", str(port)]
+    failures = _drill(lambda: _start(serve, port), sender)
+
+    assert failures > 0
+    assert sorted(sender.acknowledged) == sorted(e.accession for e in exams)
+    steps = list(PerformedStep.objects.values_list("exam_id", flat=True))
+    assert sorted(steps) == sorted(e.pk for e in exams)  # one step per exam
+    started = ExamEvent.objects.filter(kind=EventKind.STARTED, exam__in=exams)
+    assert sorted(started.values_list("exam_id", flat=True)) == sorted(e.pk for e in exams)
