@@ -52,6 +52,18 @@ def test_a_rolled_up_day_gives_the_figures_its_records_give(day, ultrasound):
 
 
 @pytest.mark.rules("QLT-4")
+def test_a_rolled_up_week_with_ultrasound_gives_the_same_set_per_head_too(week):
+    first, last = DAY, DAY + dt.timedelta(days=2)
+    counted = _counted_from_records(first, last)
+    assert counted["US-HR-01"] == (2, 1, 2.0)  # two reports by one sonographer, one month
+    rollup.roll_up(first, DAY)  # Monday rolled up, Tuesday and Wednesday from the records
+    assert IndicatorDay.objects.filter(indicator="US-HR-01", person__isnull=False).exists()
+    assert _figures(first, last) == counted
+    rollup.roll_up(first, last)
+    assert _figures(first, last) == counted
+
+
+@pytest.mark.rules("QLT-4")
 def test_the_set_reads_the_roll_up_for_rolled_days(day):
     rollup.roll_up(DAY, DAY)
     IndicatorDay.objects.filter(indicator="EXAMS", modality="DR").update(denominator=30)

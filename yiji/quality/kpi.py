@@ -21,6 +21,7 @@ from django.db.models import (
     DateTimeField,
     Exists,
     F,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -100,9 +101,9 @@ class Indicator:
 
     @property
     def rolls_up(self) -> bool:
-        """Whether settled days come from the nightly roll-up: not a per-head figure (heads do
-        not add up across days), nor a follow-up figure, whose outcomes arrive weeks later."""
-        return self.kind != Kind.PER_HEAD_MONTH and self.records not in FOLLOW_UP_RECORDS
+        """Whether settled days come from the nightly roll-up: not a follow-up figure, whose
+        outcomes arrive weeks later."""
+        return self.records not in FOLLOW_UP_RECORDS
 
     def groupings(self) -> tuple[str, ...]:
         return tuple(g for g in GROUPINGS if g in PERIODS or g in self.paths)
@@ -799,7 +800,9 @@ def summary(first: dt.date, last: dt.date, department=None, modality: str = "") 
     unrolled = unrolled_runs(first, last)
     out = []
     for indicator in INDICATORS:
-        if indicator.rolls_up:
+        if indicator.rolls_up and indicator.kind == Kind.PER_HEAD_MONTH:
+            figure = _per_head(indicator, first, last, unrolled, department, modality)
+        elif indicator.rolls_up:
             numerator, denominator = rolled.get(indicator.code, (0, 0))
             for run_first, run_last in unrolled:
                 part = total(indicator, run_first, run_last, department, modality)
@@ -813,17 +816,37 @@ def summary(first: dt.date, last: dt.date, department=None, modality: str = "") 
     return out
 
 
+def _per_head(indicator, first, last, unrolled, department, modality) -> Figure:
+    """A per-head figure over rolled and unrolled days: records per person added up, then
+    divided by the people who did any and the period's months, as compute() does."""
+    rows = _scoped_days(first, last, department, modality).filter(indicator=indicator.code)
+    per_person = dict(
+        rows.values("person").annotate(n=Sum("denominator")).values_list("person", "n").order_by()
+    )
+    for run_first, run_last in unrolled:
+        for part in compute(indicator, run_first, run_last, "person", department, modality):
+            per_person[part.key] = per_person.get(part.key, 0) + part.numerator
+    records = sum(per_person.values())
+    heads = sum(1 for person, n in per_person.items() if person is not None and n)
+    denominator = heads * _months(first, last)
+    return Figure(
+        None, str(_("All")), records, denominator, _value(indicator, records, denominator)
+    )
+
+
 # ----------------------------------------------------------------------- the daily roll-up
 
 
 def day_counts(indicator: Indicator, first: dt.date, last: dt.date) -> dict[tuple, list[int]]:
-    """[numerator, denominator] per (local day, department id, modality) over first..last,
-    counted as compute() counts them: what the nightly roll-up stores."""
+    """[numerator, denominator] per (local day, department id, modality, person id) over
+    first..last, counted as compute() counts them: what the nightly roll-up stores. The
+    person is None except for a per-head figure, whose denominator is its records."""
     start, end = day_bounds(first, last)
     counts = {"denominator": Count("pk")}
     if indicator.numerator is not None:
         counts["numerator"] = Count("pk", filter=indicator.numerator)
-    rows = _by_day(indicator.records(start, end), indicator.paths, indicator.time_field)
+    person = indicator.paths["person"] if indicator.kind == Kind.PER_HEAD_MONTH else None
+    rows = _by_day(indicator.records(start, end), indicator.paths, indicator.time_field, person)
     found = {_day_key(row): row for row in rows.annotate(**counts)}
     extra = {}
     if indicator.extra_numerator:
@@ -844,29 +867,35 @@ def day_counts(indicator: Indicator, first: dt.date, last: dt.date) -> dict[tupl
     return out
 
 
-def _by_day(rows: QuerySet, paths: dict[str, str], time_field: str) -> QuerySet:
+def _by_day(rows: QuerySet, paths: dict[str, str], time_field: str, person=None) -> QuerySet:
     zone = timezone.get_current_timezone()
     return (
         rows.annotate(
             kpi_day=TruncDate(time_field, tzinfo=zone),
             kpi_department=F(paths["department"]),
             kpi_modality=F(paths["modality"]),
+            kpi_person=F(person) if person else Value(None, output_field=IntegerField()),
         )
-        .values("kpi_day", "kpi_department", "kpi_modality")
+        .values("kpi_day", "kpi_department", "kpi_modality", "kpi_person")
         .order_by()
     )
 
 
 def _day_key(row: dict) -> tuple:
-    return row["kpi_day"], row["kpi_department"], row["kpi_modality"] or ""
+    return row["kpi_day"], row["kpi_department"], row["kpi_modality"] or "", row["kpi_person"]
 
 
-def _rolled_totals(first: dt.date, last: dt.date, department, modality: str) -> dict:
+def _scoped_days(first: dt.date, last: dt.date, department, modality: str) -> QuerySet:
     rows = IndicatorDay.objects.filter(day__range=(first, last))
     if department is not None:
         rows = rows.filter(department=department)
     if modality:
         rows = rows.filter(modality=modality)
+    return rows
+
+
+def _rolled_totals(first: dt.date, last: dt.date, department, modality: str) -> dict:
+    rows = _scoped_days(first, last, department, modality)
     totals = rows.values("indicator").annotate(n=Sum("numerator"), d=Sum("denominator"))
     return {row["indicator"]: (row["n"], row["d"]) for row in totals.order_by()}
 

@@ -470,13 +470,15 @@ class IndicatorDay(models.Model):
         Department, null=True, on_delete=models.CASCADE, related_name="+"
     )
     modality = models.CharField(max_length=8, blank=True)
+    # Only for a per-head figure (US-HR-01): its heads are counted across the period's days.
+    person = models.ForeignKey(Staff, null=True, on_delete=models.CASCADE, related_name="+")
     numerator = models.PositiveIntegerField(default=0)
     denominator = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["day", "indicator", "department", "modality"],
+                fields=["day", "indicator", "department", "modality", "person"],
                 name="indicator_day_once",
             )
         ]

@@ -39,12 +39,13 @@ def roll_up(first: dt.date, last: dt.date) -> int:
             day=day,
             department_id=department,
             modality=modality,
+            person_id=person,
             numerator=numerator,
             denominator=denominator,
         )
         for indicator in kpi.INDICATORS
         if indicator.rolls_up
-        for (day, department, modality), (numerator, denominator) in kpi.day_counts(
+        for (day, department, modality, person), (numerator, denominator) in kpi.day_counts(
             indicator, first, last
         ).items()
     ]
