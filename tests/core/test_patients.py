@@ -131,3 +131,16 @@ def test_the_list_paginates_and_filters_by_source(clerk, client_for):
     inpatients = client.get("/patients/", {"source": "inpatient"}, HTTP_HX_REQUEST="true")
     assert inpatients.text.count('href="/patients/') == 10
     assert "<html" not in inpatients.text  # htmx gets only the rows
+
+
+def test_a_search_matching_very_many_counts_only_up_to_the_cap(clerk, client_for, monkeypatch):
+    monkeypatch.setattr("yiji.core.views.BoundedPaginator.cap", 50)
+    for n in range(60):
+        services.register_patient(clerk.user, _data(patient_id=f"P{n:04d}"))
+    client = client_for(clerk)
+    first = client.get("/patients/", {"q": "张"})
+    assert first.context["page"].paginator.count == 50 and "共 2+ 页" in first.text
+    last = client.get("/patients/", {"q": "张", "page": 3}).text  # the last page within the cap
+    assert "P0010" in last and "P0009" not in last and "第 2 页，共 2+ 页" in last
+    monkeypatch.setattr("yiji.core.views.BoundedPaginator.cap", 100)
+    assert "共 3 页" in client.get("/patients/", {"q": "张"}).text  # all counted
