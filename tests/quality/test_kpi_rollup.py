@@ -78,11 +78,11 @@ def test_the_night_rolls_up_settled_days_and_a_late_report_reopens_its_day(
 ):
     late_exam = completed(items["chest"])  # completed on the Monday, reported 40 days later
     assert tasks.indicator_rollup.call_local() == 0
-    assert not RolledDay.objects.filter(day=DAY).exists()  # not settled yet (31 days)
+    assert not RolledDay.objects.filter(day=DAY).exists()  # not settled yet (14 days)
     frozen_clock.move_to(MONDAY + dt.timedelta(days=40))
     assert tasks.indicator_rollup.call_local() > 0
     rolled = set(RolledDay.objects.values_list("day", flat=True))
-    assert DAY in rolled and max(rolled) == rollup.last_settled_day() == DAY + dt.timedelta(days=9)
+    assert DAY in rolled and max(rolled) == rollup.last_settled_day() == DAY + dt.timedelta(days=26)
     assert _figures()["POSITIVE"] == (2, 5, 40.0)
     assert tasks.indicator_rollup.call_local() == 0  # nothing left to roll up
 

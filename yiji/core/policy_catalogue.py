@@ -976,7 +976,7 @@ SETTINGS: tuple[PolicySetting, ...] = (
     PolicySetting(
         key="qlt.kpi_settle_days",
         kind=K.INTEGER,
-        default=31,
+        default=14,
         unit="day",
         minimum=1,
         maximum=366,
