@@ -72,7 +72,6 @@ def slot_minutes(department=None) -> int:
     return policy.value("sch.default_slot_minutes", department=department)
 
 
-@carries_out("SCH-2", "SCH-3", "SCH-4", "SCH-7", "SCH-8")
 @dataclass
 class _Search:
     """What stays the same from one candidate slot to the next while one exam's slots are
@@ -93,6 +92,7 @@ class _Search:
         return self.functional
 
 
+@carries_out("SCH-2", "SCH-3", "SCH-4", "SCH-7", "SCH-8")
 def booking_problems(
     exam: Exam, room: Room, start: dt.datetime, search: _Search | None = None
 ) -> list[RuleViolation]:
