@@ -74,5 +74,6 @@ def test_the_results_list_pages_newest_first_without_repeats(
     assert first.context["older"] and "更早" in first.text
     second = client.get("/results/", {"before": first.context["older"]})
     assert list(second.context["rows"]) == [released[0]] and second.context["older"] == ""
-    for cursor in ("nonsense", "2026-11-23T07:30:00~x", "2026-11-23T07:30:00~5"):
+    for cursor in ("nonsense", "2026-11-23T07:30:00~x", "2026-11-23T07:30:00~5",
+                   f"2026-11-23T07:30:00+08:00~{2**64}"):  # fmt: skip
         assert client.get("/results/", {"before": cursor}).status_code == 200  # the first page

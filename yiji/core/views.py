@@ -135,7 +135,7 @@ def newest_first_page(rows, cursor: str, size: int, field: str) -> tuple[list, s
         moment, pk = dt.datetime.fromisoformat(moment), int(pk)
     except ValueError:
         moment = None
-    if moment is not None and timezone.is_aware(moment):
+    if moment is not None and timezone.is_aware(moment) and 0 < pk < 2**63:
         rows = rows.filter(Q(**{f"{field}__lt": moment}) | Q(**{field: moment, "pk__lt": pk}))
     page = list(rows.order_by(f"-{field}", "-pk")[: size + 1])
     if len(page) <= size:
