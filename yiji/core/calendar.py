@@ -4,6 +4,7 @@ the weekend days worked in exchange on). Used wherever a rule speaks of working 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
 
 from django.utils import timezone
 
@@ -38,6 +39,29 @@ def day_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]
     zone = timezone.get_current_timezone()
     start = dt.datetime.combine(first, dt.time.min, tzinfo=zone)
     return start, dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+
+
+def days(first: dt.date, last: dt.date) -> Iterator[dt.date]:
+    """Each day from `first` to `last` inclusive."""
+    for offset in range((last - first).days + 1):
+        yield first + dt.timedelta(days=offset)
+
+
+def stretches(
+    sorted_days: Iterable[dt.date], longest: int | None = None
+) -> Iterator[tuple[dt.date, dt.date]]:
+    """Consecutive days as (first, last) stretches, each at most `longest` days long."""
+    start = previous = None
+    for day in sorted_days:
+        consecutive = previous is not None and (day - previous).days == 1
+        if consecutive and (longest is None or (day - start).days < longest):
+            previous = day
+            continue
+        if start is not None:
+            yield start, previous
+        start = previous = day
+    if start is not None:
+        yield start, previous
 
 
 def next_working_day(day: dt.date) -> dt.date:

@@ -34,7 +34,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from yiji.core import policy
-from yiji.core.calendar import day_bounds
+from yiji.core.calendar import day_bounds, days, stretches
 from yiji.core.models import Department, PatientSource, Room, Staff, WorkGroup
 from yiji.core.rulebook import carries_out
 from yiji.lab.models import Container, Specimen, SpecimenType
@@ -731,11 +731,7 @@ def compute(
     figures = []
     for key in keys:
         row = found.get(key, {})
-        denominator = row.get("denominator", 0)
-        numerator = row.get("numerator", 0)
-        if indicator.extra_numerator:
-            numerator = extra.get(key, 0)
-            denominator += numerator
+        numerator, denominator = _counted(indicator, row, extra.get(key, 0))
         if indicator.kind == Kind.PER_HEAD_MONTH:
             numerator = denominator
             denominator = row.get("heads", 0) * _bucket_months(by, key, first, last)
@@ -744,6 +740,15 @@ def compute(
     if by not in PERIODS:
         figures.sort(key=lambda figure: figure.label)
     return figures
+
+
+def _counted(indicator: Indicator, row: dict, extra: int) -> tuple[int, int]:
+    """A group's numerator and denominator as the figure takes them: where a register is
+    counted into it (film rejects), that count is the numerator and adds to the images."""
+    numerator, denominator = row.get("numerator", 0), row.get("denominator", 0)
+    if indicator.extra_numerator:
+        numerator, denominator = extra, denominator + extra
+    return numerator, denominator
 
 
 def _bucket_months(by: str, key, first: dt.date, last: dt.date) -> int:
@@ -856,15 +861,10 @@ def day_counts(indicator: Indicator, first: dt.date, last: dt.date) -> dict[tupl
             f"exam__{indicator.time_field}",
         )
         extra = {_day_key(row): row["n"] for row in rows.annotate(n=Count("pk"))}
-    out = {}
-    for key in set(found) | set(extra):
-        row = found.get(key, {})
-        numerator, denominator = row.get("numerator", 0), row.get("denominator", 0)
-        if indicator.extra_numerator:
-            numerator = extra.get(key, 0)
-            denominator += numerator
-        out[key] = [numerator, denominator]
-    return out
+    return {
+        key: list(_counted(indicator, found.get(key, {}), extra.get(key, 0)))
+        for key in set(found) | set(extra)
+    }
 
 
 def _by_day(rows: QuerySet, paths: dict[str, str], time_field: str, person=None) -> QuerySet:
@@ -903,16 +903,7 @@ def _rolled_totals(first: dt.date, last: dt.date, department, modality: str) -> 
 def unrolled_runs(first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date]]:
     """The stretches of days in first..last that the roll-up does not hold, oldest first."""
     rolled = set(RolledDay.objects.filter(day__range=(first, last)).values_list("day", flat=True))
-    runs, day = [], first
-    while day <= last:
-        if day in rolled:
-            day += dt.timedelta(days=1)
-            continue
-        run_first = day
-        while day <= last and day not in rolled:
-            day += dt.timedelta(days=1)
-        runs.append((run_first, day - dt.timedelta(days=1)))
-    return runs
+    return list(stretches([day for day in days(first, last) if day not in rolled]))
 
 
 # ----------------------------------------------------------------------- drill-down

@@ -12,13 +12,14 @@ settled takes that day out of the roll-up (recount), and the next night counts i
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
 from yiji.core import policy
+from yiji.core.calendar import days, stretches
 from yiji.core.rulebook import carries_out
 from yiji.orders.models import Exam
 from yiji.quality import kpi
@@ -52,7 +53,7 @@ def roll_up(first: dt.date, last: dt.date) -> int:
     with transaction.atomic():
         forget(first, last)
         IndicatorDay.objects.bulk_create(rows, batch_size=2000)
-        RolledDay.objects.bulk_create([RolledDay(day=day) for day in _days(first, last)])
+        RolledDay.objects.bulk_create([RolledDay(day=day) for day in days(first, last)])
     return len(rows)
 
 
@@ -81,9 +82,9 @@ def roll_up_settled(
         return 0
     first = timezone.localdate(earliest)
     rolled = set(RolledDay.objects.filter(day__range=(first, last)).values_list("day", flat=True))
-    missing = [day for day in _days(first, last) if day not in rolled]
+    missing = [day for day in days(first, last) if day not in rolled]
     stored = 0
-    for run_first, run_last in _stretches(missing, stretch_days):
+    for run_first, run_last in stretches(missing, stretch_days):
         written = roll_up(run_first, run_last)
         stored += written
         if progress:
@@ -95,22 +96,3 @@ def state() -> dict:
     """What the roll-up holds, for the indicator page: its last day and when it was counted."""
     newest = RolledDay.objects.order_by("-day").first()
     return {"last_day": newest.day if newest else None, "at": newest.rolled_at if newest else None}
-
-
-def _days(first: dt.date, last: dt.date) -> Iterator[dt.date]:
-    for offset in range((last - first).days + 1):
-        yield first + dt.timedelta(days=offset)
-
-
-def _stretches(days: list[dt.date], longest: int) -> Iterator[tuple[dt.date, dt.date]]:
-    """Consecutive days grouped into stretches of at most `longest` days."""
-    start = previous = None
-    for day in days:
-        if start is not None and (day - previous).days == 1 and (day - start).days < longest:
-            previous = day
-            continue
-        if start is not None:
-            yield start, previous
-        start = previous = day
-    if start is not None:
-        yield start, previous
