@@ -1,13 +1,15 @@
-"""Fault drills (issue 11), shortened for CI: the HL7 listener and the web server run as real
-processes and are killed with SIGKILL while a sender keeps working; the sender does what a
-HIS does (resend what was not acknowledged), a new process starts on the same port, and in the
-end every acknowledged message is stored, nothing is applied twice, and work resumes.
+"""Fault drills (issue 11), shortened for CI: the HL7 listener, the web server, the DICOM
+service and the task worker run as real processes and are killed with SIGKILL while a sender
+keeps working; the sender does what a HIS or a modality does (resend what was not
+acknowledged), a new process starts, and in the end every acknowledged message is stored,
+nothing is applied twice, and work resumes.
 
 `python -m tests.drills.test_kill_under_load` is not needed: pytest runs these like any test,
 on SQLite and on PostgreSQL; `DRILL_MESSAGES` makes the load longer for a manual drill."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import signal
@@ -21,6 +23,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.db import connection
 from django.utils import timezone
 
@@ -52,16 +55,20 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _start(args: list[str], port: int) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": _database_url(), "YIJI_TASKS_IMMEDIATE": "True"}
-    process = subprocess.Popen(
+def _spawn(args: list[str], **env: str) -> subprocess.Popen:
+    env = {"DATABASE_URL": _database_url(), "YIJI_TASKS_IMMEDIATE": "True", **env}
+    return subprocess.Popen(
         [sys.executable, "-m", "yiji", *args],
         cwd=ROOT,
-        env=env,
+        env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,  # its own process group: the kill reaches every worker
     )
+
+
+def _start(args: list[str], port: int) -> subprocess.Popen:
+    process = _spawn(args)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -71,6 +78,14 @@ def _start(args: list[str], port: int) -> subprocess.Popen:
                 return process
         time.sleep(0.1)
     raise AssertionError(f"{args} did not listen on {port}")
+
+
+def _wait_for(done, what: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not done():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting: {what}")
+        time.sleep(0.05)
 
 
 def _kill(process: subprocess.Popen) -> None:
@@ -263,3 +278,73 @@ def test_killing_the_dicom_scp_under_load_starts_each_exam_once(order, clerk, it
     assert sorted(steps) == sorted(e.pk for e in exams)  # one step per exam
     started = ExamEvent.objects.filter(kind=EventKind.STARTED, exam__in=exams)
     assert sorted(started.values_list("exam_id", flat=True)) == sorted(e.pk for e in exams)
+
+
+def test_killing_the_task_worker_mid_delivery_loses_no_message_and_keeps_each_patients_order(
+    order, items, tmp_path, monkeypatch
+):
+    """`yiji run_huey` killed while it sends order status to a slow HIS, then started again.
+    Every message reaches the HIS; one the dead worker may already have sent goes again with
+    the same MSH-10 and text (the HIS keeps the first); each patient's messages arrive in the
+    order they were made. The message in flight at the kill is held by its lease and goes
+    once the lease is over."""
+    from tests.interop.conftest import HisReceiver
+    from yiji.interop.hl7 import outbound
+    from yiji.interop.models import Delivery, Endpoint, OutboundMessage
+    from yiji.orders.models import EventKind
+
+    his = HisReceiver(delay=0.02)
+    Endpoint.objects.create(
+        name="HIS", host="127.0.0.1", port=his.port, receiving_application="HIS",
+        receiving_facility="H1", send_order_status=True,
+    )  # fmt: skip
+    monkeypatch.setattr(outbound, "_deliver_soon", lambda: None)  # the worker sends, not we
+    exams = []
+    for n in range(6):
+        patient = Patient.objects.create(
+            patient_id=f"TW{n}", name=f"病人{n}", sex="F", source="outpatient"
+        )
+        exam = order(items["ct_head"], patient=patient)[0]
+        Exam.objects.filter(pk=exam.pk).update(placer_number=f"TW-P{n}")
+        exam.refresh_from_db()
+        exams.append(exam)
+    kinds = [EventKind.BOOKED, EventKind.ARRIVED, EventKind.STARTED, EventKind.COMPLETED]
+    for round_ in range(max(MESSAGES // len(exams), 4)):
+        for exam in exams:  # the patients' messages interleave, as a day's work does
+            outbound.queue_order_status(exam, kinds[round_ % len(kinds)])
+    made = list(OutboundMessage.objects.order_by("due_at", "pk"))
+    queue = {"YIJI_TASKS_IMMEDIATE": "False", "YIJI_VAR_DIR": str(tmp_path)}
+
+    def unsent():
+        return list(OutboundMessage.objects.exclude(state=Delivery.SENT).order_by("due_at", "pk"))
+
+    def only_the_lease_holds_back():
+        left = unsent()
+        first_held = left and left[0].next_attempt_at > timezone.now() + outbound.LEASE / 2
+        return not left or (first_held and len({m.patient_id for m in left}) == 1)
+
+    worker = _spawn(["run_huey"], **queue)
+    try:
+        _wait_for(lambda: len(his.received) >= len(made) // 3, "a third delivered")
+        _kill(worker)
+        received_at_kill = len(his.received)
+        worker = _spawn(["run_huey"], **queue)
+        _wait_for(only_the_lease_holds_back, "the restarted worker to send the rest")
+    finally:
+        _stop(worker)
+    assert received_at_kill < len(made)  # the kill came mid-delivery
+
+    with time_machine.travel(timezone.now() + outbound.LEASE + dt.timedelta(seconds=5)):
+        outbound.deliver_due()
+    his.listener.stop()
+
+    assert not unsent()
+    first_copy: dict[str, str] = {}
+    for text in his.received:
+        control_id = text.split("\r")[0].split("|")[9]
+        assert first_copy.setdefault(control_id, text) == text  # a copy is the same message
+    assert set(first_copy) == {m.control_id for m in made}
+    arrival = list(first_copy)
+    for exam in exams:
+        mine = [m.control_id for m in made if m.patient_id == exam.patient_id]
+        assert sorted(mine, key=arrival.index) == mine

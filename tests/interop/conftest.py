@@ -2,6 +2,7 @@ import asyncio
 import gc
 import json
 import threading
+import time
 
 import pytest
 from django.test import Client
@@ -66,15 +67,17 @@ class HisReceiver:
     """The HIS end of Yiji's outbound messages: keeps what arrives and answers AA (or what
     `answer` says), as a real receiver would."""
 
-    def __init__(self):
+    def __init__(self, delay: float = 0.0):
         self.received: list[str] = []
         self.answer = "AA"
+        self.delay = delay  # seconds a slow HIS takes before it answers
         self.listener = Listener(None, self.handle)
         self.port = self.listener.port
 
     def handle(self, payload: bytes, peer: str) -> bytes:
         header = codec.read_header(payload)
         text = codec.decode(payload, header)
+        time.sleep(self.delay)
         if self.answer == "AA":
             self.received.append(text)
         return codec.encode(codec.ack_text(header, self.answer), header.charset)
