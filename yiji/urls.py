@@ -20,3 +20,4 @@ urlpatterns = [
 ]
 
 handler404 = "yiji.core.views.not_found"
+handler500 = "yiji.core.views.server_error"

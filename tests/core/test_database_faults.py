@@ -58,3 +58,28 @@ def test_a_write_refused_by_the_database_gets_a_clear_page_and_loses_nothing(
     again = client.post("/patients/new/", form)
     assert again.status_code == 302
     assert Patient.objects.filter(patient_id="P2").exists()
+
+
+def test_a_database_lost_before_the_view_runs_gets_the_same_clear_page(
+    make_staff, client_for, monkeypatch
+):
+    """A PostgreSQL restart is usually met by the session middleware, before any view: the
+    500 handler gives the 503 page there too; any other error keeps the plain 500 page."""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import OperationalError
+
+    client = client_for(make_staff(Role.CLERK))
+    client.raise_request_exception = False
+
+    def server_gone(self):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(SessionStore, "_get_session_from_db", server_gone)
+    page = client.get("/worklist/")
+    assert page.status_code == 503 and page["Retry-After"] == "30"
+    assert "数据库暂不可用" in page.content.decode()
+
+    monkeypatch.setattr(SessionStore, "_get_session_from_db", lambda self: 1 / 0)
+    page = client.get("/worklist/")
+    assert page.status_code == 500
+    assert "服务器出错" in page.content.decode()

@@ -78,12 +78,33 @@ class PermissionRefusedMiddleware:
         return None
 
 
-class DatabaseUnavailableMiddleware:
-    """The database refusing a write or a connection — its disk full, a server restarting or
-    failed over to a read-only standby — becomes a clear 503 page, not a traceback. The
-    statement was rolled back by the database, so nothing stored is lost."""
+DATABASE_FULL = ("database or disk is full", "no space left on device", "disk full")
 
-    FULL = ("database or disk is full", "no space left on device", "disk full")
+
+def database_unavailable(request, exception: Exception):
+    """The clear 503 page for a database that refused a write or a connection, or None when
+    `exception` is something else."""
+    from django.db import InternalError, OperationalError
+    from django.http import HttpResponse
+    from django.template.loader import render_to_string
+
+    if not isinstance(exception, OperationalError | InternalError):
+        return None
+    log.error("database unavailable for %s: %s", request.path, exception)
+    full = any(phrase in str(exception).lower() for phrase in DATABASE_FULL)
+    # Rendered without the request: its context processors would ask the database again.
+    page = render_to_string("core/unavailable.html", {"full": full})
+    response = HttpResponse(page, status=503)
+    response["Retry-After"] = "30"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """The database refusing a write or a connection in a view — its disk full, a server
+    restarting or failed over to a read-only standby — becomes a clear 503 page, not a
+    traceback. The statement was rolled back by the database, so nothing stored is lost.
+    (Where a middleware meets the fault first, reading the session say, Django's 500
+    handler, `core.views.server_error`, gives the same page.)"""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -92,17 +113,7 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from django.db import InternalError, OperationalError
-        from django.shortcuts import render
-
-        if not isinstance(exception, OperationalError | InternalError):
-            return None
-        text = str(exception).lower()
-        log.error("database unavailable for %s: %s", request.path, exception)
-        full = any(phrase in text for phrase in self.FULL)
-        response = render(request, "core/unavailable.html", {"full": full}, status=503)
-        response["Retry-After"] = "30"
-        return response
+        return database_unavailable(request, exception)
 
 
 class SessionMiddleware(DjangoSessionMiddleware):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from decimal import Decimal, InvalidOperation
 from functools import cached_property, wraps
 from io import BytesIO
@@ -14,8 +15,9 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -34,6 +36,7 @@ from yiji.core.forms import (
     StaffFilterForm,
     TokenForm,
 )
+from yiji.core.middleware import database_unavailable
 from yiji.core.models import (
     ApiToken,
     AuditAction,
@@ -639,6 +642,16 @@ def account(request: HttpRequest) -> HttpResponse:
 
 def not_found(request: HttpRequest, exception=None) -> HttpResponse:
     return render(request, "core/not_found.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's 500 handler. It runs inside the `except` of the failed request, so the error
+    is at hand: a database that went away (a PostgreSQL restart met while the session was
+    being read) gets the 503 page that says nothing was lost, and may be retried."""
+    unavailable = database_unavailable(request, sys.exc_info()[1])
+    if unavailable is not None:
+        return unavailable
+    return HttpResponseServerError(loader.get_template("500.html").render())
 
 
 @require_POST
