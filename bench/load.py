@@ -139,12 +139,18 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=300)
     parser.add_argument("--seconds", type=int, default=180)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (4 threads each)")
+    parser.add_argument(
+        "--pace", choices=["workflow", "stress"], default="workflow",
+        help="pauses between requests (bench/locustfile.py): each role's own, or 2-8 s for all",
+    )  # fmt: skip
     parser.add_argument("--json", help="also write the rows to this file")
     args = parser.parse_args()
     os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/yiji_bench_1m")
+    os.environ["YIJI_LOAD_PACE"] = args.pace
     rows = run(args.users, args.seconds, args.workers)
     print(
-        f"\n{args.users} users, {args.seconds} s, {args.workers} workers × 4 threads, "
+        f"\n{args.users} users at the {args.pace} pace, {args.seconds} s, "
+        f"{args.workers} workers × 4 threads, "
         f"{os.cpu_count()} CPUs shared with locust; load average {os.getloadavg()[0]:.2f}\n"
     )
     print("| action | requests | errors | p50 ms | p95 ms | p99 ms | req/s |")

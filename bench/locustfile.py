@@ -1,10 +1,22 @@
 """The web load of bench/load.py: a department's people at work in realistic shares, each
-logged in with the demo account of their role, thinking a few seconds between actions.
+logged in with the demo account of their role, pausing between actions.
 
 - clerks (30 %): the worklist, a patient search, a new requisition through the API;
 - technologists (25 %): their room's waiting queue, an exam's page;
 - physicians (25 %): the reading list, a report opened and its draft saved (autosave);
 - clinicians (20 %): their results list and one result.
+
+Two paces (`YIJI_LOAD_PACE`):
+
+- `workflow` (the default): each role at the brisk end of its own work. A booking desk serves
+  a patient every one to three minutes in four or five requests; a CT room finishes an exam
+  every ten minutes or so, a DR room every three to five; a radiologist writes a CT report in
+  eight to fifteen minutes, the draft saved after every 8 s pause in typing; a ward doctor
+  looks up a result now and then. Clerks and physicians: 5–20 s between requests;
+  technologists and clinicians: 10–30 s. That is two to three times the pace the numbers above
+  give, so the figure errs on the heavy side.
+- `stress`: everyone 2–8 s, a request every five seconds from each of the 300 (about 60
+  requests a second, four to six times the department's real pace); kept to show capacity.
 
 Each request is named by its action, so the statistics come per action. Any answer other than
 2xx/3xx counts as an error (a refused edit is a 200 page that says so, as users see it).
@@ -23,11 +35,15 @@ from locust import HttpUser, between, task
 DATA = json.loads(os.environ.get("YIJI_LOAD_DATA", "{}"))
 PASSWORD = DATA.get("password", "Demo2026yiji")
 _numbers = itertools.count()
+STRESS = os.environ.get("YIJI_LOAD_PACE", "workflow") == "stress"
+
+
+def pace(low: int, high: int):
+    return between(2, 8) if STRESS else between(low, high)
 
 
 class Staff(HttpUser):
     abstract = True
-    wait_time = between(2, 8)
     username = ""
 
     def on_start(self):
@@ -56,6 +72,7 @@ def _csrf(html: str) -> str:
 
 class Clerk(Staff):
     weight = 30
+    wait_time = pace(5, 20)
     username = "clerk"
 
     @task(4)
@@ -92,6 +109,7 @@ class Clerk(Staff):
 
 class Technologist(Staff):
     weight = 25
+    wait_time = pace(10, 30)
     username = "tech"
 
     @task(3)
@@ -105,6 +123,7 @@ class Technologist(Staff):
 
 class Physician(Staff):
     weight = 25
+    wait_time = pace(5, 20)
     username = "physician"
 
     @task(2)
@@ -133,6 +152,7 @@ class Physician(Staff):
 
 class Clinician(Staff):
     weight = 20
+    wait_time = pace(10, 30)
     username = "clinician"
 
     @task(2)

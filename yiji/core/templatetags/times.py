@@ -1,0 +1,23 @@
+"""`{% load times %}`: a moment as the department's clock shows it, for long lists.
+
+`{{ exam.completed_at|local:"%m-%d %H:%M" }}` gives what `|date:"m-d H:i"` gives, for about a
+tenth of the cost: Django's `date` filter goes through its localisation machinery for every
+value, which on a reading list of 100 rows was a third of the page's time
+(docs/performance.md). Formats here hold digits and separators only, never names of months
+or days, so nothing needs translating."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+from django.utils import timezone
+
+register = template.Library()
+
+
+@register.filter
+def local(value: dt.datetime | None, strftime: str) -> str:
+    if not value:
+        return ""
+    return timezone.localtime(value).strftime(strftime)
