@@ -56,13 +56,26 @@ def reading_rows(user, tab: str):
     )
 
 
+# What a reading list row shows and its deadline (clocks.deadline) reads. Loading every
+# column of the five joined models was a sixth of the page's time (a thousand timestamps).
+READING_COLUMNS = (
+    "priority", "modality", "status", "completed_at", "patient__name", "patient__source",
+    "item__name", "report__status", "requisition__created_at", "department__hospital_id",
+    "department__code",
+)  # fmt: skip
+
+
 @requires(Action.WRITE_REPORT)
 def reading(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "unreported"
     modality = request.GET.get("modality", "")
     group = request.GET.get("group", "")
     day = form_date(request.GET.get("day"))
-    rows = reading_rows(request.user, tab).select_related("requisition", "department")
+    rows = (
+        reading_rows(request.user, tab)
+        .select_related("requisition", "department")
+        .only(*READING_COLUMNS)
+    )
     if modality:
         rows = rows.filter(modality=modality)
     if group.isdigit():
@@ -261,18 +274,26 @@ def verify(request: HttpRequest, key, digest: str) -> HttpResponse:
     )
 
 
+# A results list row needs neither the report's text nor the requisition's.
+RESULT_LIST_COLUMNS = (
+    "status", "released_at", "final_at", "preliminary_at", "exam__patient__name",
+    "exam__item__name", "exam__requisition__id",
+)  # fmt: skip
+LAB_LIST_COLUMNS = ("released_at", "exam__patient__name", "exam__item__name", "verified_by__name")
+
+
 @requires(Action.READ_RESULTS)
 def results(request: HttpRequest) -> HttpResponse:
     from yiji.lab.results import reports_for_clinician
 
     rows, older = newest_first_page(
-        services.results_for_clinician(request.user),
+        services.results_for_clinician(request.user).only(*RESULT_LIST_COLUMNS),
         request.GET.get("before", ""),
         RESULTS_PAGE,
         "released_at",
     )
     lab, lab_older = newest_first_page(
-        reports_for_clinician(request.user),
+        reports_for_clinician(request.user).only(*LAB_LIST_COLUMNS),
         request.GET.get("lab_before", ""),
         RESULTS_PAGE,
         "released_at",
