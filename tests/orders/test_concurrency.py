@@ -3,12 +3,9 @@ racing for accession numbers all get distinct ones."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
-from tests.orders.fixtures import at
+from tests.orders.fixtures import at, race
 from yiji.core.rulebook import RuleViolation
 from yiji.orders.checkin import Identifiers, check_in
 from yiji.orders.models import Exam, ExamStatus
@@ -17,34 +14,13 @@ from yiji.orders.scheduling import book
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _race(workers):
-    barrier = threading.Barrier(len(workers))
-    results: list = [None] * len(workers)
-
-    def run(index, work):
-        try:
-            barrier.wait()
-            results[index] = work()
-        except Exception as exc:  # noqa: BLE001 - the outcome is what the test inspects
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
 @pytest.mark.rules("SCH-8")
 def test_two_clerks_booking_the_same_slot_one_wins(make_staff, order, items, rooms):
     from yiji.core.models import Role
 
     clerks = [make_staff(Role.CLERK).user for _ in range(2)]
     first, second = order(items["chest"])[0], order(items["chest"])[0]
-    results = _race(
+    results = race(
         [
             lambda: book(clerks[0], first, rooms["DR1"], at(9, 0)),
             lambda: book(clerks[1], second, rooms["DR1"], at(9, 0)),
@@ -59,7 +35,7 @@ def test_two_clerks_booking_the_same_slot_one_wins(make_staff, order, items, roo
 def test_racing_check_ins_get_distinct_accession_and_queue_numbers(clerk, order, items, patient):
     exams = [order(items["chest"])[0] for _ in range(4)]
     ids = Identifiers(name=patient.name, patient_id=patient.patient_id)
-    results = _race([lambda e=e: check_in(clerk.user, e, ids) for e in exams])
+    results = race([lambda e=e: check_in(clerk.user, e, ids) for e in exams])
     assert all(isinstance(r, Exam) for r in results), results
     assert len({r.accession for r in results}) == 4
     assert sorted(r.queue_number for r in results) == [1, 2, 3, 4]
