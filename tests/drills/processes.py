@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -38,14 +39,24 @@ def free_port() -> int:
 
 def spawn(args: list[str], **env: str) -> subprocess.Popen:
     env = {"DATABASE_URL": database_url(), "YIJI_TASKS_IMMEDIATE": "True", **env}
-    return subprocess.Popen(
+    # A file, not a pipe: a server logging errors through a whole outage must never block on
+    # a full pipe nobody reads.
+    log = tempfile.TemporaryFile()
+    process = subprocess.Popen(
         [sys.executable, "-m", "yiji", *args],
         cwd=ROOT,
         env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
         start_new_session=True,  # its own process group: the kill reaches every worker
     )
+    process.log = log
+    return process
+
+
+def last_words(process: subprocess.Popen) -> str:
+    process.log.seek(0)
+    return process.log.read().decode(errors="replace")[-2000:]
 
 
 def start(args: list[str], port: int, **env: str) -> subprocess.Popen:
@@ -53,7 +64,7 @@ def start(args: list[str], port: int, **env: str) -> subprocess.Popen:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise AssertionError(f"{args} exited: {process.stderr.read().decode()[-2000:]}")
+            raise AssertionError(f"{args} exited: {last_words(process)}")
         with socket.socket() as sock:
             if sock.connect_ex(("127.0.0.1", port)) == 0:
                 return process
