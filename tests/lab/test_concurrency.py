@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import PASSWORD
-from tests.orders.test_concurrency import _race
+from tests.orders.fixtures import race
 from yiji.core.models import ElectronicSignature, Role
 from yiji.core.rulebook import RuleViolation
 from yiji.interop.models import Endpoint, OutboundMessage
@@ -21,7 +21,7 @@ def test_two_reviewers_releasing_one_lab_exam_at_once(entered, make_staff, lab):
     Endpoint.objects.create(name="HIS", host="127.0.0.1", port=2575, receiving_application="HIS")
     exam = entered("LAB-GLU", {"GLU": "5.2"})
     reviewers = [make_staff(Role.LAB_REVIEWER, department=lab).user for _ in range(2)]
-    outcome = _race([lambda u=u: results.release(u, exam, PASSWORD) for u in reviewers])
+    outcome = race([lambda u=u: results.release(u, exam, PASSWORD) for u in reviewers])
     released = [r for r in outcome if isinstance(r, LabReport)]
     refused = [r for r in outcome if isinstance(r, RuleViolation)]
     assert len(released) == 1 and len(refused) == 1, outcome
@@ -42,7 +42,7 @@ def test_two_attendings_signing_one_report_at_once(completed, items, doctor):
     )
     report = services.submit(writer.user, report, PASSWORD)
     signers = [doctor("attending").user for _ in range(2)]
-    outcome = _race([lambda u=u: services.sign_final(u, report, PASSWORD) for u in signers])
+    outcome = race([lambda u=u: services.sign_final(u, report, PASSWORD) for u in signers])
     signed = [r for r in outcome if isinstance(r, Report)]
     refused = [r for r in outcome if isinstance(r, RuleViolation)]
     assert len(signed) == 1 and len(refused) == 1, outcome
