@@ -50,6 +50,7 @@ messages: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-logo
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR)

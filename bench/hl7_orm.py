@@ -61,10 +61,10 @@ def setup() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from yiji.core import demo
     from yiji.core.models import Department, DepartmentKind, Hospital
     from yiji.orders.catalogue import load_demo_catalogue
     from yiji.orders.models import ExamItem
+    from yiji.site.demo import hospital as demo
 
     call_command("migrate", verbosity=0)
     demo.load()

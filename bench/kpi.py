@@ -39,7 +39,7 @@ def setup(fresh: bool) -> None:
     url = urlsplit(os.environ["DATABASE_URL"])
     if not url.scheme.startswith("postgres"):
         sys.exit("bench/kpi.py measures PostgreSQL: DATABASE_URL must be postgres://")
-    from run import database  # bench/run.py: create (or with fresh, recreate) a *bench* database
+    from benchdb import database  # create (or with fresh, recreate) a *bench* database
 
     database(os.environ["DATABASE_URL"], fresh)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yiji.settings")

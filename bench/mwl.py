@@ -90,10 +90,10 @@ def load_yiji(rows: list[dict]) -> None:
     """Checked-in exams for the rows not yet loaded (sizes grow run by run)."""
     from django.utils import timezone
 
-    from yiji.core import demo
     from yiji.core.models import Department, Patient, Room
     from yiji.orders.catalogue import load_demo_catalogue
     from yiji.orders.models import Exam, ExamItem, Requisition
+    from yiji.site.demo import hospital as demo
 
     demo.load()
     load_demo_catalogue()

@@ -209,23 +209,7 @@ class RuleOut(Schema):
 @api.get("/rules", response=list[RuleOut], tags=["rules"])
 def list_rules(request):
     require(request.user, Action.VIEW_RULES)
-    return [rule_json(row) for row in rulebook.statuses()]
-
-
-def rule_json(row: rulebook.RuleStatus) -> dict:
-    rule = row.rule
-    return {
-        "id": rule.id,
-        "kinds": list(rule.kinds),
-        "zh": rule.zh,
-        "en": rule.en,
-        "sources": list(rule.sources),
-        "default_zh": rule.default_zh,
-        "default_en": rule.default_en,
-        "status": row.status,
-        "functions": row.functions,
-        "tests": row.tests,
-    }
+    return [row.as_json() for row in rulebook.statuses()]
 
 
 class SettingOut(Schema):

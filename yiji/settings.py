@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "yiji.incidents",
     "yiji.archive",
     "yiji.lab",
+    "yiji.site",
 ]
 
 MIDDLEWARE = [

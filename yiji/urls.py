@@ -9,6 +9,8 @@ urlpatterns = [
     path("api/", api.urls),
     path("fhir/r4/", include("yiji.interop.fhir.urls")),
     path("", include("yiji.orders.urls")),
+    path("", include("yiji.exams.urls")),
+    path("", include("yiji.reports.urls")),
     path("", include("yiji.interop.urls")),
     path("", include("yiji.quality.urls")),
     path("", include("yiji.equipment.urls")),

@@ -54,7 +54,7 @@ def page(browser):
 @pytest.fixture
 def login(page):
     """login(site, username): log in through the form with the demo password."""
-    from yiji.core import demo
+    from yiji.site.demo import hospital as demo
 
     def sign_in(site: str, username: str) -> None:
         page.goto(site + "/login/")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from yiji.core import demo
 from yiji.orders.catalogue import load_demo_catalogue
+from yiji.site.demo import hospital as demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

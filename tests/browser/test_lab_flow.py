@@ -9,7 +9,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from yiji.core import demo
+from yiji.site.demo import hospital as demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.rules(
     "LAB-1", "LAB-3", "RPT-12"

@@ -6,14 +6,14 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from yiji.core import demo
+from yiji.site.demo import hospital as demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def site(live_server):
-    from yiji.orders import demo as clinical
+    from yiji.site.demo import clinical
 
     demo.load()
     clinical.load()

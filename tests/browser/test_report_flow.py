@@ -8,14 +8,14 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from yiji.core import demo
+from yiji.site.demo import hospital as demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def site(live_server):
-    from yiji.orders import demo as clinical
+    from yiji.site.demo import clinical
 
     demo.load()
     clinical.load()

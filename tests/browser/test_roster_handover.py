@@ -8,14 +8,14 @@ import datetime as dt
 
 import pytest
 
-from yiji.core import demo
+from yiji.site.demo import hospital as demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def site(live_server):
-    from yiji.people import demo as people
+    from yiji.site.demo import people
 
     demo.load()
     assert people.load()

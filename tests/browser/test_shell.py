@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from yiji.core import demo
+from yiji.site.demo import hospital as demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

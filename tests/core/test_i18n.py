@@ -11,7 +11,7 @@ import polib
 import pytest
 from django.test import Client
 
-from yiji.core import demo
+from yiji.site.demo import hospital as demo
 
 LOCALE = Path(__file__).resolve().parents[2] / "yiji" / "locale"
 ZH_PO = LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.po"

@@ -11,7 +11,7 @@ import pytest
 
 from tests.orders.fixtures import at
 from yiji.core.models import Notice
-from yiji.equipment import disinfection
+from yiji.exams import disinfection
 from yiji.exams import services as room_work
 from yiji.exams.models import Disinfection
 
@@ -49,10 +49,10 @@ def test_the_infectious_hold_shows_as_due_now(rooms, client_for, technologist, d
     assert row.pending_hold and row.overdue
     response = client_for(technologist).post(
         f"/rooms/{rooms['DR1'].pk}/disinfect/",
-        {"method": "紫外线照射30分钟", "agent": "", "next": "equipment"},
+        {"method": "紫外线照射30分钟", "agent": "", "next": "rooms"},
     )
-    assert response.url == "/equipment/"
+    assert response.url == "/rooms/disinfection/"
     assert not _row(rooms["DR1"]).pending_hold
-    page = client_for(director).get("/equipment/")
-    shown = {row.room.code: row.due for row in page.context["disinfection"]}
+    page = client_for(director).get("/rooms/disinfection/")
+    shown = {row.room.code: row.due for row in page.context["rows"]}
     assert shown["DR1"] == dt.date(2026, 11, 30) and "DR一室" in page.content.decode()

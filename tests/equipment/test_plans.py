@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from yiji.core import policy
+from yiji.core import calendar, policy
 from yiji.core.models import Notice
 from yiji.core.rulebook import RuleViolation
 from yiji.equipment import plans
@@ -24,12 +24,12 @@ D = dt.date
 
 @pytest.mark.rules("EQP-2")
 def test_month_arithmetic_across_month_ends_and_leap_years():
-    assert plans.add_months(D(2024, 1, 31), 1) == D(2024, 2, 29)
-    assert plans.add_months(D(2025, 1, 31), 1) == D(2025, 2, 28)
-    assert plans.add_months(D(2024, 2, 29), 12) == D(2025, 2, 28)
-    assert plans.add_months(D(2027, 8, 31), 6) == D(2028, 2, 29)
-    assert plans.add_months(D(2026, 11, 30), 3) == D(2027, 2, 28)
-    assert plans.add_months(D(2026, 12, 15), 1) == D(2027, 1, 15)
+    assert calendar.add_months(D(2024, 1, 31), 1) == D(2024, 2, 29)
+    assert calendar.add_months(D(2025, 1, 31), 1) == D(2025, 2, 28)
+    assert calendar.add_months(D(2024, 2, 29), 12) == D(2025, 2, 28)
+    assert calendar.add_months(D(2027, 8, 31), 6) == D(2028, 2, 29)
+    assert calendar.add_months(D(2026, 11, 30), 3) == D(2027, 2, 28)
+    assert calendar.add_months(D(2026, 12, 15), 1) == D(2027, 1, 15)
 
 
 @pytest.fixture

@@ -63,7 +63,7 @@ def test_a_clinician_of_another_department_cannot_read(
 def test_the_results_list_pages_newest_first_without_repeats(
     doctor, completed, items, clinician, client_for, monkeypatch
 ):
-    monkeypatch.setattr("yiji.reports.views.RESULTS_PAGE", 2)
+    monkeypatch.setattr("yiji.lab.results_views.RESULTS_PAGE", 2)
     released = []
     for _ in range(3):
         report, writer = _report(doctor, completed(items["ct_head"], priority="urgent"))

@@ -72,9 +72,9 @@ def test_on_time_counts_and_percentiles(
 def test_the_dashboard_matches_sql_on_the_demo_data(db):
     from django.utils import timezone
 
-    from yiji.core import demo
-    from yiji.orders import demo as clinical
-    from yiji.reports import demo as reporting
+    from yiji.site.demo import clinical
+    from yiji.site.demo import hospital as demo
+    from yiji.site.demo import reports as reporting
 
     demo.load()  # the demo's exams and their reports, without the other apps' demo data
     clinical.load()

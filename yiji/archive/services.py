@@ -22,9 +22,9 @@ from django.utils import timezone
 from yiji.archive import backup
 from yiji.archive.models import Backup, RestoreTest
 from yiji.core import notices, policy
+from yiji.core.calendar import add_months
 from yiji.core.models import Role
 from yiji.core.rulebook import carries_out
-from yiji.equipment.plans import add_months
 
 
 def _size(folder: Path) -> int:

@@ -3,6 +3,7 @@ the weekend days worked in exchange on). Used wherever a rule speaks of working 
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Iterable, Iterator
 
@@ -62,6 +63,14 @@ def stretches(
         start = previous = day
     if start is not None:
         yield start, previous
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later, or the month's last day where it is shorter (31 January
+    plus one month is 28 or 29 February)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def next_working_day(day: dt.date) -> dt.date:

@@ -162,7 +162,7 @@ class NulCharacterMiddleware:
         from django.http import HttpResponse, JsonResponse
 
         if request.path.startswith("/fhir/"):
-            from yiji.interop.fhir.resources import outcome
+            from yiji.core.operation_outcome import outcome
 
             response = JsonResponse(
                 outcome("invalid", self.MESSAGE),

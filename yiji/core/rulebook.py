@@ -16,6 +16,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from yiji.core.rulebook_data import RULES, Rule
+
 
 class RuleKind(models.TextChoices):
     BLOCK = "block", _("Block")
@@ -45,33 +47,6 @@ CHAPTERS = {
 }
 
 
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    kinds: tuple[str, ...]
-    zh: str
-    en: str
-    sources: tuple[str, ...]
-    default_zh: str = ""
-    default_en: str = ""
-
-    @property
-    def chapter(self) -> str:
-        return self.id.split("-")[0]
-
-    @property
-    def number(self) -> int:
-        return int(self.id.split("-")[1])
-
-    def text(self) -> str:
-        return self.en if (get_language() or "zh-hans").startswith("en") else self.zh
-
-    def quote(self) -> str:
-        """The rule as cited in a refusal: 'ORD-1: ...'."""
-        english = (get_language() or "zh-hans").startswith("en")
-        return f"{self.id}: {self.en}" if english else f"{self.id}：{self.zh}"
-
-
 @dataclass
 class Implementation:
     functions: list[str] = field(default_factory=list)
@@ -97,8 +72,6 @@ def carries_out(*rule_ids: str) -> Callable[[F], F]:
 
 
 def all_rules() -> tuple[Rule, ...]:
-    from yiji.core.rulebook_data import RULES
-
     return RULES
 
 
@@ -214,6 +187,22 @@ class RuleStatus:
     @property
     def status(self) -> str:
         return "implemented" if self.implemented else "planned"
+
+    def as_json(self) -> dict:
+        """The rule and its status as `yiji rules --json` and `GET /api/rules` give them."""
+        rule = self.rule
+        return {
+            "id": rule.id,
+            "kinds": list(rule.kinds),
+            "zh": rule.zh,
+            "en": rule.en,
+            "sources": list(rule.sources),
+            "default_zh": rule.default_zh,
+            "default_en": rule.default_en,
+            "status": self.status,
+            "functions": self.functions,
+            "tests": self.tests,
+        }
 
 
 def statuses() -> list[RuleStatus]:

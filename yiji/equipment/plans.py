@@ -5,7 +5,6 @@ reminders, and the rule that a device without today's start-of-day check starts 
 
 from __future__ import annotations
 
-import calendar as month_calendar
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
@@ -55,14 +54,6 @@ DAILY_TESTS = {
 GENERIC_DAILY = [("开机自检", ItemKind.PASS_FAIL, "", None, None, None)]
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later, or the month's last day where it is shorter (31 January
-    plus one month is 28 or 29 February)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, month_calendar.monthrange(year, month)[1]))
-
-
 def last_done(plan: MaintenancePlan) -> dt.date | None:
     record = plan.records.order_by("-done_on").first()
     return record.done_on if record else None
@@ -81,7 +72,7 @@ def due_on(plan: MaintenancePlan, today: dt.date | None = None) -> dt.date:
     if done is None:
         return plan.starts_on
     if plan.interval_months:
-        return add_months(done, plan.interval_months)
+        return calendar.add_months(done, plan.interval_months)
     return done + dt.timedelta(days=plan.interval_days)
 
 

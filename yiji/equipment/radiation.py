@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from yiji.core import audit, notices, policy
 from yiji.core.accounts import staff_of
+from yiji.core.calendar import add_months
 from yiji.core.models import AuditAction, Department, Role, Room
 from yiji.core.permissions import Action, require
 from yiji.core.rulebook import RuleViolation, carries_out
@@ -24,7 +25,6 @@ from yiji.equipment.models import (
     ProtectiveItem,
     ProtectiveKind,
 )
-from yiji.equipment.plans import add_months
 
 
 def _not_future(day: dt.date, rule: str) -> None:

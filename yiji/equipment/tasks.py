@@ -2,7 +2,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from yiji.core import policy
-from yiji.equipment import disinfection, plans, radiation, services, supplies
+from yiji.equipment import plans, radiation, services, supplies
 
 
 @db_periodic_task(crontab(minute="30", hour="7"))
@@ -17,13 +17,6 @@ def maintenance_reminders() -> int:
     """Each morning: plans past their due date, to each device's custodian (EQP-2, EQP-8)."""
     with policy.batch():
         return plans.remind_overdue()
-
-
-@db_periodic_task(crontab(minute="15", hour="9"))
-def disinfection_reminders() -> int:
-    """Each morning: rooms past their routine disinfection (EQP-7)."""
-    with policy.batch():
-        return disinfection.remind_overdue()
 
 
 @db_periodic_task(crontab(minute="20", hour="9"))

@@ -19,7 +19,7 @@ from yiji.core.models import MEDTECH_KINDS, Department, Room, Staff
 from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation
 from yiji.core.views import form_date, form_decimal, form_pk, requires, show_refusal
-from yiji.equipment import disinfection, plans, radiation, services, supplies
+from yiji.equipment import plans, radiation, services, supplies
 from yiji.equipment.forms import DeviceForm
 from yiji.equipment.models import (
     AreaMeasurement,
@@ -63,10 +63,8 @@ def device_list(request: HttpRequest) -> HttpResponse:
             .exclude(device__status=DeviceStatus.RETIRED)
             .select_related("device"),
             "can_manage": may(request.user, Action.MANAGE_EQUIPMENT),
-            "disinfection": disinfection.schedule(),
             "overdue": [due for due in plans.due_list() if due.overdue],
             "stock_alerts": supplies.alerts(),
-            "can_disinfect": may(request.user, Action.PERFORM_EXAM),
         },
     )
 

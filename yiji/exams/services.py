@@ -15,11 +15,11 @@ from yiji.core.permissions import Action, require
 from yiji.core.rulebook import RuleViolation, carries_out
 from yiji.equipment.plans import unchecked_device_in
 from yiji.equipment.services import faulty_device_in
+from yiji.exams.clocks import deadline
 from yiji.exams.models import Disinfection, ExamRecord, Reaction
 from yiji.incidents.freeze import require_unfrozen
 from yiji.orders.models import EventKind, Exam, ExamStatus
 from yiji.orders.services import record_event
-from yiji.reports.clocks import deadline
 
 RECORD_FIELDS = (
     "protocol",

@@ -1,21 +1,28 @@
-"""The exam-room panel on the exam page: technique, start, record, accept, complete."""
+"""The exam page (booking, check-in, timeline and the exam-room panel: technique, start, record,
+accept, complete), each room's queue and the rooms' disinfection."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yiji.core.models import Room
 from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation
-from yiji.core.views import requires, show_refusal
+from yiji.core.views import form_pk, requires, show_refusal
 from yiji.equipment.models import Device, DeviceStatus
 from yiji.exams import services
+from yiji.exams.disinfection import schedule as disinfection_schedule
 from yiji.exams.forms import record_form_for
 from yiji.exams.models import ExamRecord
+from yiji.orders import checkin, scheduling
+from yiji.orders.forms import BookingForm, CheckInForm
 from yiji.orders.models import Exam, ExamStatus
+from yiji.orders.views import refuse
 
 
 def exam_room_context(request: HttpRequest, exam: Exam) -> dict:
@@ -71,3 +78,130 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Saved."))
     return redirect("exam", pk=pk)
+
+
+@requires(Action.VIEW_PATIENT)
+def exam_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    exam = get_object_or_404(
+        Exam.objects.select_related("item", "patient", "requisition", "room"), pk=pk
+    )
+    rooms = scheduling.rooms_for(exam)
+    proposal = None
+    if exam.status in (ExamStatus.REQUESTED, ExamStatus.BOOKED) and rooms:
+        proposal = scheduling.earliest_slot(exam)
+    booking = BookingForm(
+        rooms,
+        initial={
+            "room": proposal[0] if proposal else None,
+            "start": timezone.localtime(proposal[1]) if proposal else None,
+        },
+    )
+    identity = CheckInForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "book":
+                booking = BookingForm(rooms, request.POST)
+                if booking.is_valid():
+                    data = booking.cleaned_data
+                    scheduling.book(
+                        request.user,
+                        exam,
+                        data["room"],
+                        data["start"],
+                        override_reason=data["override_reason"],
+                    )
+                    messages.success(request, _("Appointment booked."))
+                    return redirect("exam", pk=pk)
+            elif action == "unbook":
+                scheduling.cancel_booking(request.user, exam, request.POST.get("reason", ""))
+                return redirect("exam", pk=pk)
+            elif action == "checkin":
+                identity = CheckInForm(request.POST)
+                if identity.is_valid():
+                    data = identity.cleaned_data
+                    ids = checkin.Identifiers(**{k: data[k] for k in checkin.IDENTIFIER_LABELS})
+                    checked = checkin.check_in(
+                        request.user,
+                        exam,
+                        ids,
+                        accompanying_physician=data["accompanying_physician"],
+                    )
+                    messages.success(
+                        request,
+                        _("Checked in: accession %(a)s, queue number %(q)s.")
+                        % {"a": checked.accession, "q": checked.queue_number},
+                    )
+                    return redirect("exam", pk=pk)
+        except RuleViolation as violation:
+            refuse(request, booking if action == "book" else identity, violation)
+    return render(
+        request,
+        "orders/exam.html",
+        {
+            "exam": exam,
+            "booking": booking,
+            "identity": identity,
+            "proposal": proposal,
+            "events": exam.events.select_related("actor__staff"),
+            "can_book": may(request.user, Action.BOOK_EXAM),
+            **exam_room_context(request, exam),
+        },
+    )
+
+
+@requires(Action.PERFORM_EXAM)
+def room_queue(request: HttpRequest, pk: int) -> HttpResponse:
+    room = get_object_or_404(Room, pk=pk)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "call":
+                called = checkin.call_next(request.user, room)
+                if called is None:
+                    messages.info(request, _("Nobody is waiting."))
+            elif action in ("recall", "skip", "noshow"):
+                exam = get_object_or_404(Exam, pk=form_pk(request.POST.get("exam")), room=room)
+                {"recall": checkin.recall, "skip": checkin.skip, "noshow": checkin.mark_no_show}[
+                    action
+                ](request.user, exam)
+        except RuleViolation as violation:
+            show_refusal(request, violation)
+        return redirect("room_queue", pk=pk)
+    return render(
+        request,
+        "orders/queue.html",
+        {
+            "room": room,
+            "waiting": checkin.queue(room),
+            "current": checkin.current(room),
+            "disinfection": services.pending_disinfection(room),
+        },
+    )
+
+
+@require_POST
+@requires(Action.PERFORM_EXAM)
+def disinfect(request: HttpRequest, pk: int) -> HttpResponse:
+    room = get_object_or_404(Room, pk=pk)
+    try:
+        services.record_disinfection(
+            request.user, room, request.POST.get("method", ""), request.POST.get("agent", "")
+        )
+        messages.success(request, _("Disinfection recorded."))
+    except RuleViolation as violation:
+        show_refusal(request, violation)
+    if request.POST.get("next") == "rooms":  # the rooms' disinfection page
+        return redirect("disinfection")
+    return redirect("room_queue", pk=pk)
+
+
+@requires(Action.REPORT_FAULT)
+def disinfection(request: HttpRequest) -> HttpResponse:
+    """Every room's routine disinfection: last, next due, and the hold after an infectious
+    patient (EQP-7, EXM-5); those who examine record it here."""
+    context = {
+        "rows": disinfection_schedule(),
+        "can_disinfect": may(request.user, Action.PERFORM_EXAM),
+    }
+    return render(request, "exams/disinfection.html", context)

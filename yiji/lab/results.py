@@ -22,7 +22,7 @@ from yiji.core.models import AuditAction, Patient
 from yiji.core.permissions import Action, require
 from yiji.core.rulebook import RuleViolation, carries_out
 from yiji.equipment.models import Device
-from yiji.lab import qc, specimens
+from yiji.lab import hooks, qc, specimens
 from yiji.lab.models import (
     CRITICAL_FLAGS,
     CallReason,
@@ -405,7 +405,7 @@ def release(actor, exam: Exam, secret: str, *, comment: str = "", confirm_delta:
         record_event(exam, EventKind.COMPLETED, actor, at=now)
         record_event(exam, EventKind.REPORT_FINAL, actor, at=now)
         specimens.keep_after_report(exam, now)
-        _send(report)
+        hooks.lab_report_released(report)
     return report
 
 
@@ -452,9 +452,3 @@ def open_report(actor, report: LabReport) -> LabReport:
         ))  # fmt: skip
     audit.record(actor, AuditAction.VIEW, report, patient=patient, reason="lab result")
     return report
-
-
-def _send(report: LabReport) -> None:
-    from yiji.interop.hl7 import outbound
-
-    outbound.queue_lab_result(report)

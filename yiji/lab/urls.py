@@ -1,8 +1,9 @@
 from django.urls import path
 
-from yiji.lab import views
+from yiji.lab import results_views, views
 
 urlpatterns = [
+    path("results/", results_views.results, name="results"),
     path("lab/", views.workbench, name="lab"),
     path("lab/requisitions/<int:pk>/labels.pdf", views.labels, name="lab_labels"),
     path("lab/specimens/<int:pk>/", views.specimen_page, name="lab_specimen"),

@@ -6,3 +6,10 @@ class OrdersConfig(AppConfig):
     name = "yiji.orders"
     label = "orders"
     verbose_name = _("Orders and exams")
+
+    def ready(self) -> None:
+        # yiji.core.hooks: what the order flow adds to a shift's handover.
+        from yiji.orders import handover
+        from yiji.people.hooks import handover_open_work
+
+        handover_open_work.connect(handover.open_work)

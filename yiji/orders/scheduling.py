@@ -18,7 +18,7 @@ from yiji.core import numbering, policy
 from yiji.core.models import PatientSource, Room
 from yiji.core.permissions import Action, may, require
 from yiji.core.rulebook import RuleViolation, carries_out
-from yiji.equipment.services import faulty_device_in
+from yiji.orders import hooks
 from yiji.orders.models import EventKind, Exam, ExamStatus, Modality, Priority
 from yiji.orders.services import record_event
 
@@ -83,7 +83,7 @@ class _Search:
 
     def device_down(self, room: Room):
         if room.pk not in self.down:
-            self.down[room.pk] = faulty_device_in(room)
+            self.down[room.pk] = next(filter(None, hooks.device_down_in_room(room)), None)
         return self.down[room.pk]
 
     def functional_unbooked(self) -> bool:

@@ -12,6 +12,7 @@ from yiji.core import audit, numbering, policy
 from yiji.core.models import AuditAction, Department, Patient, Staff
 from yiji.core.permissions import Action, require
 from yiji.core.rulebook import RuleViolation, carries_out
+from yiji.orders import hooks
 from yiji.orders.models import (
     OPEN_STATUSES,
     AllergyScreen,
@@ -205,13 +206,11 @@ def _check_bedside(items: list[ExamItem]) -> None:
 def record_event(exam: Exam, kind: str, actor, *, at=None, note: str = "", **data) -> ExamEvent:
     """Every step of an exam is an event; the steps a placing HIS follows are also queued
     to it as order status messages."""
-    from yiji.interop.hl7 import outbound  # interop builds on orders, not the reverse
-
     user = actor if getattr(actor, "is_authenticated", False) else None
     event = ExamEvent.objects.create(
         exam=exam, kind=kind, at=at or timezone.now(), actor=user, note=note, data=data
     )
-    outbound.queue_order_status(exam, kind)
+    hooks.exam_event_recorded(exam, kind)
     return event
 
 

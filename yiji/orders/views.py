@@ -11,15 +11,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from yiji.core.models import Patient, Room
 from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation, record_refusal
-from yiji.core.views import form_pk, requires, show_refusal
-from yiji.exams.services import pending_disinfection
+from yiji.core.views import form_pk, requires
 from yiji.orders import checkin, figures, scheduling, services
-from yiji.orders.forms import BookingForm, CancelForm, CheckInForm, RequisitionForm, WorklistFilter
+from yiji.orders.forms import CancelForm, RequisitionForm, WorklistFilter
 from yiji.orders.models import OPEN_STATUSES, Exam, ExamStatus, Priority, Requisition
 from yiji.orders.worklists import cursor_of, worklist_page, worklist_rows
 
@@ -113,78 +111,6 @@ def requisition(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Action.VIEW_PATIENT)
-def exam_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    exam = get_object_or_404(
-        Exam.objects.select_related("item", "patient", "requisition", "room"), pk=pk
-    )
-    rooms = scheduling.rooms_for(exam)
-    proposal = None
-    if exam.status in (ExamStatus.REQUESTED, ExamStatus.BOOKED) and rooms:
-        proposal = scheduling.earliest_slot(exam)
-    booking = BookingForm(
-        rooms,
-        initial={
-            "room": proposal[0] if proposal else None,
-            "start": timezone.localtime(proposal[1]) if proposal else None,
-        },
-    )
-    identity = CheckInForm()
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "book":
-                booking = BookingForm(rooms, request.POST)
-                if booking.is_valid():
-                    data = booking.cleaned_data
-                    scheduling.book(
-                        request.user,
-                        exam,
-                        data["room"],
-                        data["start"],
-                        override_reason=data["override_reason"],
-                    )
-                    messages.success(request, _("Appointment booked."))
-                    return redirect("exam", pk=pk)
-            elif action == "unbook":
-                scheduling.cancel_booking(request.user, exam, request.POST.get("reason", ""))
-                return redirect("exam", pk=pk)
-            elif action == "checkin":
-                identity = CheckInForm(request.POST)
-                if identity.is_valid():
-                    data = identity.cleaned_data
-                    ids = checkin.Identifiers(**{k: data[k] for k in checkin.IDENTIFIER_LABELS})
-                    checked = checkin.check_in(
-                        request.user,
-                        exam,
-                        ids,
-                        accompanying_physician=data["accompanying_physician"],
-                    )
-                    messages.success(
-                        request,
-                        _("Checked in: accession %(a)s, queue number %(q)s.")
-                        % {"a": checked.accession, "q": checked.queue_number},
-                    )
-                    return redirect("exam", pk=pk)
-        except RuleViolation as violation:
-            refuse(request, booking if action == "book" else identity, violation)
-    from yiji.exams.views import exam_room_context
-
-    return render(
-        request,
-        "orders/exam.html",
-        {
-            "exam": exam,
-            "booking": booking,
-            "identity": identity,
-            "proposal": proposal,
-            "events": exam.events.select_related("actor__staff"),
-            "can_book": may(request.user, Action.BOOK_EXAM),
-            **exam_room_context(request, exam),
-        },
-    )
-
-
-@requires(Action.VIEW_PATIENT)
 def worklist(request: HttpRequest) -> HttpResponse:
     form = WorklistFilter(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -218,36 +144,6 @@ def worklist(request: HttpRequest) -> HttpResponse:
     )
 
 
-@requires(Action.PERFORM_EXAM)
-def room_queue(request: HttpRequest, pk: int) -> HttpResponse:
-    room = get_object_or_404(Room, pk=pk)
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "call":
-                called = checkin.call_next(request.user, room)
-                if called is None:
-                    messages.info(request, _("Nobody is waiting."))
-            elif action in ("recall", "skip", "noshow"):
-                exam = get_object_or_404(Exam, pk=form_pk(request.POST.get("exam")), room=room)
-                {"recall": checkin.recall, "skip": checkin.skip, "noshow": checkin.mark_no_show}[
-                    action
-                ](request.user, exam)
-        except RuleViolation as violation:
-            show_refusal(request, violation)
-        return redirect("room_queue", pk=pk)
-    return render(
-        request,
-        "orders/queue.html",
-        {
-            "room": room,
-            "waiting": checkin.queue(room),
-            "current": checkin.current(room),
-            "disinfection": pending_disinfection(room),
-        },
-    )
-
-
 def screen(request: HttpRequest, pk: int) -> HttpResponse:
     """The public waiting-room screen: numbers and masked names only; refreshed by htmx."""
     room = get_object_or_404(Room, pk=pk, active=True)
@@ -274,24 +170,6 @@ def screen(request: HttpRequest, pk: int) -> HttpResponse:
         "orders/screen_body.html" if request.headers.get("HX-Request") else "orders/screen.html"
     )
     return render(request, template, context)
-
-
-@require_POST
-@requires(Action.PERFORM_EXAM)
-def disinfect(request: HttpRequest, pk: int) -> HttpResponse:
-    from yiji.exams.services import record_disinfection
-
-    room = get_object_or_404(Room, pk=pk)
-    try:
-        record_disinfection(
-            request.user, room, request.POST.get("method", ""), request.POST.get("agent", "")
-        )
-        messages.success(request, _("Disinfection recorded."))
-    except RuleViolation as violation:
-        show_refusal(request, violation)
-    if request.POST.get("next") == "equipment":  # the room list of the equipment page
-        return redirect("devices")
-    return redirect("room_queue", pk=pk)
 
 
 __all__ = ["ValidationError"]

@@ -20,6 +20,7 @@ from yiji.core.calendar import is_working_day, local_datetime
 from yiji.core.models import AuditAction, Department, Role, RoleAssignment, Staff
 from yiji.core.permissions import Action, may, require
 from yiji.core.rulebook import RuleViolation, carries_out
+from yiji.people import hooks
 from yiji.people.models import (
     NIGHT_KINDS,
     DayRecord,
@@ -259,8 +260,6 @@ def month_sheet(department: Department, month: dt.date) -> list[SheetLine]:
     """Per person: days due, present, late and early (count and minutes), absent at the roll,
     leave days by kind, whereabouts reported, breaches, the reading-session absences beyond
     the allowance (CNF-5), and the month's bonus deduction."""
-    from yiji.quality.sessions import absences
-
     month = month_start(month)
     first, last = month, next_month(month) - dt.timedelta(days=1)
     members = Staff.objects.filter(memberships__department=department).distinct()
@@ -299,7 +298,9 @@ def month_sheet(department: Department, month: dt.date) -> list[SheetLine]:
         else:
             line.room_entry += 1
         deductions[breach.staff_id] += breach.amount
-    for row in absences(department, month.year, month.month):
+    rows = [row for answer in hooks.month_absences(department, month.year, month.month)
+            for row in answer]  # fmt: skip
+    for row in rows:
         if row.staff.pk in lines:
             lines[row.staff.pk].session_absences = row.beyond_allowance + row.absent
             deductions[row.staff.pk] += row.deduction

@@ -8,10 +8,10 @@ import datetime as dt
 from django.utils import timezone
 
 from yiji.core import notices, policy
+from yiji.core.calendar import add_months
 from yiji.core.models import Credential, CredentialKind, Department, Role, Staff
 from yiji.core.policy_catalogue import CREDENTIALS
 from yiji.core.rulebook import RuleViolation, carries_out
-from yiji.equipment.plans import add_months
 from yiji.people.models import Post
 
 

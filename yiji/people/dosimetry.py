@@ -26,10 +26,10 @@ from django.utils import timezone
 
 from yiji.core import audit, notices, policy
 from yiji.core.accounts import staff_of
+from yiji.core.calendar import add_months
 from yiji.core.models import AuditAction, CredentialKind, Role, Staff
 from yiji.core.permissions import Action, require
 from yiji.core.rulebook import RuleViolation, carries_out
-from yiji.equipment.plans import add_months
 from yiji.people.models import (
     OFF_RADIATION,
     DoseCheck,

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from yiji.core import audit, notices, policy
@@ -16,111 +15,13 @@ from yiji.core.calendar import day_bounds
 from yiji.core.models import AuditAction, Department, Role
 from yiji.core.permissions import Action, may, require
 from yiji.core.rulebook import RuleViolation, carries_out
-from yiji.equipment.models import Fault
-from yiji.orders.models import Exam, ExamStatus, Modality, Priority
+from yiji.people import hooks
 from yiji.people.models import Duty, Handover
-from yiji.reports.models import CriticalResult, ReportStatus
 
 LIMIT = 50  # at most this many items of each kind are listed, oldest first
 
-
-def _exam_label(exam: Exam) -> str:
-    return f"{exam.accession or exam.pk} {exam.patient.name} {exam.item.name}"
-
-
-def _item(kind: str, label: str, url: str) -> dict:
-    return {"kind": kind, "label": label, "url": url}
-
-
-@carries_out("STF-4")
-def open_items(department: Department) -> list[dict]:
-    """What the next shift must take over, from the records as they stand: emergency exams
-    without a final report, critical results not acknowledged, devices in fault, patients
-    waiting, and in the lab the specimens on their way and those received but not released."""
-    items: list[dict] = []
-    unreported = (
-        Exam.objects.filter(
-            department=department, priority=Priority.URGENT, status=ExamStatus.COMPLETED
-        )
-        .filter(
-            Q(report__isnull=True)
-            | Q(
-                report__status__in=[
-                    ReportStatus.DRAFT,
-                    ReportStatus.SUBMITTED,
-                    ReportStatus.PRELIMINARY,
-                ]
-            )
-        )  # fmt: skip
-        .select_related("patient", "item")
-        .order_by("completed_at")
-    )
-    for exam in unreported[:LIMIT]:
-        items.append(_item("urgent_unreported", _exam_label(exam), f"/exams/{exam.pk}/report/"))
-    critical = (
-        CriticalResult.objects.filter(exam__department=department, acknowledged_at__isnull=True)
-        .select_related("exam__patient", "exam__item")
-        .order_by("found_at")
-    )
-    for result in critical[:LIMIT]:
-        state = "未通知" if result.notified_at is None else "未确认"
-        items.append(
-            _item(
-                "critical", f"{_exam_label(result.exam)}：{result.finding}（{state}）", "/critical/"
-            )
-        )
-    faults = Fault.objects.filter(
-        device__department=department, returned_at__isnull=True
-    ).select_related("device")
-    for fault in faults[:LIMIT]:
-        items.append(
-            _item("fault", f"{fault.device.name}：{fault.description[:80]}",
-                  f"/equipment/{fault.device_id}/")
-        )  # fmt: skip
-    waiting = (
-        Exam.objects.filter(
-            department=department, status__in=[ExamStatus.ARRIVED, ExamStatus.IN_PROGRESS]
-        )
-        .exclude(modality=Modality.LAB)
-        .select_related("patient", "item", "room")
-        .order_by("arrived_at")
-    )
-    for exam in waiting[:LIMIT]:
-        where = exam.room.name if exam.room else ""
-        items.append(
-            _item("waiting", f"{_exam_label(exam)} {where} {exam.get_status_display()}",
-                  f"/exams/{exam.pk}/")
-        )  # fmt: skip
-    return items + _lab_items(department)
-
-
-def _lab_items(department: Department) -> list[dict]:
-    from yiji.lab.models import Specimen, SpecimenStatus
-
-    items = []
-    transit = (
-        Specimen.objects.filter(exam__department=department, status=SpecimenStatus.COLLECTED)
-        .select_related("exam__patient", "exam__item")
-        .order_by("collected_at")
-    )
-    for specimen in transit[:LIMIT]:
-        items.append(_item("lab_transit", f"{specimen.barcode} {_exam_label(specimen.exam)}",
-                           f"/lab/specimens/{specimen.pk}/"))  # fmt: skip
-    pending = (
-        Exam.objects.filter(
-            department=department, modality=Modality.LAB,
-            status__in=[ExamStatus.ARRIVED, ExamStatus.IN_PROGRESS],
-        )
-        .select_related("patient", "item")
-        .order_by("report_due_at", "arrived_at")
-    )  # fmt: skip
-    for exam in pending[:LIMIT]:
-        due = timezone.localtime(exam.report_due_at).strftime("%H:%M") if exam.report_due_at else ""
-        items.append(_item("lab_pending", f"{_exam_label(exam)} {due}".strip(),
-                           f"/lab/exams/{exam.pk}/"))  # fmt: skip
-    return items
-
-
+# The kinds of open work in the order a handover lists them; the apps that hold the work
+# answer the handover hook with items of these kinds.
 KIND_LABELS = {
     "urgent_unreported": ("急诊检查未出正式报告", "Emergency exams without a final report"),
     "critical": ("危急值未确认", "Critical results not acknowledged"),
@@ -129,6 +30,24 @@ KIND_LABELS = {
     "lab_transit": ("运送中的标本", "Specimens on their way to the lab"),
     "lab_pending": ("已接收未发布的检验", "Lab tests received and not released"),
 }
+
+
+def exam_label(exam) -> str:
+    return f"{exam.accession or exam.pk} {exam.patient.name} {exam.item.name}"
+
+
+def item(kind: str, label: str, url: str) -> dict:
+    """One line of a handover: its kind (a key of KIND_LABELS), text and link."""
+    return {"kind": kind, "label": label, "url": url}
+
+
+@carries_out("STF-4")
+def open_items(department: Department) -> list[dict]:
+    """What the next shift must take over, from the records as they stand: each app that
+    holds open work answers the handover hook; the items come grouped in KIND_LABELS' order."""
+    items = [line for answer in hooks.handover_open_work(department) for line in answer]
+    order = list(KIND_LABELS)
+    return sorted(items, key=lambda line: order.index(line["kind"]))
 
 
 @carries_out("STF-4")

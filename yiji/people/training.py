@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 
 from yiji.core import audit, notices, policy
 from yiji.core.accounts import home_department, staff_of
+from yiji.core.calendar import add_months
 from yiji.core.models import AuditAction, Department, Role, Staff
 from yiji.core.permissions import Action, may, require
 from yiji.core.rulebook import RuleViolation, carries_out
-from yiji.equipment.plans import add_months
 from yiji.people.models import (
     AssessmentKind,
     CmeCredit,

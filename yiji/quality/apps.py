@@ -6,3 +6,13 @@ class QualityConfig(AppConfig):
     name = "yiji.quality"
     label = "quality"
     verbose_name = _("Quality")
+
+    def ready(self) -> None:
+        # yiji.core.hooks: a late report changes a settled day's figures; the reading
+        # sessions' absences go on the month's attendance sheet.
+        from yiji.people.hooks import month_absences
+        from yiji.quality import rollup, sessions
+        from yiji.reports.hooks import report_issued
+
+        report_issued.connect(rollup.report_issued)
+        month_absences.connect(sessions.absences)

@@ -24,6 +24,7 @@ from yiji.core.rulebook import carries_out
 from yiji.orders.models import Exam
 from yiji.quality import kpi
 from yiji.quality.models import IndicatorDay, RolledDay
+from yiji.reports.models import ReportStatus
 
 
 def last_settled_day(today: dt.date | None = None) -> dt.date:
@@ -69,6 +70,13 @@ def recount(moment: dt.datetime | None) -> None:
     if moment is not None and timezone.localdate(moment) <= last_settled_day():
         day = timezone.localdate(moment)
         forget(day, day)
+
+
+def report_issued(report, status: str) -> None:
+    """QLT-4: a report that goes out late changes the figures of its exam's settled day; an
+    addendum changes none of them."""
+    if status != ReportStatus.AMENDED:
+        recount(report.exam.completed_at)
 
 
 def roll_up_settled(

@@ -13,12 +13,11 @@ from yiji.core.models import AuditAction, Staff
 from yiji.core.permissions import Action, may, require
 from yiji.core.rulebook import RuleViolation, carries_out
 from yiji.incidents.freeze import require_unfrozen
-from yiji.interop.hl7 import outbound
 from yiji.orders.models import EventKind, Exam, ExamStatus, Modality, Priority
 from yiji.orders.services import record_event
 from yiji.people import credentials
 from yiji.people.models import Post
-from yiji.quality import rollup
+from yiji.reports import hooks
 from yiji.reports.models import Addendum, Report, ReportStatus, ReportVersion
 from yiji.reports.quality import quality_warnings
 
@@ -303,13 +302,12 @@ def issue_preliminary(
         report.status = ReportStatus.PRELIMINARY
         report.preliminary_at = signature.signed_at
         report.released_at = signature.signed_at  # emergencies go out at once
-        rollup.recount(report.exam.completed_at)
         report.version += 1
         report.save()
         _snapshot(report, actor)
         record_event(report.exam, EventKind.REPORT_PRELIMINARY, actor, at=signature.signed_at)
         charge_emergency_consultation(report.exam)
-        outbound.queue_result(report, ReportStatus.PRELIMINARY)
+        hooks.report_issued(report, ReportStatus.PRELIMINARY)
     return report
 
 
@@ -335,10 +333,9 @@ def _finalise(report: Report, at) -> None:
     report.status = ReportStatus.FINAL
     report.final_at = at
     report.released_at = report.released_at or release_time(report, at)
-    rollup.recount(report.exam.completed_at)  # QLT-4: a backlog report changes a settled day
     record_event(report.exam, EventKind.REPORT_FINAL, None, at=at)
     charge_emergency_consultation(report.exam)
-    outbound.queue_result(report, ReportStatus.FINAL)
+    hooks.report_issued(report, ReportStatus.FINAL)
 
 
 @carries_out("RPT-13")
@@ -378,7 +375,7 @@ def amend(actor, report: Report, text: str, reason: str, secret: str) -> Addendu
             report.status = ReportStatus.AMENDED
             report.save(update_fields=["status"])
         record_event(report.exam, EventKind.REPORT_AMENDED, actor, note=reason.strip())
-        outbound.queue_result(report, ReportStatus.AMENDED)
+        hooks.report_issued(report, ReportStatus.AMENDED)
         audit.record(
             actor,
             AuditAction.UPDATE,

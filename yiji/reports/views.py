@@ -18,19 +18,18 @@ from yiji.core.rulebook import RuleViolation
 from yiji.core.views import (
     form_date,
     form_pk,
-    newest_first_page,
     requested_period,
     requires,
     requires_any,
     show_refusal,
 )
+from yiji.exams import clocks as exam_clocks
 from yiji.orders.models import Exam, ExamStatus, Modality
-from yiji.reports import clocks, services
+from yiji.reports import services
 from yiji.reports.critical import critical_items
 from yiji.reports.forms import AddendumForm, SignForm, report_form_for
 from yiji.reports.models import Channel, CriticalResult, Report, ReportStatus
 
-RESULTS_PAGE = 50  # reports and lab results each
 TABS = {
     "unreported": gettext_lazy("Awaiting a report"),
     "drafts": gettext_lazy("My drafts"),
@@ -56,7 +55,7 @@ def reading_rows(user, tab: str):
     )
 
 
-# What a reading list row shows and its deadline (clocks.deadline) reads. Loading every
+# What a reading list row shows and its deadline (exams.clocks.deadline) reads. Loading every
 # column of the five joined models (a thousand timestamps a page) was about a fifth of it.
 READING_COLUMNS = (
     "priority", "modality", "status", "completed_at", "patient__name", "patient__source",
@@ -83,7 +82,7 @@ def reading(request: HttpRequest) -> HttpResponse:
     if day:
         rows = rows.filter(completed_at__date=day)
     with policy.batch():
-        rows = [(exam, *clocks.deadline(exam)) for exam in rows[:100]]
+        rows = [(exam, *exam_clocks.deadline(exam)) for exam in rows[:100]]
     return render(
         request,
         "reports/reading.html",
@@ -272,34 +271,6 @@ def verify(request: HttpRequest, key, digest: str) -> HttpResponse:
         },
         status=200 if report else 404,
     )
-
-
-# A results list row needs neither the report's text nor the requisition's.
-RESULT_LIST_COLUMNS = (
-    "status", "released_at", "final_at", "preliminary_at", "exam__patient__name",
-    "exam__item__name", "exam__requisition__id",
-)  # fmt: skip
-LAB_LIST_COLUMNS = ("released_at", "exam__patient__name", "exam__item__name", "verified_by__name")
-
-
-@requires(Action.READ_RESULTS)
-def results(request: HttpRequest) -> HttpResponse:
-    from yiji.lab.results import reports_for_clinician
-
-    rows, older = newest_first_page(
-        services.results_for_clinician(request.user).only(*RESULT_LIST_COLUMNS),
-        request.GET.get("before", ""),
-        RESULTS_PAGE,
-        "released_at",
-    )
-    lab, lab_older = newest_first_page(
-        reports_for_clinician(request.user).only(*LAB_LIST_COLUMNS),
-        request.GET.get("lab_before", ""),
-        RESULTS_PAGE,
-        "released_at",
-    )
-    context = {"rows": rows, "lab": lab, "older": older, "lab_older": lab_older}
-    return render(request, "reports/results.html", context)
 
 
 @requires(Action.READ_RESULTS)

@@ -359,13 +359,6 @@ def bundle(resources: list[dict], total: int | None, self_url: str, next_url: st
     }
 
 
-def outcome(code: str, text: str, severity: str = "error", expression: str = "") -> dict:
-    issue = {"severity": severity, "code": code, "diagnostics": text}
-    if expression:
-        issue["expression"] = [expression]
-    return {"resourceType": "OperationOutcome", "issue": [issue]}
-
-
 def capability_statement(base: str) -> dict:
     def search(*names):
         kinds = {"date": "date", "start": "date", "patient": "reference", "based-on": "reference"}

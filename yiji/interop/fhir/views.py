@@ -19,6 +19,7 @@ from pydantic import ValidationError as ModelError
 from yiji.core import accounts, policy
 from yiji.core import services as core_services
 from yiji.core.models import Department, Patient, Staff
+from yiji.core.operation_outcome import outcome
 from yiji.core.permissions import Action, PermissionRefused, require
 from yiji.core.rulebook import RuleViolation, record_refusal
 from yiji.interop.dicom.worklist import study_uid
@@ -65,21 +66,21 @@ def endpoint(view):
         header = request.headers.get("Authorization", "")
         user = accounts.user_for_token(header.removeprefix("Bearer ").strip())
         if user is None:
-            return respond(fhir.outcome("login", "需要有效的访问令牌（Bearer token）。"), 401)
+            return respond(outcome("login", "需要有效的访问令牌（Bearer token）。"), 401)
         request.user = user
         try:
             return view(request, *args, **kwargs)
         except Problem as exc:
-            return respond(fhir.outcome(exc.code, exc.text, expression=exc.expression), exc.status)
+            return respond(outcome(exc.code, exc.text, expression=exc.expression), exc.status)
         except PermissionRefused as exc:
             decision = exc.decision
             text = f"{decision.message_zh} [{decision.rule}]"
-            return respond(fhir.outcome("forbidden", text), 403)
+            return respond(outcome("forbidden", text), 403)
         except RuleViolation as exc:
             record_refusal(exc, user, "api", request.path)
             text = f"{exc.zh} [{exc.rule_id}]"
             path = ORDER_FIELD_PATHS.get(exc.field, "")
-            return respond(fhir.outcome("business-rule", text, expression=path), 422)
+            return respond(outcome("business-rule", text, expression=path), 422)
 
     return wrapped
 

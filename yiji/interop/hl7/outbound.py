@@ -12,6 +12,7 @@ import uuid
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from huey.contrib.djhuey import db_task
 
 from yiji.core.rulebook import carries_out
 from yiji.interop.hl7 import mllp
@@ -214,9 +215,17 @@ def queue_order_status(exam: Exam, kind: str) -> int:
 
 
 def _deliver_soon() -> None:
-    from yiji.interop import tasks
+    deliver_outbound()
 
-    tasks.deliver_outbound()
+
+# No Huey lock here: a consumer killed while holding one would leave it set for good (the
+# SQLite storage cannot expire keys) and delivery would stop. Two workers sending at once are
+# kept apart by the message's own lease in the database (deliver), and a patient's order by
+# _blocked. The task lives beside what it runs, so queueing it needs no import of tasks.py.
+@db_task()
+def deliver_outbound() -> int:
+    """Deliver the due HL7 messages now (queued when a message is made)."""
+    return deliver_due()
 
 
 def _blocked(message: OutboundMessage) -> bool:

@@ -6,7 +6,6 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from yiji.api import rule_json
 from yiji.core import rulebook
 
 
@@ -20,7 +19,7 @@ class Command(BaseCommand):
         rows = rulebook.statuses()
         if options["json"]:
             self.stdout.write(
-                json.dumps([rule_json(r) for r in rows], ensure_ascii=False, indent=2)
+                json.dumps([row.as_json() for row in rows], ensure_ascii=False, indent=2)
             )
             return
         for row in rows:

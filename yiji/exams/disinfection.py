@@ -1,6 +1,6 @@
 """Routine disinfection of rooms (EQP-7): every room is disinfected at the policy interval;
 the last time, the next due date, and a reminder when it is overdue. The record itself is
-the one the exam room keeps (exams.services.record_disinfection), which also clears the hold
+the one the exam room keeps (services.record_disinfection), which also clears the hold
 after an infectious patient (EXM-5)."""
 
 from __future__ import annotations

@@ -14,12 +14,12 @@ from django.db.models import Q
 from django.test import Client
 from django.utils import timezone
 
-from yiji import gen
 from yiji.core.models import ElectronicSignature, Patient
 from yiji.lab.models import LabReport, LabResult, Specimen
 from yiji.orders.models import OPEN_STATUSES, Exam, ExamEvent, ExamStatus
 from yiji.quality import kpi
 from yiji.reports.models import SIGNED_STATUSES, CriticalResult, Report
+from yiji.site import gen
 
 NOW = dt.datetime(2026, 6, 10, 15, 30, tzinfo=dt.UTC)  # a Wednesday, 23:30 in Shanghai
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from yiji import gen
+from yiji.site import gen
 
 
 def _count(text: str) -> int:

@@ -17,7 +17,6 @@ from django.db.models import F
 from django.utils import timezone
 
 from yiji.core import policy
-from yiji.core.demo import DEMO_PASSWORD
 from yiji.core.models import Department, DepartmentKind, Patient, Room, Staff
 from yiji.equipment import services as equipment
 from yiji.equipment.models import Device
@@ -27,6 +26,7 @@ from yiji.orders.checkin import Identifiers
 from yiji.orders.models import Exam, ExamEvent, ExamItem
 from yiji.orders.services import RequisitionInput, create_requisition
 from yiji.reports.models import CriticalResult
+from yiji.site.demo.hospital import DEMO_PASSWORD
 
 ANALYSERS = (
     # section, name, kind, maker, model

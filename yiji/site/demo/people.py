@@ -125,7 +125,7 @@ def _leave(users, today: dt.date) -> None:
     request = leave.request_leave(
         physician, physician.staff, LeaveKind.PERSONAL, later, later, "孩子家长会"
     )
-    from yiji.core.demo import DEMO_PASSWORD
+    from yiji.site.demo.hospital import DEMO_PASSWORD
 
     leave.decide(users["leader"], request, True, DEMO_PASSWORD, "同意")
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 
-from yiji.core.demo import DEMO_PASSWORD
 from yiji.core.rulebook import RuleViolation
 from yiji.orders.models import Exam, ExamStatus
 from yiji.reports import critical, services
 from yiji.reports.models import Report, ReportTemplate
+from yiji.site.demo.hospital import DEMO_PASSWORD
 
 TEXTS = {
     "DR": (

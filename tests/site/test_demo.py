@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from yiji.core import demo
 from yiji.core.models import Department, Patient, Role, RoleAssignment, Staff, WorkGroup
+from yiji.site.demo import hospital as demo
 
 # What each demo account's navigation must show and must not show.
 NAVIGATION = {

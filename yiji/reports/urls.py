@@ -1,0 +1,15 @@
+from django.urls import path
+
+from yiji.reports import views
+
+urlpatterns = [
+    path("reading/", views.reading, name="reading"),
+    path("exams/<int:pk>/report/", views.report_page, name="report"),
+    path("exams/<int:pk>/report.pdf", views.report_pdf, name="report_pdf"),
+    path("exams/<int:pk>/report/autosave/", views.autosave, name="report_autosave"),
+    path("verify/<uuid:key>/<str:digest>/", views.verify, name="verify"),
+    path("critical/", views.critical_register, name="critical"),
+    path("tat/", views.tat, name="tat"),
+    path("tat/late/", views.tat_late, name="tat_late"),
+    path("results/<int:pk>/", views.result, name="result"),
+]
