@@ -96,7 +96,10 @@ def send_all(port: int, payloads: list[bytes], acks: list[bytes]) -> None:
         for payload in payloads:
             sock.sendall(START + payload + END)
             while END not in buffer:
-                buffer += sock.recv(65536)
+                chunk = sock.recv(65536)
+                if not chunk:  # the listener closed the connection: stop, never spin
+                    raise ConnectionError(f"closed without an ACK after {len(acks)} messages")
+                buffer += chunk
             ack, buffer = buffer.split(END, 1)
             acks.append(ack)
 

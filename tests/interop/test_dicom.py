@@ -15,7 +15,7 @@ from django.utils import timezone
 from pydicom import dcmread
 from pydicom.dataset import Dataset
 from pydicom.uid import generate_uid
-from pynetdicom import AE
+from pynetdicom import AE, evt
 from pynetdicom.sop_class import ModalityPerformedProcedureStep, ModalityWorklistInformationFind
 
 from yiji.interop.models import DicomAssociation, PerformedStep
@@ -190,10 +190,10 @@ def test_malformed_query_gets_a_failure_status(dicom, waiting):
     assert statuses[-1] == 0 and len(answers) == 2
 
 
-def _mpps(port, calling="CT1_GE"):
+def _mpps(port, calling="CT1_GE", handlers=()):
     ae = AE(ae_title=calling)
     ae.add_requested_context(ModalityPerformedProcedureStep)
-    assoc = ae.associate("127.0.0.1", port, ae_title="YIJI")
+    assoc = ae.associate("127.0.0.1", port, ae_title="YIJI", evt_handlers=list(handlers))
     assert assoc.is_established
     return assoc
 
@@ -246,10 +246,37 @@ def test_mpps_moves_the_exam_through_its_states(dicom, waiting):
     # No shielding was recorded: the exam followed the modality, and EXM-4 is on record.
     broken = exam.events.filter(kind=EventKind.RULE_EXCEPTION)
     assert [e.data["rule"] for e in broken] == ["EXM-4"]
-    # A completed step cannot be changed any more.
+    # A completed step cannot be changed any more: a processing failure, Error ID A710.
     assoc = _mpps(dicom)
-    assert _set(assoc, uid, "DISCONTINUED") == 0xA710
+    ds = Dataset()
+    ds.PerformedProcedureStepStatus = "DISCONTINUED"
+    status, _ = assoc.send_n_set(ds, ModalityPerformedProcedureStep, uid)
     assoc.release()
+    assert status.Status == 0x0110 and status.ErrorID == 0xA710
+
+
+def test_an_n_create_without_a_uid_gets_one_from_yiji(dicom, waiting):
+    exam = waiting["ct"]
+    ds = Dataset()
+    ds.PerformedProcedureStepStatus = "IN PROGRESS"
+    ds.PerformedProcedureStepStartDate, ds.PerformedProcedureStepStartTime = "20261123", "074000"
+    step = Dataset()
+    step.AccessionNumber = exam.accession
+    ds.ScheduledStepAttributesSequence = [step]
+    responses = []  # the N-CREATE-RSP's command set, as the modality receives it
+    keep = (evt.EVT_DIMSE_RECV, lambda event: responses.append(event.message.command_set))
+    assoc = _mpps(dicom, handlers=[keep])
+    try:
+        status, _ = assoc.send_n_create(ds, ModalityPerformedProcedureStep, None)
+        assert status.Status == 0
+        uid = str(responses[-1].AffectedSOPInstanceUID)
+        assert uid.startswith("1.2.")
+        assert PerformedStep.objects.get(exam=exam).sop_instance_uid == uid
+        assert _set(assoc, uid, "COMPLETED") == 0  # the modality goes on with the UID it got
+    finally:
+        assoc.release()
+    exam.refresh_from_db()
+    assert exam.status == ExamStatus.COMPLETED
 
 
 def test_mpps_discontinued(dicom, waiting):

@@ -5,7 +5,7 @@ everything it does is audited under that name."""
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from yiji.core.models import Hospital, Role, RoleAssignment, Staff
 
@@ -21,17 +21,20 @@ def interface_user(username: str):
     hospital = Hospital.objects.order_by("pk").first()
     if hospital is None:
         raise RuntimeError("No hospital is set up yet: run `yiji demo` or add one first.")
-    with transaction.atomic():
-        user = user or user_model(username=username)
-        user.set_unusable_password()
-        user.save()
-        staff = Staff.objects.create(
-            user=user,
-            hospital=hospital,
-            employee_no=f"IF-{username.upper()}",
-            name=NAMES.get(username, f"{username} 接口"),
-        )
-        RoleAssignment.objects.create(staff=staff, role=Role.INTERFACE)
+    try:
+        with transaction.atomic():
+            user = user or user_model(username=username)
+            user.set_unusable_password()
+            user.save()
+            staff = Staff.objects.create(
+                user=user,
+                hospital=hospital,
+                employee_no=f"IF-{username.upper()}",
+                name=NAMES.get(username, f"{username} 接口"),
+            )
+            RoleAssignment.objects.create(staff=staff, role=Role.INTERFACE)
+    except IntegrityError:  # another connection made it at the same moment: use theirs
+        return user_model.objects.select_related("staff").get(username=username)
     return user
 
 

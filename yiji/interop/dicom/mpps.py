@@ -24,14 +24,17 @@ NO_SUCH_OBJECT = 0x0112
 INVALID_ATTRIBUTE_VALUE = 0x0106
 MISSING_ATTRIBUTE = 0x0120
 DUPLICATE_INSTANCE = 0x0111
-NOT_IN_PROGRESS = 0xA710  # "Performed Procedure Step Object may no longer be updated"
+# The Error ID (0000,0902) of a processing failure on a step that is COMPLETED or
+# DISCONTINUED: "Performed Procedure Step Object may no longer be updated" (PS3.4 F.7.2.2).
+NOT_IN_PROGRESS = 0xA710
 
 
 class StepError(Exception):
-    def __init__(self, status: int, comment: str):
+    def __init__(self, status: int, comment: str, error_id: int | None = None):
         super().__init__(comment)
         self.status = status
         self.comment = comment[:64]
+        self.error_id = error_id
 
 
 def _moment(date_value, time_value) -> dt.datetime:
@@ -155,7 +158,9 @@ def update(actor, sop_instance_uid: str, ds: Dataset) -> PerformedStep:
     if step is None:
         raise StepError(NO_SUCH_OBJECT, "no such performed procedure step")
     if step.status != StepStatus.IN_PROGRESS:
-        raise StepError(NOT_IN_PROGRESS, "step is no longer IN PROGRESS")
+        raise StepError(
+            PROCESSING_FAILURE, "step is no longer IN PROGRESS", error_id=NOT_IN_PROGRESS
+        )
     status = str(ds.get("PerformedProcedureStepStatus") or step.status).strip().upper()
     if status not in StepStatus.values:
         raise StepError(INVALID_ATTRIBUTE_VALUE, f"bad status {status}")

@@ -139,13 +139,15 @@ class Service:
         self._count(event)
         yield 0x0000, None
 
-    def _step(self, event, work):
+    def _step(self, event, work, assigned_uid: str = ""):
         status = Dataset()
         try:
             step = work()
         except mpps.StepError as exc:
             status.Status = exc.status
             status.ErrorComment = exc.comment
+            if exc.error_id is not None:
+                status.ErrorID = exc.error_id
             self._count(event, f"MPPS: {exc.comment}")
             return status, None
         except Exception as exc:
@@ -158,14 +160,20 @@ class Service:
         status.Status = mpps.SUCCESS
         answer = Dataset()
         answer.PerformedProcedureStepStatus = step.status
+        if assigned_uid:  # pynetdicom puts it in the N-CREATE response's Affected SOP Instance
+            answer.AffectedSOPInstanceUID = assigned_uid
         return status, answer
 
     def on_create(self, event):
-        uid = event.request.AffectedSOPInstanceUID
+        """N-CREATE. A modality that sends no Affected SOP Instance UID leaves it to the SCP
+        (PS3.7 10.1.5): Yiji makes one and answers with it."""
+        uid = str(event.request.AffectedSOPInstanceUID or "")
+        assigned = "" if uid else generate_uid()
         calling = str(event.assoc.requestor.ae_title or "").strip()
-        uid = uid or generate_uid()
         return self._step(
-            event, lambda: mpps.create(self.actor, calling, str(uid), event.attribute_list)
+            event,
+            lambda: mpps.create(self.actor, calling, uid or assigned, event.attribute_list),
+            assigned,
         )
 
     def on_set(self, event):

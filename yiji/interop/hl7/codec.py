@@ -50,6 +50,7 @@ ERROR_CODES = {
     "103": "Table value not found",
     "200": "Unsupported message type",
     "201": "Unsupported event code",
+    "202": "Unsupported processing id",
     "203": "Unsupported version id",
     "205": "Duplicate key identifier",
     "207": "Application internal error",
@@ -69,6 +70,7 @@ class Header:
     message_type: str
     charset: str
     version: str
+    processing_id: str = "P"
 
 
 def read_header(raw: bytes) -> Header:
@@ -98,18 +100,43 @@ def read_header(raw: bytes) -> Header:
         message_type="^".join(p for p in type_parts[:2] if p)[:24],
         charset=fields[17].split(repetition)[0].strip().upper(),
         version=first_of(fields[11]),
+        processing_id=first_of(fields[10]).upper() or "P",
+    )
+
+
+def _reads_as(raw: bytes, codec: str) -> bool:
+    try:
+        raw.decode(codec)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _mismatch(declared: str, actual: str) -> MessageError:
+    return MessageError(
+        f"报文字节是{actual}编码，与MSH-18声明的{declared or 'ASCII'}不符，"
+        "未应用（以免存入乱码）。",
+        location="MSH^1^18",
+        code="102",
     )
 
 
 def decode(raw: bytes, header: Header) -> str:
+    """The message as text in its declared character set. Bytes of the other Chinese encoding
+    are refused (AE): GB18030 reads nearly any UTF-8 bytes without error, as mojibake, so
+    UTF-8 bytes declared GB18030 are told apart by being valid UTF-8 beyond ASCII."""
     codec = CHARSETS.get(header.charset)
     if codec is None:
         raise MessageError(
             f"不支持的字符集：{header.charset}。", ack="AR", location="MSH^1^18", code="103"
         )
+    if codec == "gb18030" and not raw.isascii() and _reads_as(raw, "utf-8"):
+        raise _mismatch(header.charset, "UTF-8")
     try:
         return raw.decode(codec)
     except UnicodeDecodeError as exc:
+        if codec == "utf-8" and _reads_as(raw, "gb18030"):
+            raise _mismatch(header.charset, "GB18030") from exc
         raise MessageError(
             f"报文内容不是声明的字符集{header.charset or 'ASCII'}（第{exc.start}字节）。",
             ack="AR",
@@ -152,7 +179,7 @@ def timestamp(moment=None) -> str:
 
 def ack_text(header: Header, code: str, error: MessageError | None = None) -> str:
     """The ACK for a message, in the standard separators; MSH-18 repeats the sender's."""
-    control_id = f"A{timezone.now().strftime('%Y%m%d%H%M%S%f')}"
+    control_id = f"A{timezone.now().strftime('%y%m%d%H%M%S%f')}"  # 19 of MSH-10's 20
     trigger = header.message_type.split("^")[1] if "^" in header.message_type else ""
     msh = [
         "MSH",
@@ -165,7 +192,7 @@ def ack_text(header: Header, code: str, error: MessageError | None = None) -> st
         "",
         f"ACK^{trigger}^ACK" if trigger else "ACK",
         control_id,
-        "P",
+        escape(header.processing_id),  # echoed: a training message is answered as one
         "2.5.1",
     ]
     if header.charset:
@@ -176,3 +203,12 @@ def ack_text(header: Header, code: str, error: MessageError | None = None) -> st
         text = f"{error.text} [{error.rule}]" if error.rule else error.text
         segments.append(f"ERR||{error.location}|{error.code}^{name}^HL70357|E||||{escape(text)}")
     return "\r".join(segments) + "\r"
+
+
+def error_ack(raw: bytes, text: str) -> bytes:
+    """An AE answer for a message that failed before it could even be stored."""
+    try:
+        header = read_header(raw)
+    except MessageError:
+        header = Header(b"|", "", "", "", "", "", "", "", "")
+    return encode(ack_text(header, "AE", MessageError(text)), header.charset)

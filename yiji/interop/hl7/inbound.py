@@ -44,6 +44,12 @@ def apply(actor, header: codec.Header, raw: bytes) -> str:
     """Decode, parse and apply a message; raise MessageError (or a service's refusal)."""
     handler = HANDLERS.get(header.message_type)
     if handler is None:
+        kind = header.message_type.split("^")[0]
+        if kind and any(known.startswith(f"{kind}^") for known in HANDLERS):
+            raise codec.MessageError(
+                f"不支持的事件：{header.message_type}。", ack="AR", location="MSH^1^9^2",
+                code="201",
+            )  # fmt: skip
         raise codec.MessageError(
             f"不支持的消息类型：{header.message_type or '（空）'}。",
             ack="AR",
@@ -54,6 +60,21 @@ def apply(actor, header: codec.Header, raw: bytes) -> str:
     return handler(actor, Reader(message))
 
 
+def _refused_before_reading(header: codec.Header) -> codec.MessageError | None:
+    """What makes a message unfit to apply whatever it holds."""
+    if not header.control_id:  # without it a resend could not be told from a new message
+        return codec.MessageError(
+            "缺少报文控制号（MSH-10），无法防止重复应用。", ack="AR", location="MSH^1^10",
+            code="101",
+        )  # fmt: skip
+    if header.processing_id != "P":  # T training, D debugging: never live data
+        return codec.MessageError(
+            f"处理标识（MSH-11）为{header.processing_id}：仅正式报文（P）写入数据，本报文未应用。",
+            ack="AR", location="MSH^1^11", code="202",
+        )  # fmt: skip
+    return None
+
+
 def receive(actor, raw: bytes, peer: str = "") -> bytes:
     """Apply one framed message and return the encoded ACK to send back."""
     try:
@@ -61,6 +82,9 @@ def receive(actor, raw: bytes, peer: str = "") -> bytes:
     except codec.MessageError as exc:
         header = codec.Header(b"|", "", "", "", "", "", "", "", "")
         return _store_failure(header, raw, peer, exc)
+    refusal = _refused_before_reading(header)
+    if refusal is not None:
+        return _store_failure(header, raw, peer, refusal)
     earlier = _earlier(header)
     if earlier is not None:
         return _answer_again(earlier)
@@ -138,6 +162,9 @@ def reprocess(actor, message: InboundMessage) -> InboundMessage:
             locked = InboundMessage.objects.select_for_update().get(pk=message.pk)
             if locked.outcome == Outcome.ACCEPTED:
                 return locked
+            refusal = _refused_before_reading(header)
+            if refusal is not None:  # a training message stays unapplied, however retried
+                raise refusal
             apply(actor, header, raw)
             locked.outcome = Outcome.ACCEPTED
             locked.error = locked.error_location = locked.rule = ""

@@ -13,6 +13,8 @@ from collections.abc import Callable
 
 from django.db import close_old_connections
 
+from yiji.interop.hl7 import codec
+
 START, END = b"\x0b", b"\x1c\r"
 MAX_MESSAGE = 16 * 1024 * 1024
 
@@ -41,6 +43,9 @@ def _apply_in_thread(handle: Callable[[bytes, str], bytes], payload: bytes, peer
     close_old_connections()
     try:
         return handle(payload, peer)
+    except Exception:  # the sender always gets an answer; AE lets it send the message again
+        log.exception("HL7 message from %s failed before it was stored", peer)
+        return codec.error_ack(payload, "内部错误，报文未应用，请重发。")
     finally:
         close_old_connections()
 
