@@ -40,6 +40,20 @@ def test_adt_registers_then_updates_a_patient(listener):
     assert list(InboundMessage.objects.values_list("outcome", flat=True)) == ["accepted"] * 2
 
 
+@pytest.mark.parametrize(
+    "xtn",
+    [
+        "13900000002",  # XTN-1, the formatted number
+        "^PRN^CP^^^^^^^^^13900000002",  # XTN-12, unformatted
+        "^PRN^PH^^86^139^00000002",  # XTN-6 area code and XTN-7 local number
+        "~^PRN^CP^^^^13900000002",  # the first repetition is empty
+    ],
+)
+def test_the_telephone_is_taken_from_whichever_xtn_component_holds_it(listener, xtn):
+    assert send(listener, adt("X1", extra_pid={13: xtn}))["MSA"][1] == "AA"
+    assert Patient.objects.get().phone == "13900000002"
+
+
 @pytest.mark.rules("ORD-1")
 def test_order_becomes_a_requisition_through_ord1(listener, items, ward):
     ack = send(

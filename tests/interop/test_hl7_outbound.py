@@ -45,7 +45,13 @@ def test_final_report_goes_to_the_his_when_released(
     assert outbound.deliver_due() == 1
     obr = his.segment(0, "OBR")
     assert obr[3] == exam.accession and obr[25] == "F"
-    assert his.segment(0, "PID")[3].startswith("P100^")
+    assert obr[24] == "CT"  # HL7 table 0074
+    orderer = exam.requisition.ordering_physician
+    assert obr[16] == f"{orderer.employee_no}^{orderer.name}"  # XCN: ID number^name
+    signer = report.reviewer
+    assert obr[32] == f"{signer.employee_no}&{signer.name}"  # OBR-32 NDL: ID & name (CNN)
+    hospital = exam.department.hospital.code
+    assert his.segment(0, "PID")[3] == f"P100^^^{hospital}^PI"  # with its assigning authority
     assert "双肺纹理清晰。" in his.received[0] and "胸部未见异常。" in his.received[0]
     message.refresh_from_db()
     assert (message.state, message.ack_code, message.attempts) == (Delivery.SENT, "AA", 1)

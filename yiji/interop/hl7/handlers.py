@@ -110,6 +110,20 @@ def _person_name(reader: Reader, segment, field: int, first: int = 1) -> str:
     return f"{family}{joiner}{given}"
 
 
+def _telephone(reader: Reader, pid) -> str:
+    """PID-13 (XTN): the first repetition's number, written in XTN-1, or unformatted in XTN-12,
+    or as area code and local number in XTN-6 and XTN-7 (v2.5 senders may use any)."""
+    for rep in range(1, reader.repetitions(pid, 13) + 1):
+        number = (
+            reader.value(pid, 13, 1, rep)
+            or reader.value(pid, 13, 12, rep)
+            or reader.value(pid, 13, 6, rep) + reader.value(pid, 13, 7, rep)
+        )
+        if number:
+            return number
+    return ""
+
+
 def patient_data(reader: Reader) -> dict:
     pid = reader.first("PID")
     if pid is None:
@@ -130,7 +144,7 @@ def patient_data(reader: Reader) -> dict:
         "name": _person_name(reader, pid, 5),
         "birth_date": _date(reader.value(pid, 7), "PID^1^7"),
         "sex": sex if sex in Sex.values else Sex.UNKNOWN,
-        "phone": reader.value(pid, 13),
+        "phone": _telephone(reader, pid),
     }
     if id_card:
         data["id_card"] = id_card

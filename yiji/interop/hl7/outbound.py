@@ -18,7 +18,7 @@ from yiji.core.rulebook import carries_out
 from yiji.interop.hl7 import mllp
 from yiji.interop.hl7.codec import CHARSETS, escape, timestamp
 from yiji.interop.models import Delivery, Endpoint, OutboundMessage
-from yiji.orders.models import EventKind, Exam
+from yiji.orders.models import EventKind, Exam, Modality
 
 log = logging.getLogger(__name__)
 
@@ -67,14 +67,38 @@ def _header(endpoint: Endpoint, message_type: str, control_id: str) -> str:
     )
 
 
+# OBR-24, HL7 table 0074 (diagnostic service section) for each of Yiji's modalities.
+SERVICE_SECTIONS = {
+    Modality.CT: "CT", Modality.MR: "NMR", Modality.US: "RUS", Modality.DR: "RX",
+    Modality.CR: "RX", Modality.MG: "RX", Modality.RF: "XRC", Modality.DSA: "XRC",
+    Modality.ECG: "EC", Modality.LAB: "LAB",
+}  # fmt: skip
+
+
 def _patient_segments(exam: Exam) -> list[str]:
+    """PID with the patient ID assigned by the hospital (PID-3.4, its code) and PV1."""
     patient = exam.patient
     birth = patient.birth_date.strftime("%Y%m%d") if patient.birth_date else ""
     patient_class = {"inpatient": "I", "emergency": "E"}.get(patient.source, "O")
+    authority = escape(exam.department.hospital.code)
+    identifier = f"{escape(patient.patient_id)}^^^{authority}^PI"
     return [
-        f"PID|1||{escape(patient.patient_id)}^^^^PI||{escape(patient.name)}||{birth}|{patient.sex}",
+        f"PID|1||{identifier}||{escape(patient.name)}||{birth}|{patient.sex}",
         f"PV1|1|{patient_class}",
     ]
+
+
+def _person(staff, name: str = "", separator: str = "^") -> str:
+    """A person as XCN (ID number^family name) or, with separator "&", as the CNN inside
+    OBR-32. A Chinese name goes whole in the family-name component: it is not split."""
+    if staff is not None:
+        return f"{escape(staff.employee_no)}{separator}{escape(staff.name)}"
+    return f"{separator}{escape(name)}" if name else ""
+
+
+def _ordering_provider(exam: Exam) -> str:
+    requisition = exam.requisition
+    return _person(requisition.ordering_physician, requisition.ordering_physician_name)
 
 
 def _item(exam: Exam) -> str:
@@ -91,9 +115,9 @@ def oru_text(report, status: str, control_id: str, endpoint: Endpoint) -> str:
     obr = [
         "OBR", "1", escape(exam.placer_number), escape(exam.accession or ""), _item(exam),
         "", "", observed, "", "", "", "", "", "", "", "",
-        escape(exam.requisition.ordering_physician_name), "", "", "", "", "",
-        reported, "", exam.modality, code, "", "", "", "", "", "",
-        escape(interpreter.name if interpreter else ""),
+        _ordering_provider(exam), "", "", "", "", "",
+        reported, "", SERVICE_SECTIONS.get(exam.modality, "RAD"), code, "", "", "", "", "", "",
+        _person(interpreter, separator="&"),
     ]  # fmt: skip
     observations = [
         ("FINDINGS", "检查所见", report.findings),
@@ -119,9 +143,9 @@ def lab_oru_text(report, control_id: str, endpoint: Endpoint) -> str:
     obr = [
         "OBR", "1", escape(exam.placer_number), escape(exam.accession or ""), _item(exam),
         "", "", observed, "", "", "", "", "", "", "", "",
-        escape(exam.requisition.ordering_physician_name), "", "", "", "", "",
+        _ordering_provider(exam), "", "", "", "", "",
         timestamp(report.released_at), "", "LAB", "F", "", "", "", "", "", "",
-        escape(report.verified_by.name),
+        _person(report.verified_by, separator="&"),
     ]  # fmt: skip
     segments = [
         _header(endpoint, "ORU^R01^ORU_R01", control_id),
