@@ -19,6 +19,7 @@ from yiji.interop.fhir.views import (
     date_filter,
     endpoint,
     filter_patient,
+    location,
     page_bundle,
     page_size,
     read_resource,
@@ -164,7 +165,7 @@ def _book(request: HttpRequest) -> JsonResponse:
     exam = _order(str(based_on[0].get("reference", "")), "Appointment.basedOn")
     room, start = _booking(body)
     exam = scheduling.book(request.user, exam, room, start)
-    return respond(fhir.appointment(exam), 201, Location=f"Appointment/{exam.pk}")
+    return respond(fhir.appointment(exam), 201, Location=location(request, "Appointment", exam.pk))
 
 
 def _change(request: HttpRequest, exam: Exam) -> JsonResponse:

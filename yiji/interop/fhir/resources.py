@@ -337,8 +337,11 @@ def imaging_study(exam: Exam, steps: list, study_uid: str) -> dict:
     return {k: v for k, v in resource.items() if v not in ([], None)}
 
 
-def bundle(resources: list[dict], total: int | None, self_url: str, next_url: str | None) -> dict:
-    """A searchset; `total` is left out where counting would mean computing every match."""
+def bundle(
+    resources: list[dict], total: int | None, self_url: str, next_url: str | None, base: str
+) -> dict:
+    """A searchset; `total` is left out where counting would mean computing every match.
+    Each entry's fullUrl is absolute, under `base` (the server's /fhir/r4/ URL)."""
     links = [{"relation": "self", "url": self_url}]
     if next_url:
         links.append({"relation": "next", "url": next_url})
@@ -350,7 +353,7 @@ def bundle(resources: list[dict], total: int | None, self_url: str, next_url: st
         "link": links,
         "entry": [
             {
-                "fullUrl": f"{r['resourceType']}/{r['id']}",
+                "fullUrl": f"{base}{r['resourceType']}/{r['id']}",
                 "resource": r,
                 "search": {"mode": "match"},
             }
@@ -359,35 +362,41 @@ def bundle(resources: list[dict], total: int | None, self_url: str, next_url: st
     }
 
 
-def capability_statement(base: str) -> dict:
-    def search(*names):
-        kinds = {"date": "date", "start": "date", "patient": "reference", "based-on": "reference"}
-        kinds |= {"schedule": "reference", "service-request": "reference"}
-        return [{"name": n, "type": kinds.get(n, "token")} for n in names]
+# What each resource type answers: its interactions and search parameters (type by name).
+# The capability statement says it, and a search with Prefer: handling=strict refuses any
+# other parameter. service-request (which order a slot is for) is Yiji's own: a slot is free
+# for an exam only if booking it there breaks no scheduling rule (SCH-*).
+RESOURCES: dict[str, tuple[list[str], list[str]]] = {
+    "Patient": (["read", "search-type"], ["identifier", "name", "_count"]),
+    "ServiceRequest": (
+        ["read", "search-type", "create"],
+        ["patient", "identifier", "status", "date", "_count"],
+    ),
+    "DiagnosticReport": (
+        ["read", "search-type"],
+        ["patient", "identifier", "status", "category", "date", "_count"],
+    ),
+    "Observation": (["read", "search-type"], ["patient", "code", "date", "_count"]),
+    "Schedule": (["read"], []),
+    "Slot": (["read", "search-type"], ["service-request", "schedule", "start", "status"]),
+    "Appointment": (
+        ["read", "search-type", "create", "update"],
+        ["patient", "based-on", "status", "date", "_count"],
+    ),
+    "ImagingStudy": (["read", "search-type"], ["patient", "identifier", "_count"]),
+}
+PARAMETER_TYPES = {
+    "date": "date", "start": "date", "patient": "reference", "based-on": "reference",
+    "schedule": "reference", "service-request": "reference", "_count": "number",
+}  # fmt: skip
+# Parameters every search takes besides its own: paging and the response format.
+COMMON_PARAMETERS = {"_count", "_offset", "_format"}
 
+
+def capability_statement(base: str) -> dict:
     resources = [
-        ("Patient", ["read", "search-type"], search("identifier", "name", "_count")),
-        (
-            "ServiceRequest",
-            ["read", "search-type", "create"],
-            search("patient", "identifier", "status", "date", "_count"),
-        ),
-        (
-            "DiagnosticReport",
-            ["read", "search-type"],
-            search("patient", "identifier", "status", "category", "date", "_count"),
-        ),
-        ("Observation", ["read", "search-type"], search("patient", "code", "date", "_count")),
-        ("Schedule", ["read"], []),
-        # service-request (which order the slot is for) is Yiji's own parameter: a slot is
-        # free for an exam only if booking it there breaks no scheduling rule (SCH-*).
-        ("Slot", ["read", "search-type"], search("service-request", "schedule", "start")),
-        (
-            "Appointment",
-            ["read", "search-type", "create", "update"],
-            search("patient", "based-on", "status", "date", "_count"),
-        ),
-        ("ImagingStudy", ["read", "search-type"], search("patient", "identifier", "_count")),
+        (kind, interactions, [{"name": n, "type": PARAMETER_TYPES.get(n, "token")} for n in names])
+        for kind, (interactions, names) in RESOURCES.items()
     ]
     return {
         "resourceType": "CapabilityStatement",

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from yiji.interop.fhir import appointments, views
 
@@ -19,4 +19,5 @@ urlpatterns = [
     path("Slot/<str:pk>", appointments.slot_read, name="fhir_slot"),
     path("Appointment", appointments.appointments, name="fhir_appointments"),
     path("Appointment/<str:pk>", appointments.appointment_read, name="fhir_appointment"),
+    re_path(r"^(?P<rest>.*)$", views.unknown_type, name="fhir_unknown"),
 ]

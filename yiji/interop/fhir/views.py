@@ -18,9 +18,9 @@ from pydantic import ValidationError as ModelError
 
 from yiji.core import accounts, policy
 from yiji.core import services as core_services
-from yiji.core.models import Department, Patient, Staff
+from yiji.core.models import Department, Patient, Role, Staff
 from yiji.core.operation_outcome import outcome
-from yiji.core.permissions import Action, PermissionRefused, require
+from yiji.core.permissions import GRANTS, Action, PermissionRefused, require, roles_of
 from yiji.core.rulebook import RuleViolation, record_refusal
 from yiji.interop.dicom.worklist import study_uid
 from yiji.interop.fhir import resources as fhir
@@ -69,13 +69,12 @@ def endpoint(view):
             return respond(outcome("login", "需要有效的访问令牌（Bearer token）。"), 401)
         request.user = user
         try:
+            _refuse_unknown_parameters(request)
             return view(request, *args, **kwargs)
         except Problem as exc:
             return respond(outcome(exc.code, exc.text, expression=exc.expression), exc.status)
         except PermissionRefused as exc:
-            decision = exc.decision
-            text = f"{decision.message_zh} [{decision.rule}]"
-            return respond(outcome("forbidden", text), 403)
+            return respond(outcome("forbidden", forbidden_text(user, exc.decision)), 403)
         except RuleViolation as exc:
             record_refusal(exc, user, "api", request.path)
             text = f"{exc.zh} [{exc.rule_id}]"
@@ -83,6 +82,63 @@ def endpoint(view):
             return respond(outcome("business-rule", text, expression=path), 422)
 
     return wrapped
+
+
+# Who else may do what a refused action does, through FHIR: released reports are read by the
+# clinicians of the patient and, all of them, by interface accounts.
+ALSO_GRANTED = {Action.READ_RESULTS: Action.RECEIVE_RESULTS}
+
+
+def forbidden_text(user, decision) -> str:
+    """A 403 in the caller's terms: whose token this is, what it may not do, and who may."""
+
+    def labels(roles) -> str:
+        return "、".join(str(Role(role).label) for role in sorted(roles))
+
+    allowed = set(GRANTS[decision.action].roles)
+    if decision.action in ALSO_GRANTED:
+        allowed |= GRANTS[ALSO_GRANTED[decision.action]].roles
+    held = labels(roles_of(user)) or "无角色"
+    what = str(Action(decision.action).label)
+    return (
+        f"此访问令牌属于账户“{user.get_username()}”（{held}），不能执行“{what}”；"
+        f"此项限于：{labels(allowed)}。{decision.message_zh} [{decision.rule}]"
+    )
+
+
+def base_url(request: HttpRequest) -> str:
+    """The server's absolute FHIR base, for fullUrl and Location."""
+    return request.build_absolute_uri("/fhir/r4/")
+
+
+def _searched_type(request: HttpRequest) -> str:
+    """The resource type of a type-level search (GET /fhir/r4/Type), or ""."""
+    rest = request.path.removeprefix("/fhir/r4/")
+    return rest if request.method == "GET" and rest in fhir.RESOURCES else ""
+
+
+def _known(resource_type: str) -> set[str]:
+    return set(fhir.RESOURCES[resource_type][1]) | fhir.COMMON_PARAMETERS
+
+
+def _refuse_unknown_parameters(request: HttpRequest) -> None:
+    """With Prefer: handling=strict a search parameter Yiji does not know is an error (400);
+    by default it is ignored and left out of the self link (FHIR R4 3.1.1.5.2)."""
+    resource_type = _searched_type(request)
+    if not resource_type or "handling=strict" not in request.headers.get("Prefer", ""):
+        return
+    unknown = sorted(set(request.GET) - _known(resource_type))
+    if unknown:
+        raise Problem(
+            400, "not-supported",
+            f"不支持的检索参数：{'、'.join(unknown)}（Prefer: handling=strict）。",
+            expression=unknown[0],
+        )  # fmt: skip
+
+
+def unknown_type(request: HttpRequest, rest: str = "") -> JsonResponse:
+    """Any other path under /fhir/r4/: a resource type Yiji does not serve."""
+    return respond(outcome("not-supported", f"不支持的资源类型或路径：{rest or '（空）'}。"), 404)
 
 
 def metadata(request: HttpRequest) -> JsonResponse:
@@ -103,15 +159,18 @@ def page_size(request: HttpRequest) -> tuple[int, int]:
 def page_bundle(
     request: HttpRequest, page: list[dict], offset: int, more: bool, total: int | None = None
 ) -> JsonResponse:
-    """A searchset Bundle of one page, with self and (when `more`) next links."""
-    params = {k: v for k, v in request.GET.lists() if k != "_offset"}
+    """A searchset Bundle of one page, with self and (when `more`) next links that repeat
+    only the parameters the search used."""
+    resource_type = _searched_type(request)
+    used = _known(resource_type) - {"_offset"} if resource_type else set()
+    params = {k: v for k, v in request.GET.lists() if k in used}
     base = request.build_absolute_uri(request.path)
 
     def url(at: int) -> str:
         return f"{base}?{urlencode({**params, '_offset': at}, doseq=True)}"
 
     next_url = url(offset + len(page)) if more and page else None
-    return respond(fhir.bundle(page, total, url(offset), next_url))
+    return respond(fhir.bundle(page, total, url(offset), next_url, base_url(request)))
 
 
 def searchset(request: HttpRequest, rows: QuerySet, to_resource) -> JsonResponse:
@@ -317,11 +376,18 @@ def _create_service_request(request: HttpRequest) -> JsonResponse:
         requisition = order_services.create_requisition(request.user, data)
     except order_services.DuplicateSubmission as duplicate:
         exam = duplicate.requisition.exams.order_by("pk").first()
-        return respond(fhir.service_request(exam), 200, Location=f"ServiceRequest/{exam.pk}")
+        where = location(request, "ServiceRequest", exam.pk)
+        return respond(fhir.service_request(exam), 200, Location=where)
     except ValidationError as exc:
         raise Problem(422, "invalid", "；".join(exc.messages)) from exc
     exam = requisition.exams.select_related("item", "requisition").get()
-    return respond(fhir.service_request(exam), 201, Location=f"ServiceRequest/{exam.pk}")
+    where = location(request, "ServiceRequest", exam.pk)
+    return respond(fhir.service_request(exam), 201, Location=where)
+
+
+def location(request: HttpRequest, resource_type: str, pk: int) -> str:
+    """Where a created resource lives: absolute, with its version (R4 3.1.0.8)."""
+    return f"{base_url(request)}{resource_type}/{pk}/_history/1"
 
 
 # --- DiagnosticReport ----------------------------------------------------------------------
