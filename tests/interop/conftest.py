@@ -9,11 +9,12 @@ from django.test import Client
 from fhir.resources.R4B import get_fhir_model_class
 
 from yiji.core import accounts
-from yiji.core.models import Room
+from yiji.core.models import Patient, Room
 from yiji.interop.accounts import interface_user
 from yiji.interop.dicom.scp import Service
 from yiji.interop.hl7 import codec, inbound, mllp
 from yiji.interop.models import Endpoint
+from yiji.orders.checkin import Identifiers, check_in
 
 
 @pytest.fixture(autouse=True)
@@ -156,3 +157,20 @@ class Fhir:
 @pytest.fixture
 def his_api(hospital):
     return Fhir(interface_user("fhir"))
+
+
+@pytest.fixture
+def waiting(order, clerk, patient, items, modality_rooms):
+    """Checked-in exams: a head CT and a chest DR for 张三明, and another patient's CT."""
+
+    def arrive(item, **fields):
+        exam = order(item, **fields)[0]
+        who = exam.patient
+        return check_in(clerk.user, exam, Identifiers(name=who.name, patient_id=who.patient_id))
+
+    other = Patient.objects.create(patient_id="P200", name="欧阳娜娜", sex="F", source="outpatient")
+    return {
+        "ct": arrive(items["ct_head"]),
+        "dr": arrive(items["chest"]),
+        "other_ct": arrive(items["ct_head"], patient=other),
+    }

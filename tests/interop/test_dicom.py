@@ -19,29 +19,9 @@ from pynetdicom import AE, evt
 from pynetdicom.sop_class import ModalityPerformedProcedureStep, ModalityWorklistInformationFind
 
 from yiji.interop.models import DicomAssociation, PerformedStep
-from yiji.orders.checkin import Identifiers, check_in
 from yiji.orders.models import EventKind, ExamStatus
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def waiting(order, clerk, patient, items, modality_rooms):
-    """Checked-in exams: a head CT and a chest DR for 张三明, and another patient's CT."""
-
-    def arrive(item, **fields):
-        exam = order(item, **fields)[0]
-        who = exam.patient
-        return check_in(clerk.user, exam, Identifiers(name=who.name, patient_id=who.patient_id))
-
-    from yiji.core.models import Patient
-
-    other = Patient.objects.create(patient_id="P200", name="欧阳娜娜", sex="F", source="outpatient")
-    return {
-        "ct": arrive(items["ct_head"]),
-        "dr": arrive(items["chest"]),
-        "other_ct": arrive(items["ct_head"], patient=other),
-    }
 
 
 def query(**keys) -> Dataset:

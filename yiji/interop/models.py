@@ -4,6 +4,7 @@ translate another system's codes into Yiji's."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -172,10 +173,15 @@ class StepStatus(models.TextChoices):
 
 
 class PerformedStep(models.Model):
-    """A Modality Performed Procedure Step (DICOM MPPS) and the exam it moves."""
+    """A Modality Performed Procedure Step (DICOM MPPS) and the exam it moves. An unscheduled
+    step (IHE SWF: scanned without a worklist entry, so no accession number) has no exam until
+    a person reconciles it with the right order; until then it keeps the patient the modality
+    named."""
 
     sop_instance_uid = models.CharField(max_length=64, unique=True)
-    exam = models.ForeignKey(Exam, on_delete=models.PROTECT, related_name="performed_steps")
+    exam = models.ForeignKey(
+        Exam, on_delete=models.PROTECT, null=True, blank=True, related_name="performed_steps"
+    )
     calling_ae = models.CharField(_("modality AE title"), max_length=16)
     status = models.CharField(_("status"), max_length=12, choices=StepStatus.choices)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
@@ -184,12 +190,26 @@ class PerformedStep(models.Model):
     study_uid = models.CharField(_("Study Instance UID"), max_length=64, blank=True)
     # The series the modality reports having made: [{"uid", "description", "instances"}].
     series = models.JSONField(_("series"), default=list, blank=True)
+    # What the modality said of the patient and procedure (an unscheduled step's only clues).
+    patient_id = models.CharField(_("patient ID"), max_length=64, blank=True)
+    patient_name = models.CharField(_("patient name"), max_length=64, blank=True)
+    modality = models.CharField(_("modality"), max_length=16, blank=True)
+    description = models.CharField(_("procedure"), max_length=64, blank=True)
+    reconciled_at = models.DateTimeField(_("reconciled at"), null=True, blank=True)
+    reconciled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("performed procedure step")
         verbose_name_plural = _("performed procedure steps")
+        indexes = [
+            models.Index(
+                fields=["created_at"], condition=Q(exam__isnull=True), name="step_unreconciled"
+            )
+        ]
 
 
 class DicomAssociation(models.Model):

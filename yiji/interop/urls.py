@@ -12,6 +12,12 @@ urlpatterns = [
         name="interface_inbound_reprocess",
     ),
     path("interfaces/outbound/", views.outbound_list, name="interface_outbound"),
+    path("interfaces/unscheduled/", views.unscheduled, name="interface_unscheduled"),
+    path(
+        "interfaces/unscheduled/<int:pk>/reconcile/",
+        views.unscheduled_reconcile,
+        name="interface_unscheduled_reconcile",
+    ),
     path(
         "interfaces/outbound/<int:pk>/resend/",
         views.outbound_resend,

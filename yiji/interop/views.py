@@ -1,5 +1,6 @@
 """The interface pages: the monitor, inbound messages (fix a mapping, reprocess), the
-outbound delivery log (resend)."""
+outbound delivery log (resend), and the modality steps made without a worklist entry
+(reconcile)."""
 
 from __future__ import annotations
 
@@ -14,12 +15,22 @@ from django.views.decorators.http import require_POST
 from yiji.core import audit
 from yiji.core.models import AuditAction
 from yiji.core.permissions import Action
-from yiji.core.views import requires
+from yiji.core.rulebook import RuleViolation
+from yiji.core.views import form_pk, requires, show_refusal
 from yiji.interop import monitor
 from yiji.interop.accounts import interface_user
+from yiji.interop.dicom import unscheduled as unscheduled_steps
 from yiji.interop.forms import MappingForm
 from yiji.interop.hl7 import inbound, outbound
-from yiji.interop.models import Delivery, Endpoint, InboundMessage, OutboundMessage, Outcome
+from yiji.interop.models import (
+    Delivery,
+    Endpoint,
+    InboundMessage,
+    OutboundMessage,
+    Outcome,
+    PerformedStep,
+)
+from yiji.orders.models import Exam
 
 
 @requires(Action.MANAGE_INTERFACES)
@@ -120,3 +131,25 @@ def outbound_resend(request: HttpRequest, pk: int) -> HttpResponse:
     audit.record(request.user, AuditAction.UPDATE, message, reason="resend")
     messages.success(request, _("The message is queued to be sent again."))
     return redirect("interface_outbound")
+
+
+@requires(Action.PERFORM_EXAM)
+def unscheduled(request: HttpRequest) -> HttpResponse:
+    """MPPS steps made without a worklist entry, each with the orders it may belong to."""
+    page = Paginator(unscheduled_steps.waiting(), 20).get_page(request.GET.get("page"))
+    rows = [(step, unscheduled_steps.candidates(step)) for step in page]
+    return render(request, "interop/unscheduled.html", {"page": page, "rows": rows})
+
+
+@require_POST
+@requires(Action.PERFORM_EXAM)
+def unscheduled_reconcile(request: HttpRequest, pk: int) -> HttpResponse:
+    step = get_object_or_404(PerformedStep, pk=pk)
+    exam = get_object_or_404(Exam, pk=form_pk(request.POST.get("exam")))
+    try:
+        unscheduled_steps.reconcile(request.user, step, exam)
+    except RuleViolation as violation:
+        show_refusal(request, violation)
+        return redirect("interface_unscheduled")
+    messages.success(request, _("The modality's exam was matched to its order."))
+    return redirect("exam", pk=exam.pk)

@@ -1,5 +1,7 @@
 """Modality Performed Procedure Step (PS3.4 annex F): N-CREATE starts the exam, N-SET
-completes or discontinues it, and the exam's state follows through the exam services."""
+completes or discontinues it, and the exam's state follows through the exam services. A step
+without an accession number (IHE SWF unscheduled case) is kept apart until a person reconciles
+it with its order (interop.dicom.unscheduled)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from pydicom.dataset import Dataset
 from yiji.core.permissions import PermissionRefused
 from yiji.core.rulebook import RuleViolation, record_refusal
 from yiji.exams import services as exam_services
+from yiji.interop.dicom import unscheduled
 from yiji.interop.models import PerformedStep, StepStatus
 from yiji.orders.models import Exam
 
@@ -22,7 +25,6 @@ SUCCESS = 0x0000
 PROCESSING_FAILURE = 0x0110
 NO_SUCH_OBJECT = 0x0112
 INVALID_ATTRIBUTE_VALUE = 0x0106
-MISSING_ATTRIBUTE = 0x0120
 DUPLICATE_INSTANCE = 0x0111
 # The Error ID (0000,0902) of a processing failure on a step that is COMPLETED or
 # DISCONTINUED: "Performed Procedure Step Object may no longer be updated" (PS3.4 F.7.2.2).
@@ -101,11 +103,16 @@ def _study_uid(ds: Dataset) -> str:
     return str(steps[0].get("StudyInstanceUID") or "").strip()[:64] if steps else ""
 
 
-def _exam_for(ds: Dataset) -> Exam:
+def _accession(ds: Dataset) -> str:
     steps = ds.get("ScheduledStepAttributesSequence") or []
-    accession = str(steps[0].get("AccessionNumber") or "").strip() if steps else ""
-    if not accession:
-        raise StepError(MISSING_ATTRIBUTE, "AccessionNumber missing")
+    return str(steps[0].get("AccessionNumber") or "").strip() if steps else ""
+
+
+def _text(ds: Dataset, keyword: str, size: int) -> str:
+    return str(ds.get(keyword) or "").strip()[:size]
+
+
+def _exam_for(accession: str) -> Exam:
     exam = Exam.objects.filter(accession=accession).first()
     if exam is None:
         raise StepError(PROCESSING_FAILURE, f"unknown accession {accession}")
@@ -128,14 +135,16 @@ def create(actor, calling_ae: str, sop_instance_uid: str, ds: Dataset) -> Perfor
         raise StepError(INVALID_ATTRIBUTE_VALUE, "N-CREATE status must be IN PROGRESS")
     if PerformedStep.objects.filter(sop_instance_uid=sop_instance_uid).exists():
         raise StepError(DUPLICATE_INSTANCE, "step already exists")
-    exam = _exam_for(ds)
+    accession = _accession(ds)
+    exam = _exam_for(accession) if accession else None
     started = _moment(
         ds.get("PerformedProcedureStepStartDate"), ds.get("PerformedProcedureStepStartTime")
     )
     try:
         with transaction.atomic():
-            exam_services.modality_started(actor, exam, started)
-            return PerformedStep.objects.create(
+            if exam is not None:
+                exam_services.modality_started(actor, exam, started)
+            step = PerformedStep.objects.create(
                 sop_instance_uid=sop_instance_uid,
                 exam=exam,
                 calling_ae=calling_ae[:16],
@@ -143,7 +152,14 @@ def create(actor, calling_ae: str, sop_instance_uid: str, ds: Dataset) -> Perfor
                 started_at=started,
                 study_uid=_study_uid(ds),
                 series=series(ds),
+                patient_id=_text(ds, "PatientID", 64),
+                patient_name=_text(ds, "PatientName", 64),
+                modality=_text(ds, "Modality", 16),
+                description=_text(ds, "PerformedProcedureStepDescription", 64),
             )
+            if exam is None:
+                unscheduled.announce(step)
+            return step
     except (RuleViolation, PermissionRefused) as exc:
         raise _refusal(exc, actor, calling_ae) from exc
 
@@ -170,7 +186,9 @@ def update(actor, sop_instance_uid: str, ds: Dataset) -> PerformedStep:
     measured = dose(ds)
     try:
         with transaction.atomic():
-            if status == StepStatus.COMPLETED:
+            if step.exam is None:
+                pass  # unscheduled: the exam follows once the step is reconciled
+            elif status == StepStatus.COMPLETED:
                 exam_services.modality_completed(actor, step.exam, ended, measured)
             elif status == StepStatus.DISCONTINUED:
                 exam_services.modality_discontinued(actor, step.exam, ended, _reason(ds))
