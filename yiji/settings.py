@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "huey.contrib.djhuey",
+    "oauth2_provider",
     "yiji.core",
     "yiji.orders",
     "yiji.exams",
@@ -223,3 +224,15 @@ LOGGING = {
 }
 
 YIJI_SITE_TITLE = _("Yiji")
+
+# OAuth2 client credentials for hospital systems on the FHIR interface (SMART Backend
+# Services, `yiji interface account NAME --client`); the scopes are SMART's system scopes.
+OAUTH2_PROVIDER = {
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "SCOPES": {
+        "system/*.read": "Read every resource the account may read",
+        "system/*.write": "Create and update orders and appointments",
+    },
+    "DEFAULT_SCOPES": ["system/*.read"],
+}
+

@@ -411,8 +411,20 @@ def capability_statement(base: str) -> dict:
             {
                 "mode": "server",
                 "security": {
-                    "description": "Bearer token from `yiji token create` or the account page."
-                },
+                    "service": [{"coding": [{
+                        "system": "http://terminology.hl7.org/CodeSystem/restful-security-service",
+                        "code": "SMART-on-FHIR",
+                    }]}],
+                    "extension": [{
+                        "url": "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris",
+                        "extension": [{"url": "token", "valueUri": f"{base}auth/token"}],
+                    }],
+                    "description": (
+                        "Bearer token: an API token (`yiji token create`, the account page) or "
+                        "an OAuth2 access token from auth/token (client credentials, "
+                        "`yiji interface account NAME --client`)."
+                    ),
+                },  # fmt: skip
                 "resource": [
                     {
                         "type": kind,

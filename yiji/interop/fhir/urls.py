@@ -1,9 +1,12 @@
 from django.urls import path, re_path
+from oauth2_provider.views import TokenView
 
-from yiji.interop.fhir import appointments, views
+from yiji.interop.fhir import appointments, oauth, views
 
 urlpatterns = [
     path("metadata", views.metadata, name="fhir_metadata"),
+    path(".well-known/smart-configuration", oauth.smart_configuration, name="fhir_smart"),
+    path("auth/token", TokenView.as_view(), name="fhir_token"),
     path("Patient", views.patient_search, name="fhir_patients"),
     path("Patient/<str:pk>", views.patient_read, name="fhir_patient"),
     path("ServiceRequest", views.service_requests, name="fhir_service_requests"),

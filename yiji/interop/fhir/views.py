@@ -23,6 +23,7 @@ from yiji.core.operation_outcome import outcome
 from yiji.core.permissions import GRANTS, Action, PermissionRefused, require, roles_of
 from yiji.core.rulebook import RuleViolation, record_refusal
 from yiji.interop.dicom.worklist import study_uid
+from yiji.interop.fhir import oauth
 from yiji.interop.fhir import resources as fhir
 from yiji.interop.models import CodeMapping, MappingKind
 from yiji.orders import services as order_services
@@ -65,6 +66,10 @@ def endpoint(view):
     def wrapped(request: HttpRequest, *args, **kwargs):
         header = request.headers.get("Authorization", "")
         user = accounts.user_for_token(header.removeprefix("Bearer ").strip())
+        if user is None and (found := oauth.token_account(request)):
+            user, scopes = found
+            if refusal := oauth.scope_refusal(request, scopes):
+                return respond(outcome("forbidden", refusal), 403)
         if user is None:
             return respond(outcome("login", "需要有效的访问令牌（Bearer token）。"), 401)
         request.user = user

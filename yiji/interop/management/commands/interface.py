@@ -1,6 +1,7 @@
-"""`yiji interface account NAME [--token]`: make (or find) the account a hospital system acts
-as — `hl7`, `dicom`, `fhir` or any other name — and optionally print a new API token for it,
-so a FHIR client gets its token without waiting for a listener's first message."""
+"""`yiji interface account NAME [--token] [--client]`: make (or find) the account a hospital
+system acts as — `hl7`, `dicom`, `fhir` or any other name — and optionally print a new API
+token for it, or an OAuth2 client ID and secret (client credentials at /fhir/r4/auth/token),
+so a FHIR client need not wait for a listener's first message."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from yiji.core import accounts
 from yiji.interop.accounts import interface_user
+from yiji.interop.fhir import oauth
 
 
 class Command(BaseCommand):
@@ -17,8 +19,11 @@ class Command(BaseCommand):
         parser.add_argument("verb", choices=["account"])
         parser.add_argument("name", help="the account's user name, e.g. fhir or his")
         parser.add_argument("--token", action="store_true", help="print a new API token")
+        parser.add_argument(
+            "--client", action="store_true", help="print a new OAuth2 client ID and secret"
+        )
 
-    def handle(self, *args, name: str, token: bool, **options):
+    def handle(self, *args, name: str, token: bool, client: bool, **options):
         if not name.strip() or not name.isascii() or not name.replace("-", "").isalnum():
             raise CommandError("the name is letters, digits and hyphens, e.g. fhir or his-1")
         try:
@@ -29,3 +34,6 @@ class Command(BaseCommand):
         if token:
             _token, key = accounts.create_token(user, f"{name} interface")
             self.stdout.write(key)
+        if client:
+            client_id, secret = oauth.register_client(user, f"{name} interface")
+            self.stdout.write(f"client_id={client_id}\nclient_secret={secret}")
