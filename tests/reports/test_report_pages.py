@@ -60,6 +60,41 @@ def test_write_submit_review_and_amend_through_the_page(doctor, completed, items
     assert "补充：心影饱满。" in shown and "肝脏形态大小正常。" in shown
 
 
+def test_the_positive_flag_shows_again_after_saving(doctor, completed, items, client_for):
+    exam = completed(items["chest"])
+    writer = client_for(doctor("resident"))
+    writer.post(f"/exams/{exam.pk}/report/", {**_form(positive="true"), "action": "save"})
+    page = writer.get(f"/exams/{exam.pk}/report/")
+    assert '<option value="true" selected>' in page.text
+    shown = page.context["form"]["positive"].value()
+    version = page.context["form"]["version"].value()
+    writer.post(  # saved again as shown: the flag stays
+        f"/exams/{exam.pk}/report/",
+        {**_form(version=version, positive="true" if shown else "unknown"), "action": "save"},
+    )
+    assert Report.objects.get(exam=exam).positive is True
+
+
+@pytest.mark.rules("RPT-1")
+def test_a_mistyped_signature_then_the_right_one_signs(doctor, completed, items, client_for):
+    exam = completed(items["chest"])
+    writer = client_for(doctor("resident"))
+    wrong = writer.post(
+        f"/exams/{exam.pk}/report/", {**_form(), "action": "submit", "signature": "wrong-pw"}
+    )
+    assert wrong.status_code == 200
+    report = Report.objects.get(exam=exam)
+    assert report.status == ReportStatus.DRAFT  # the text is kept as a draft
+    version = wrong.context["form"]["version"].value()
+    assert int(version) == report.version
+    writer.post(
+        f"/exams/{exam.pk}/report/",
+        {**_form(version=version), "action": "submit", "signature": PASSWORD},
+    )
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+
+
 def test_a_stale_save_keeps_both_texts_and_says_why(doctor, completed, items, client_for):
     exam = completed(items["chest"])
     first, second = client_for(doctor("resident")), client_for(doctor("attending"))

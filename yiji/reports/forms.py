@@ -5,6 +5,15 @@ from yiji.core.forms import SignatureForm
 from yiji.reports.models import ImageGrade
 
 
+class PositiveSelect(forms.NullBooleanSelect):
+    """阳性/阴性 as a list that shows the saved value again (a plain Select rendered True as
+    "True", matched no option, and the next save cleared the flag)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("unknown", "—"), ("true", _("Positive")), ("false", _("Negative"))]
+
+
 class ReportForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     findings = forms.CharField(
@@ -14,11 +23,7 @@ class ReportForm(forms.Form):
         label=_("impression"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
     positive = forms.NullBooleanField(
-        label=_("positive finding"),
-        required=False,
-        widget=forms.Select(
-            choices=[("unknown", "—"), ("true", _("Positive")), ("false", _("Negative"))]
-        ),
+        label=_("positive finding"), required=False, widget=PositiveSelect
     )
     difficult = forms.BooleanField(label=_("difficult case"), required=False)
     teaching = forms.BooleanField(label=_("teaching case"), required=False)

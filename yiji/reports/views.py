@@ -120,6 +120,11 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if action in ("save", "submit", "preliminary") and form.is_valid():
                 report = _save(request, exam, form)
+                # The draft is saved whatever the signature does next: a page shown again (a
+                # mistyped password, warnings to confirm) carries the saved version, or the
+                # next attempt would be taken for another physician's edit.
+                form.data = form.data.copy()
+                form.data["version"] = report.version
                 if action != "save":
                     sign_form = SignForm(request.POST)
                     if sign_form.is_valid():
