@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from yiji.orders.models import ExamItem
 from yiji.reports.models import ReportTemplate
 from yiji.reports.services import templates_for
 
@@ -29,6 +30,28 @@ def test_the_editor_offers_item_and_modality_templates_and_my_phrases(
     assert (
         "胸片正常" in page and "建议随访" in page and "CT通用" not in page and "别人的" not in page
     )
+
+
+def test_a_template_is_offered_only_for_its_body_part(completed, items, doctor, client_for):
+    head = items["ct_head"]
+    head.body_part = "头颅"
+    head.save(update_fields=["body_part"])
+    chest = ExamItem.objects.get(pk=head.pk)
+    chest.pk, chest.code, chest.name, chest.body_part = None, "CT-CHEST", "胸部CT平扫", "胸部"
+    chest.save()
+    ReportTemplate.objects.create(
+        name="CT 头颅正常", modality="CT", body_part="头颅", findings="脑实质密度均匀。"
+    )
+    ReportTemplate.objects.create(
+        name="CT 胸部正常", modality="CT", body_part="胸部", findings="双肺纹理清晰。"
+    )
+    ReportTemplate.objects.create(name="CT 通用", modality="CT", impression="未见异常。")
+    client = client_for(doctor("attending"))
+    chest_page = client.get(f"/exams/{completed(chest).pk}/report/").text
+    assert "CT 胸部正常" in chest_page and "CT 通用" in chest_page
+    assert "CT 头颅正常" not in chest_page
+    head_page = client.get(f"/exams/{completed(head).pk}/report/").text
+    assert "CT 头颅正常" in head_page and "CT 胸部正常" not in head_page
 
 
 def test_an_empty_phrase_is_refused(completed, items, doctor, client_for):

@@ -178,13 +178,15 @@ class CriticalResult(models.Model):
 
 
 class ReportTemplate(models.Model):
-    """A report template for an item or modality, or (with an owner) a personal phrase."""
+    """A report template for an item, or for a modality and body part (a blank body part: any
+    of the modality's), or (with an owner) a personal phrase."""
 
     name = models.CharField(_("template name"), max_length=100)
     item = models.ForeignKey(
         "orders.ExamItem", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     modality = models.CharField(_("modality"), max_length=8, blank=True)
+    body_part = models.CharField(_("body part"), max_length=50, blank=True)
     owner = models.ForeignKey(
         Staff, on_delete=models.CASCADE, null=True, blank=True, related_name="phrases"
     )

@@ -495,11 +495,15 @@ def charge_emergency_consultation(exam: Exam) -> None:
 
 
 def templates_for(exam: Exam, staff: Staff | None):
-    """The item's templates, then the modality's, then the reader's own phrases."""
+    """The item's templates, then those of its modality and body part (or of the whole
+    modality), then the reader's own phrases: a head-CT template is never offered for a chest
+    CT."""
     from yiji.reports.models import ReportTemplate
 
+    fits_body_part = models.Q(body_part="") | models.Q(body_part=exam.item.body_part)
     shared = ReportTemplate.objects.filter(owner__isnull=True).filter(
-        models.Q(item=exam.item) | models.Q(item__isnull=True, modality=exam.modality)
+        models.Q(item=exam.item)
+        | (models.Q(item__isnull=True, modality=exam.modality) & fits_body_part)
     )
     own = ReportTemplate.objects.filter(owner=staff) if staff else ReportTemplate.objects.none()
     item_first = models.F("item").asc(nulls_last=True)
