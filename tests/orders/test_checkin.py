@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.orders.fixtures import at
+from yiji.core import policy
 from yiji.core.rulebook import RuleViolation
 from yiji.orders.checkin import (
     Identifiers,
@@ -75,6 +76,24 @@ def test_critically_ill_patients_need_an_accompanying_physician(clerk, order, it
     exam = order(items["chest"], critically_ill=True)[0]
     with pytest.raises(RuleViolation, match="ORD-4"):
         check_in(clerk.user, exam, ids)
+
+
+@pytest.mark.rules("ORD-4")
+def test_an_outpatient_enhanced_ct_needs_no_escort_but_special_contrast_does(
+    clerk, director, order, items, ids, imaging
+):
+    enhanced = order(items["ct_enh"], priority="urgent", allergy_screen=AllergyScreen.CLEAR)[0]
+    assert check_in(clerk.user, enhanced, ids).accompanying_physician == ""
+    barium = order(items["barium"], priority="urgent", allergy_screen=AllergyScreen.CLEAR)[0]
+    with pytest.raises(RuleViolation, match="ORD-4"):  # 特殊造影: an X-ray contrast study
+        check_in(clerk.user, barium, ids)
+    policy.change(  # a hospital may widen it to every exam with contrast
+        director.user, "ord.accompanied_patient_classes", ["special_contrast", "contrast"],
+        hospital=imaging.hospital, reason="测试",
+    )  # fmt: skip
+    widened = order(items["ct_enh"], priority="urgent", allergy_screen=AllergyScreen.CLEAR)[0]
+    with pytest.raises(RuleViolation, match="ORD-4"):
+        check_in(clerk.user, widened, ids)
 
 
 @pytest.mark.rules("ORD-6", "SCH-1")

@@ -193,6 +193,11 @@ SETTINGS: tuple[PolicySetting, ...] = (
             ("critically_ill", "危重患者", "Critically ill patients"),
             ("inpatient", "住院患者", "Inpatients"),
             ("special_contrast", "特殊造影患者", "Special-contrast patients"),
+            (
+                "contrast",
+                "所有使用对比剂的检查（含CT、MR增强）",
+                "Every exam with contrast (enhanced CT and MR too)",
+            ),
         ),
         rules=("ORD-4",),
         group="orders",

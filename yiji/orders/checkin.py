@@ -14,7 +14,7 @@ from yiji.core.models import Patient, PatientSource, Room
 from yiji.core.permissions import Action, require
 from yiji.core.rulebook import RuleViolation, carries_out
 from yiji.orders.models import AllergyScreen, EventKind, Exam, ExamStatus, Priority
-from yiji.orders.scheduling import rooms_for
+from yiji.orders.scheduling import is_special_contrast, rooms_for
 from yiji.orders.services import record_event
 
 IDENTIFIER_LABELS = {
@@ -85,8 +85,10 @@ def needs_accompaniment(exam: Exam) -> list[str]:
         found.append("critically_ill")
     if "inpatient" in classes and exam.patient.source == PatientSource.INPATIENT:
         found.append("inpatient")
-    if "special_contrast" in classes and exam.item.needs_appointment and exam.item.uses_contrast:
+    if "special_contrast" in classes and is_special_contrast(exam):
         found.append("special_contrast")
+    if "contrast" in classes and exam.item.uses_contrast:  # a hospital's wider choice
+        found.append("contrast")
     return found
 
 

@@ -332,8 +332,14 @@ def is_emergency(exam: Exam) -> bool:
     return exam.priority == Priority.URGENT
 
 
+# Contrast given for a cross-sectional scan (an enhanced CT, MR or ultrasound) is not a
+# special-contrast exam (特殊造影): those are the X-ray contrast studies — barium, urography,
+# hysterosalpingography, angiography — done under fluoroscopy or radiography.
+ENHANCED_SCANS = (Modality.CT, Modality.MR, Modality.US)
+
+
 def is_special_contrast(exam: Exam) -> bool:
-    return exam.item.needs_appointment and exam.item.uses_contrast
+    return exam.item.uses_contrast and exam.modality not in ENHANCED_SCANS
 
 
 @carries_out("SCH-5")
@@ -347,6 +353,7 @@ def special_contrast_waitlist(department=None) -> list[Exam]:
             requisition__cancelled_at__isnull=True,
         )
         .exclude(item__contrast_route="none")
+        .exclude(modality__in=ENHANCED_SCANS)
         .select_related("item", "patient", "requisition")
     )
     if department:
