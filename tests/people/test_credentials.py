@@ -50,6 +50,10 @@ def test_what_a_post_needs_is_a_policy_setting(doctor, director, completed, item
     report = reports.save_draft(
         writer.user, completed(items["chest"]), reports.Draft("所见", "意见"), expected_version=0
     )
+    with pytest.raises(RuleViolation, match="RAD-1"):  # the author is held to it too (RPT-1)
+        reports.submit(writer.user, report, PASSWORD)
+    add_credential(None, writer, kind=CredentialKind.RADIATION_TRAINING, number="R-1",
+                   expires_on=dt.date(2030, 1, 1))  # fmt: skip
     report = reports.submit(writer.user, report, PASSWORD)
     with pytest.raises(RuleViolation, match="RAD-1") as refused:
         reports.sign_final(reviewer.user, report, PASSWORD)

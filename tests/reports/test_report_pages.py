@@ -95,6 +95,27 @@ def test_a_mistyped_signature_then_the_right_one_signs(doctor, completed, items,
     assert report.status == ReportStatus.SUBMITTED
 
 
+@pytest.mark.rules("RPT-1", "RPT-2", "RAD-1")
+def test_an_author_with_an_expired_licence_cannot_submit_but_a_trainee_goes_to_review(
+    doctor, completed, items, client_for
+):
+    exam = completed(items["ct_head"])
+    lapsed = client_for(doctor("attending", licence="expired"))
+    refused = lapsed.post(
+        f"/exams/{exam.pk}/report/",
+        {**_form(), "action": "submit", "signature": PASSWORD},
+        follow=True,
+    )
+    assert "RAD-1" in refused.text and "不能签发报告" in refused.text
+    assert Report.objects.get(exam=exam).status == ReportStatus.DRAFT
+    other = completed(items["ct_head"])
+    trainee = client_for(doctor("resident", licence="none", trainee="residency"))
+    trainee.post(
+        f"/exams/{other.pk}/report/", {**_form(), "action": "submit", "signature": PASSWORD}
+    )
+    assert Report.objects.get(exam=other).status == ReportStatus.SUBMITTED  # to a superior
+
+
 def test_a_stale_save_keeps_both_texts_and_says_why(doctor, completed, items, client_for):
     exam = completed(items["chest"])
     first, second = client_for(doctor("resident")), client_for(doctor("attending"))

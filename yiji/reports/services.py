@@ -175,13 +175,14 @@ def submit(actor, report: Report, secret: str, *, confirm_warnings: bool = False
                 "RPT-1", "报告须由书写医师本人提交。", "The author submits the report."
             )
         _check_content(report, confirm_warnings)
+        if not staff.is_trainee:  # RPT-1: both signers are licensed; a trainee's goes up (RPT-2)
+            require_licence(staff, report.exam)
         signature = _sign(actor, secret, "report author", report)
         report.author_signature = signature
         report.submitted_at = signature.signed_at
         if _needs_review(report):
             report.status = ReportStatus.SUBMITTED
         else:
-            require_licence(staff, report.exam)
             _finalise(report, signature.signed_at)
         report.version += 1
         report.save()
