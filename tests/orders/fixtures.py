@@ -141,9 +141,27 @@ def clinician(make_staff, ward):
     return make_staff(Role.CLINICIAN, department=ward, physician_title=PhysicianTitle.ATTENDING)
 
 
+# Every credential the posts ask by default (RAD-1), so that a test of another rule is not
+# refused for want of a certificate.
+OPERATOR_CREDENTIALS = (
+    CredentialKind.RADIATION_TRAINING, CredentialKind.PRE_JOB_MEDICAL,
+    CredentialKind.RADIATION_WORK_PERMIT, CredentialKind.LARGE_EQUIPMENT,
+    CredentialKind.PRACTISING_LICENCE,
+)  # fmt: skip
+
+
+def credentialed(staff):
+    """The staff member, holding every credential an exam's operator may need (RAD-1)."""
+    for kind in OPERATOR_CREDENTIALS:
+        add_credential(None, staff, kind=kind, number=f"{kind[:2].upper()}{staff.pk:06d}")
+    return staff
+
+
 @pytest.fixture
 def technologist(make_staff):
-    return make_staff(Role.TECHNOLOGIST, technologist_title=TechnologistTitle.SUPERVISOR)
+    return credentialed(
+        make_staff(Role.TECHNOLOGIST, technologist_title=TechnologistTitle.SUPERVISOR)
+    )
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from tests.orders.fixtures import credentialed
 from yiji.core.models import Role, TechnologistTitle
 from yiji.core.rulebook import RuleViolation
 from yiji.exams import services as room
@@ -42,8 +43,8 @@ def perform(clerk, order, patient):
 def techs(make_staff):
     title = TechnologistTitle.SUPERVISOR
     return (
-        make_staff(Role.TECHNOLOGIST, technologist_title=title, name="技师甲"),
-        make_staff(Role.TECHNOLOGIST, technologist_title=title, name="技师乙"),
+        credentialed(make_staff(Role.TECHNOLOGIST, technologist_title=title, name="技师甲")),
+        credentialed(make_staff(Role.TECHNOLOGIST, technologist_title=title, name="技师乙")),
     )
 
 

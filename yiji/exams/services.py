@@ -10,16 +10,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from yiji.core import policy
-from yiji.core.models import Room, Sex
-from yiji.core.permissions import Action, require
+from yiji.core.accounts import staff_of
+from yiji.core.models import Role, Room, Sex
+from yiji.core.permissions import Action, require, roles_of
 from yiji.core.rulebook import RuleViolation, carries_out
 from yiji.equipment.plans import unchecked_device_in
 from yiji.equipment.services import faulty_device_in
 from yiji.exams.clocks import deadline
 from yiji.exams.models import Disinfection, ExamRecord, Reaction
 from yiji.incidents.freeze import require_unfrozen
-from yiji.orders.models import EventKind, Exam, ExamStatus
+from yiji.orders.models import EventKind, Exam, ExamStatus, Modality
 from yiji.orders.services import record_event
+from yiji.people import credentials
+from yiji.people.models import Post
 
 RECORD_FIELDS = (
     "protocol",
@@ -90,10 +93,34 @@ def start_exam(actor, exam: Exam) -> Exam:
     with transaction.atomic():
         exam, record = _locked(exam)
         _check_arrived(exam)
+        check_operator(actor, exam)
         for problem in _start_problems(exam, record):
             raise problem
         _mark_started(actor, exam, timezone.now())
     return exam
+
+
+# The post (RAD-1, `stf.post_requirements_*`) whose credentials the person operating an
+# exam of each modality needs.
+OPERATING_POST = {
+    Modality.DR: Post.RADIOGRAPHY, Modality.CR: Post.RADIOGRAPHY, Modality.MG: Post.RADIOGRAPHY,
+    Modality.RF: Post.RADIOGRAPHY, Modality.CT: Post.LARGE_EQUIPMENT,
+    Modality.MR: Post.LARGE_EQUIPMENT, Modality.DSA: Post.LARGE_EQUIPMENT,
+    Modality.US: Post.ULTRASOUND, Modality.ECG: Post.ECG,
+}  # fmt: skip
+
+
+@carries_out("RAD-1")
+def check_operator(actor, exam: Exam) -> None:
+    """Whoever starts an exam holds, valid today, what the modality's post requires. A
+    modality's own start (MPPS) names no operator Yiji knows, so only people are checked."""
+    post = OPERATING_POST.get(exam.modality)
+    if post is None or Role.INTERFACE in roles_of(actor):
+        return
+    staff = staff_of(actor, "RAD-1")
+    credentials.require_for_post(
+        staff, post, timezone.localdate(), exam.department, "不能开始检查"
+    )
 
 
 def _check_arrived(exam: Exam) -> None:

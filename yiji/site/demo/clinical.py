@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from yiji.core.models import Department, Patient
+from yiji.core.models import Department, Patient, Staff
 from yiji.core.rulebook import RuleViolation
 from yiji.exams import services as room_work
 from yiji.orders import checkin, scheduling
@@ -91,6 +91,22 @@ def _progress(rng: random.Random, exam, index: int, clerk, tech) -> None:
         pass  # a real desk would ask the patient; the demo leaves the exam requested
 
 
+def _operator(exam, tech):
+    """The imaging technologist, or for ultrasound and ECG a licensed physician of that
+    department, who hold what the post asks (RAD-1)."""
+    if exam.modality not in ("US", "ECG"):
+        return tech
+    staff = (
+        Staff.objects.filter(
+            memberships__department=exam.department, physician_title__isnull=False,
+            trainee_kind="", user__isnull=False,
+        )
+        .order_by("pk")
+        .first()
+    )  # fmt: skip
+    return staff.user if staff else tech
+
+
 def _today(rng, exam, index, clerk, tech) -> None:
     patient = exam.patient
     ids = checkin.Identifiers(name=patient.name, patient_id=patient.patient_id)
@@ -98,8 +114,13 @@ def _today(rng, exam, index, clerk, tech) -> None:
     stage = index % 4
     if stage == 0 or exam.item.important:
         return  # waiting in the queue
-    checkin.call_next(tech, exam.room)
-    exam = room_work.start_exam(tech, exam)
+    operator = _operator(exam, tech)
+    checkin.call_next(operator, exam.room)
+    try:
+        exam = room_work.start_exam(operator, exam)
+    except RuleViolation:
+        return  # a lapsed certificate (RAD-1): the patient waits for a colleague
+    tech = operator
     if stage == 1:
         return  # in the room now
     details = {"protocol": "常规", "shielding": "铅围裙", "pregnancy_checked": True}
