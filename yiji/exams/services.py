@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from yiji.core import policy
+from yiji.core import notices, policy
 from yiji.core.accounts import staff_of
 from yiji.core.models import Role, Room, Sex
 from yiji.core.permissions import Action, require, roles_of
@@ -381,11 +381,22 @@ DOSE_FIELDS = ("kv", "mas", "ctdi_vol", "dlp", "dap")
 
 
 def _record_exceptions(actor, exam: Exam, problems, at) -> list[str]:
+    """The modality went ahead where a rule would have refused the step on screen: each
+    broken rule is an event on the exam (counted on the compliance page) and the group leader
+    is told at once."""
+    leaders, _directors = notices.escalation_chain(exam.department)
+    where = exam.room.name if exam.room else exam.get_modality_display()
     rules = []
     for problem in problems:
         record_event(
             exam, EventKind.RULE_EXCEPTION, actor, at=at, note=problem.zh, rule=problem.rule_id
         )
+        notices.notify(
+            leaders, problem.rule_id, f"exception:{exam.pk}:{problem.rule_id}",
+            f"{where}设备未经规则允许继续检查（{exam.patient.name} {exam.item.name}）："
+            f"{problem.zh}",
+            url=f"/exams/{exam.pk}/",
+        )  # fmt: skip
         rules.append(problem.rule_id)
     return rules
 

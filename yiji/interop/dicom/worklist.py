@@ -19,6 +19,7 @@ from pydicom.sequence import Sequence
 from pydicom.uid import generate_uid
 
 from yiji.core.rulebook import carries_out
+from yiji.exams.models import Disinfection
 from yiji.orders.models import Exam, ExamStatus, Modality, Priority
 
 # Catalogue modality → DICOM modality (PS3.3 C.7.3.1.1.1) and back.
@@ -102,6 +103,7 @@ def _datetime_window(date_value: str, time_value: str, field: str) -> Q:
     return bounds
 
 
+@carries_out("EXM-5")
 def matching(identifier: Dataset) -> QuerySet:
     """The exams the query's matching keys select."""
     try:
@@ -120,8 +122,11 @@ def matching(identifier: Dataset) -> QuerySet:
         time_value = _text(step.get("ScheduledProcedureStepStartTime"))
     except (AttributeError, TypeError, ValueError, IndexError, KeyError) as exc:
         raise QueryError(str(exc)) from exc
-    exams = Exam.objects.filter(status=ExamStatus.ARRIVED, accession__isnull=False).exclude(
-        modality=Modality.LAB  # specimens are not scheduled on a modality
+    exams = (
+        Exam.objects.filter(status=ExamStatus.ARRIVED, accession__isnull=False)
+        .exclude(modality=Modality.LAB)  # specimens are not scheduled on a modality
+        # EXM-5: a room waiting for disinfection after an infectious patient takes nobody.
+        .exclude(room__in=Disinfection.objects.filter(done_at__isnull=True).values("room"))
     )
     exams = exams.filter(
         _wildcard("patient__patient_id", patient_id)
