@@ -45,6 +45,7 @@ def test_default_plans_follow_the_device_class(ct_plans, ct, engineer):
         "开机日检": ("daily", None),
         "小保养": ("maintenance", 3),
         "大保养": ("maintenance", 6),
+        "计量检定": ("calibration", 12),  # eqp.metrology_inspection_months
         "月度检查": ("qc", 1),
         "年度全面保养及参数稳定性检测": ("qc", 12),
     }
@@ -124,8 +125,8 @@ def test_the_daily_check_lets_exams_start(ct_plans, ct, technologist, clerk, ord
 def test_overdue_plans_are_reminded_to_the_custodian(ct_plans, technologist):
     due = plans.due_list(technologist)
     overdue = {d.plan.name for d in due if d.overdue}
-    assert overdue == {"小保养", "大保养", "月度检查", "年度全面保养及参数稳定性检测"}
-    assert plans.remind_overdue() == 4
+    assert overdue == {"小保养", "大保养", "计量检定", "月度检查", "年度全面保养及参数稳定性检测"}
+    assert plans.remind_overdue() == 5
     assert plans.remind_overdue() == 0
     assert Notice.objects.filter(recipient=technologist, rule="EQP-8").count() == 2
     assert MaintenancePlan.objects.count() == 5 and PlanItem.objects.exists()

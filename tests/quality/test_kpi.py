@@ -11,6 +11,7 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
+from yiji.core import policy
 from yiji.quality import films, kpi
 
 MONDAY = dt.date(2026, 11, 23)
@@ -43,6 +44,16 @@ def test_indicators_match_a_hand_count(day):
     assert _total("REJECT").value == pytest.approx(
         films.film_rates(MONDAY, MONDAY, "month")[0].reject_rate, abs=0.01
     )
+
+
+@pytest.mark.rules("QLT-4", "RPT-5")
+def test_the_emergency_report_limit_is_the_hospital_s_setting(day, director, hospital):
+    assert (_total("R2").numerator, _total("R2").denominator) == (1, 2)  # 1.5 h and 2.5 h
+    policy.change(
+        director.user, "rpt.emergency_formal_report_minutes", 180, hospital=hospital,
+        reason="本院急诊报告3小时",
+    )  # fmt: skip
+    assert (_total("R2").numerator, _total("R2").denominator) == (2, 2)
 
 
 @pytest.mark.rules("QLT-4")

@@ -6,6 +6,9 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import PASSWORD
+from tests.orders.fixtures import _item
+from yiji.core import policy
+from yiji.core.models import Room
 from yiji.core.permissions import PermissionRefused
 from yiji.core.rulebook import RuleViolation
 from yiji.orders.models import EventKind
@@ -197,3 +200,19 @@ def test_no_report_before_the_exam_is_complete(doctor, order, items):
     writer = doctor("attending")
     with pytest.raises(RuleViolation):
         _draft(writer, order(items["chest"])[0])
+
+
+@pytest.mark.rules("RPT-7")
+def test_mri_double_check_is_the_hospital_s_setting(
+    doctor, completed, imaging, director, hospital
+):
+    Room.objects.create(department=imaging, code="MR1", name="磁共振一室", modalities=["MR"])
+    head = _item(imaging, "MR-HEAD", "MR", name="头颅MRI平扫")
+    attending = doctor("attending")
+    report = services.submit(attending.user, _draft(attending, completed(head)), PASSWORD)
+    assert report.status == ReportStatus.SUBMITTED  # by default a second physician checks
+    policy.change(
+        director.user, "rpt.mri_double_check", False, hospital=hospital, reason="本院单签"
+    )
+    report = services.submit(attending.user, _draft(attending, completed(head)), PASSWORD)
+    assert report.status == ReportStatus.FINAL

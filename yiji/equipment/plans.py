@@ -92,6 +92,11 @@ def _intervals(device: Device) -> list[tuple[str, str, int | None, int | None]]:
         plans.append(
             ("大保养", PlanKind.MAINTENANCE, months("eqp.radiology_major_service_months"), None)
         )
+        # Compulsory verification by an accredited metrology body (US-EQ-01 for ultrasound;
+        # radiation equipment likewise): a plan of its own, recorded with the certificate.
+        plans.append(
+            ("计量检定", PlanKind.CALIBRATION, months("eqp.metrology_inspection_months"), None)
+        )
     if device.large or device.modality in LARGE:
         plans.append(("月度检查", PlanKind.QC, months("eqp.large_equipment_check_months"), None))
         plans.append(

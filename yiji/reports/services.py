@@ -150,6 +150,10 @@ def require_licence(staff: Staff, exam: Exam) -> None:
 def _needs_review(report: Report) -> bool:
     """Whether a second signature is needed before the report is final."""
     exam = report.exam
+    if exam.modality == Modality.MR and not policy.value(
+        "rpt.mri_double_check", department=exam.department
+    ):
+        return report.author.is_trainee  # RPT-7 as the hospital set it: one licensed signer
     if exam.modality in IMAGING:
         return True  # RPT-1 double signature (RPT-7: MRI too, emergencies go preliminary)
     if exam.modality == Modality.US:
