@@ -128,8 +128,9 @@ def test_overdue_plans_are_reminded_to_the_custodian(ct_plans, technologist):
     assert overdue == {"小保养", "大保养", "计量检定", "月度检查", "年度全面保养及参数稳定性检测"}
     assert plans.remind_overdue() == 5
     assert plans.remind_overdue() == 0
-    assert Notice.objects.filter(recipient=technologist, rule="EQP-8").count() == 2
-    assert MaintenancePlan.objects.count() == 5 and PlanItem.objects.exists()
+    # QC and metrology are EQP-8's; the rest EQP-2's.
+    assert Notice.objects.filter(recipient=technologist, rule="EQP-8").count() == 3
+    assert MaintenancePlan.objects.count() == 6 and PlanItem.objects.exists()
 
 
 @pytest.mark.rules("EQP-8")
