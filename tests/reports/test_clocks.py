@@ -9,7 +9,7 @@ from tests.conftest import PASSWORD
 from tests.orders.fixtures import at
 from yiji.core.models import Notice, Role
 from yiji.exams import clocks as exam_clocks
-from yiji.reports import services, tasks
+from yiji.reports import clocks, services, tasks
 
 
 @pytest.fixture
@@ -105,3 +105,40 @@ def test_the_reading_list_shows_each_deadline_in_a_fixed_number_of_queries(
         completed(items["chest"])
     many, page = queries()
     assert len(page.context["rows"]) == 11 and many == few
+
+
+@pytest.mark.rules("RPT-7")
+def test_a_preliminary_report_has_its_own_clock_to_the_final_signature(
+    frozen_clock, completed, items, chain, doctor, client_for
+):
+    leader, director, reader = chain
+    exam = _finished_at(frozen_clock, completed, items["ct_head"], at(10, 0), priority="urgent")
+    writer = doctor("attending")
+    report = services.save_draft(
+        writer.user, exam, services.Draft("所见", "意见"), expected_version=0
+    )
+    report = services.issue_preliminary(writer.user, report, PASSWORD)
+    due = clocks.finalise_due(report)
+    assert due == at(10, 0, days=1)  # rpt.preliminary_finalise_hours: 24 by default
+    frozen_clock.move_to(at(9, 0, days=1))
+    tasks.report_deadlines.call_local()
+    assert not Notice.objects.filter(rule="RPT-7").exists()
+    frozen_clock.move_to(at(9, 55, days=1))  # close to it: the author and physicians
+    tasks.report_deadlines.call_local()
+    assert Notice.objects.filter(recipient=writer, key=f"preliminary-warn-{report.pk}").exists()
+    frozen_clock.move_to(at(10, 1, days=1))  # past it: the group leader
+    tasks.report_deadlines.call_local()
+    assert Notice.objects.filter(recipient=leader, key=f"preliminary-late-{report.pk}").exists()
+    frozen_clock.move_to(at(11, 0, days=1))  # later: the director
+    tasks.report_deadlines.call_local()
+    assert Notice.objects.filter(recipient=director, rule="RPT-7").exists()
+
+    page = client_for(director).get("/tat/?from=2026-11-23&to=2026-11-24")
+    figures = page.context["preliminary"]
+    assert (figures.issued, figures.finalised_in_time, figures.overdue_open) == (1, 0, 1)
+    services.sign_final(doctor("associate_chief").user, report, PASSWORD)
+    figures = client_for(director).get("/tat/?from=2026-11-23&to=2026-11-24").context["preliminary"]
+    assert (figures.issued, figures.finalised_in_time, figures.overdue_open) == (1, 0, 0)
+    sent = Notice.objects.count()
+    tasks.report_deadlines.call_local()  # a final report stops the clock
+    assert Notice.objects.count() == sent

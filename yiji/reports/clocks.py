@@ -14,7 +14,7 @@ from yiji.core import notices, policy
 from yiji.core.models import Role
 from yiji.core.rulebook import carries_out
 from yiji.orders.models import Exam, ExamStatus, Modality
-from yiji.reports.models import ReportStatus
+from yiji.reports.models import Report, ReportStatus
 
 UNREPORTED = Q(report__isnull=True) | Q(
     report__status__in=[ReportStatus.DRAFT, ReportStatus.SUBMITTED]
@@ -83,3 +83,50 @@ def _readers(exam: Exam):
     if report is not None:
         return [report.author]
     return notices.holders(Role.PHYSICIAN, exam.department)
+
+
+def finalise_due(report: Report) -> dt.datetime:
+    """When a preliminary emergency report must be final (RPT-7, rpt.preliminary_finalise_hours)."""
+    hours = policy.value("rpt.preliminary_finalise_hours", department=report.exam.department)
+    return report.preliminary_at + dt.timedelta(hours=hours)
+
+
+@carries_out("RPT-7")
+def remind_preliminary(now: dt.datetime | None = None) -> int:
+    """A preliminary report waits for its review and final signature: before its time the
+    author and the department's physicians are reminded, when it passes the group leader is
+    told, later the director. Run every minute with the report deadlines."""
+    now = now or timezone.now()
+    sent = 0
+    waiting = Report.objects.filter(
+        status=ReportStatus.PRELIMINARY, preliminary_at__gte=now - 2 * LOOKBACK
+    ).select_related("exam__patient", "exam__item", "exam__department", "exam__room", "author")
+    for report in waiting:
+        exam, due = report.exam, finalise_due(report)
+        dept = exam.department
+        warn = dt.timedelta(minutes=policy.value("rpt.deadline_warning_minutes", department=dept))
+        late = dt.timedelta(minutes=policy.value("rpt.escalate_director_minutes", department=dept))
+        url = reverse("report", args=[exam.pk])
+        what = f"{exam.patient.name} {exam.item.name}"
+        due_text = timezone.localtime(due).strftime("%m-%d %H:%M")
+        if now >= due - warn:
+            reviewers = [report.author, *notices.holders(Role.PHYSICIAN, dept)]
+            sent += notices.notify(
+                reviewers, "RPT-7", f"preliminary-warn-{report.pk}",
+                f"【RPT-7】初步报告须于{due_text}前审核定稿：{what}", url,
+            )  # fmt: skip
+        if now >= due:
+            leaders, directors = notices.escalation_chain(
+                dept, exam.room.group if exam.room else None
+            )
+            sent += notices.notify(
+                leaders or directors, "RPT-7", f"preliminary-late-{report.pk}",
+                f"【RPT-7】初步报告超时未定稿（应于{due_text}前）：{what}", url,
+            )  # fmt: skip
+        if now >= due + late:
+            _leaders, directors = notices.escalation_chain(dept)
+            sent += notices.notify(
+                directors, "RPT-7", f"preliminary-late-director-{report.pk}",
+                f"【RPT-7】初步报告超时未定稿，已升级至科主任：{what}", url,
+            )  # fmt: skip
+    return sent

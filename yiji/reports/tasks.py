@@ -9,9 +9,10 @@ from yiji.reports import clocks, critical
 
 @db_periodic_task(crontab(minute="*"))
 def report_deadlines() -> int:
-    """Every minute: remind before report deadlines and escalate missed ones."""
+    """Every minute: remind before report deadlines and escalate missed ones, preliminary
+    reports' finalisation included."""
     with policy.batch():
-        return clocks.remind_and_escalate()
+        return clocks.remind_and_escalate() + clocks.remind_preliminary()
 
 
 @db_periodic_task(crontab(minute="*"))

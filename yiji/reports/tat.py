@@ -16,9 +16,11 @@ from django.db.models import Count, DateTimeField, F, Q
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from yiji.core import policy
 from yiji.core.calendar import day_bounds
 from yiji.core.rulebook import carries_out
 from yiji.orders.models import Exam
+from yiji.reports.models import Report, ReportStatus
 
 GROUPINGS = {
     "modality": "modality",
@@ -100,3 +102,38 @@ def late_exams(first: dt.date, last: dt.date, by: str, key: str, department=None
     if key:
         exams = exams.filter(**{GROUPINGS[by]: key}) if by != "day" else exams.filter(day=key)
     return exams.select_related("patient", "item", "report__author").order_by("-completed_at")[:200]
+
+
+@dataclass(frozen=True)
+class Preliminary:
+    """Preliminary emergency reports of a period and how their finalisation went (RPT-7)."""
+
+    hours: int
+    issued: int
+    finalised_in_time: int
+    overdue_open: int
+
+    @property
+    def in_time_rate(self) -> float | None:
+        return round(100 * self.finalised_in_time / self.issued, 1) if self.issued else None
+
+
+@carries_out("RPT-7")
+def preliminary_figures(first: dt.date, last: dt.date, department=None) -> Preliminary:
+    """How many preliminary reports went out, how many were final within
+    rpt.preliminary_finalise_hours, and how many are past it and still not final."""
+    hours = policy.value("rpt.preliminary_finalise_hours", department=department)
+    allowed = dt.timedelta(hours=hours)
+    start, end = day_bounds(first, last)
+    rows = Report.objects.filter(preliminary_at__gte=start, preliminary_at__lt=end)
+    if department:
+        rows = rows.filter(exam__department=department)
+    counts = rows.aggregate(
+        issued=Count("pk"),
+        in_time=Count("pk", filter=Q(final_at__lte=F("preliminary_at") + allowed)),
+        overdue=Count(
+            "pk",
+            filter=Q(status=ReportStatus.PRELIMINARY, preliminary_at__lt=timezone.now() - allowed),
+        ),
+    )
+    return Preliminary(hours, counts["issued"], counts["in_time"], counts["overdue"])

@@ -376,6 +376,7 @@ def tat(request: HttpRequest) -> HttpResponse:
     first, last = requested_period(request)
     with policy.batch():
         rows = figures.dashboard(first, last, by)
+        preliminary = figures.preliminary_figures(first, last)
     chart = {
         "keys": [row.key for row in rows],
         "on_time": [row.on_time_rate for row in rows],
@@ -387,6 +388,7 @@ def tat(request: HttpRequest) -> HttpResponse:
         "reports/tat.html",
         {
             "rows": rows,
+            "preliminary": preliminary,
             "by": by,
             "first": first,
             "last": last,
