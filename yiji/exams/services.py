@@ -20,6 +20,7 @@ from yiji.exams.clocks import deadline
 from yiji.exams.models import Disinfection, ExamRecord, Reaction
 from yiji.incidents.freeze import require_unfrozen
 from yiji.orders.models import EventKind, Exam, ExamStatus, Modality
+from yiji.orders.scheduling import walk_in_problem
 from yiji.orders.services import record_event
 from yiji.people import credentials
 from yiji.people.models import Post
@@ -96,6 +97,8 @@ def start_exam(actor, exam: Exam) -> Exam:
         check_operator(actor, exam)
         for problem in _start_problems(exam, record):
             raise problem
+        if late := walk_in_problem(exam, timezone.now()):
+            raise late  # SCH-7 holds when the exam starts, booked or not
         _mark_started(actor, exam, timezone.now())
     return exam
 

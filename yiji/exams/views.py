@@ -21,7 +21,7 @@ from yiji.exams.forms import record_form_for
 from yiji.exams.models import ExamRecord
 from yiji.orders import checkin, scheduling
 from yiji.orders.forms import BookingForm, CheckInForm
-from yiji.orders.models import Exam, ExamStatus
+from yiji.orders.models import Exam, ExamStatus, Priority
 from yiji.orders.views import refuse
 
 
@@ -87,7 +87,8 @@ def exam_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     rooms = scheduling.rooms_for(exam)
     proposal = None
-    if exam.status in (ExamStatus.REQUESTED, ExamStatus.BOOKED) and rooms:
+    urgent = exam.priority == Priority.URGENT  # ORD-2: straight to a room's queue, no slot
+    if exam.status in (ExamStatus.REQUESTED, ExamStatus.BOOKED) and rooms and not urgent:
         proposal = scheduling.earliest_slot(exam)
     booking = BookingForm(
         rooms,

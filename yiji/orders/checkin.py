@@ -14,7 +14,7 @@ from yiji.core.models import Patient, PatientSource, Room
 from yiji.core.permissions import Action, require
 from yiji.core.rulebook import RuleViolation, carries_out
 from yiji.orders.models import AllergyScreen, EventKind, Exam, ExamStatus, Priority
-from yiji.orders.scheduling import is_special_contrast, rooms_for
+from yiji.orders.scheduling import is_special_contrast, queue_room, walk_in_problem
 from yiji.orders.services import record_event
 
 IDENTIFIER_LABELS = {
@@ -92,7 +92,7 @@ def needs_accompaniment(exam: Exam) -> list[str]:
     return found
 
 
-@carries_out("ORD-2", "ORD-4", "ORD-6", "SCH-1")
+@carries_out("ORD-2", "ORD-4", "ORD-6", "SCH-1", "SCH-7")
 def check_in(
     actor,
     exam: Exam,
@@ -122,12 +122,15 @@ def check_in(
         _check_appointment(exam)
         _check_accompaniment(exam, accompanying_physician)
         _check_allergy_screen(exam)
-        room = exam.room or room or next(iter(rooms_for(exam)), None)
+        now = timezone.now()
+        if exam.status != ExamStatus.BOOKED and (late := walk_in_problem(exam, now)):
+            raise late  # a booking was checked when it was made
+        room = exam.room or room or queue_room(exam)
         if room is None:
             raise RuleViolation(
-                "SCH-1", "没有可做该检查的检查室。", "No room performs this exam.", field="room"
-            )
-        now = timezone.now()
+                "SCH-1", "没有可做该检查的检查室（或设备均故障）。",
+                "No working room performs this exam.", field="room",
+            )  # fmt: skip
         today = timezone.localdate(now)
         exam.room = room
         exam.accession = exam.accession or numbering.daily_number("A", today, width=6)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from yiji.core import numbering, policy
@@ -196,6 +197,39 @@ def _inpatient_after_cutoff(exam: Exam, end: dt.datetime, afternoon: Period) -> 
         return False
     minutes = policy.value("sch.inpatient_cutoff_minutes", department=exam.department)
     return end > afternoon.end - dt.timedelta(minutes=minutes)
+
+
+@carries_out("SCH-7")
+def walk_in_problem(exam: Exam, at: dt.datetime) -> RuleViolation | None:
+    """SCH-7 for a patient who comes without a booking, or whose exam starts now: an
+    inpatient's exam (not a critically ill one's) must end before the afternoon cut-off."""
+    afternoon = working_periods(timezone.localdate(at), exam.department)[-1]
+    end = at + dt.timedelta(minutes=exam.item.duration_minutes)
+    if not _inpatient_after_cutoff(exam, end, afternoon):
+        return None
+    return RuleViolation(
+        "SCH-7",
+        "住院患者检查须在下午下班前一小时完成，之后仅限危重患者。",
+        "Inpatient exams finish an hour before the afternoon closes; after that only "
+        "critically ill patients.",
+        field="exam",
+    )
+
+
+def queue_room(exam: Exam) -> Room | None:
+    """The room a patient without a booking waits for: among the rooms that perform the
+    exam and have no device down (EQP-3), the one with the fewest waiting (ORD-2: an
+    emergency goes straight to a room's queue, never to a later slot)."""
+    search = _Search(exam)
+    working = [room for room in rooms_for(exam) if search.device_down(room) is None]
+    if not working:
+        return None
+    waiting = dict(
+        Exam.objects.filter(room__in=working, status=ExamStatus.ARRIVED)
+        .values_list("room")
+        .annotate(n=Count("pk"))
+    )
+    return min(working, key=lambda room: (waiting.get(room.pk, 0), room.code))
 
 
 def _unbooked_functional(exam: Exam):
