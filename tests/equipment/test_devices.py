@@ -17,8 +17,9 @@ from yiji.core.rulebook import RuleViolation
 from yiji.equipment import services
 from yiji.equipment.models import Device, DeviceStatus
 from yiji.exams import services as room_work
-from yiji.orders import scheduling
+from yiji.orders import checkin, scheduling
 from yiji.orders.checkin import Identifiers, check_in
+from yiji.orders.models import EventKind, ExamStatus
 
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 
@@ -74,6 +75,8 @@ def test_fault_diversion_repair_and_return(
         scheduling.book(clerk.user, exam, rooms["CT1"], at(9, minute))
     ids = Identifiers(name=patient.name, patient_id=patient.patient_id)
     arrived = check_in(clerk.user, booked[0], ids)
+    emergency = order(items["ct_head"], priority="urgent")[0]
+    walk_in = check_in(clerk.user, emergency, ids, room=rooms["CT1"])  # no booking
 
     fault = services.report_fault(technologist.user, ct, "球管打火，扫描中断")
     ct.refresh_from_db()
@@ -86,11 +89,21 @@ def test_fault_diversion_repair_and_return(
     with pytest.raises(RuleViolation, match="EQP-3"):
         scheduling.book(clerk.user, extra, rooms["CT1"], at(10, 0))
 
-    assert [e.pk for e in services.affected_exams(ct)] == [e.pk for e in booked]
+    # The queue first (emergencies, then by arrival; walk-ins included), then appointments.
+    assert [e.pk for e in services.affected_exams(ct)] == [walk_in.pk, arrived.pk, booked[1].pk]
     assert services.diversion_rooms(booked[1]) == [second_ct_room]
     moved = services.divert(clerk.user, booked[1], second_ct_room)
     assert (moved.room, moved.scheduled_start) == (second_ct_room, at(9, 30))
-    assert [e.pk for e in services.affected_exams(ct)] == [booked[0].pk]
+    # A checked-in patient moves to the other room's queue, keeping their place, unbooked.
+    queued_at = arrived.queued_at
+    moved = services.divert(clerk.user, arrived, second_ct_room)
+    assert (moved.room, moved.status, moved.queued_at) == (
+        second_ct_room, ExamStatus.ARRIVED, queued_at
+    )
+    assert moved.events.filter(kind=EventKind.DIVERTED).exists()
+    services.divert(clerk.user, walk_in, second_ct_room)
+    assert [e.pk for e in services.affected_exams(ct)] == []
+    assert [e.pk for e in checkin.queue(second_ct_room)] == [walk_in.pk, arrived.pk]  # ORD-2
 
     with pytest.raises(RuleViolation, match="EQP-4"):
         services.return_to_service(technologist.user, fault, "试扫正常")  # no repair yet

@@ -10,10 +10,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Case, Q, QuerySet, When
 from django.utils import timezone
 
-from yiji.core import audit, calendar, notices, policy
+from yiji.core import audit, calendar, notices, numbering, policy
 from yiji.core.accounts import staff_of
 from yiji.core.models import AuditAction, Role, Room
 from yiji.core.permissions import Action, may, require
@@ -29,9 +29,8 @@ from yiji.equipment.models import (
     Responsibility,
     TechnicalChange,
 )
-from yiji.orders.models import Exam, ExamStatus
-
-WAITING = (ExamStatus.BOOKED, ExamStatus.ARRIVED)
+from yiji.orders.models import EventKind, Exam, ExamStatus, Priority
+from yiji.orders.services import record_event
 
 
 def _refuse(rule: str, zh: str, en: str, field: str = "") -> RuleViolation:
@@ -176,23 +175,28 @@ def report_fault(actor, device: Device, description: str, exam: Exam | None = No
         recipients,
         "EQP-3",
         f"eqp3:{fault.pk}",
-        f"{device.name}故障停机：{fault.description[:60]}；{waiting}位已预约患者待分流。",
+        f"{device.name}故障停机：{fault.description[:60]}；{waiting}位候检或已预约患者待分流。",
         url=f"/equipment/{device.pk}/",
     )
     return fault
 
 
 def affected_exams(device: Device) -> QuerySet:
-    """Today's and later appointments on the device's room, waiting to be diverted."""
+    """Who waits for the device's room: the patients already in its queue (walk-ins and
+    emergencies included), then today's and later appointments."""
     if device.room_id is None:
         return Exam.objects.none()
     start_of_today = calendar.day_bounds(timezone.localdate(), timezone.localdate())[0]
     return (
-        Exam.objects.filter(
-            room=device.room, status__in=WAITING, scheduled_start__gte=start_of_today
+        Exam.objects.filter(room=device.room)
+        .filter(
+            Q(status=ExamStatus.ARRIVED)
+            | Q(status=ExamStatus.BOOKED, scheduled_start__gte=start_of_today)
         )
         .select_related("patient", "item")
-        .order_by("scheduled_start")
+        .annotate(routine=Case(When(priority=Priority.URGENT, then=0), default=1))
+        # "arrived" sorts before "booked"; in the queue, emergencies first (ORD-2).
+        .order_by("status", "routine", "queued_at", "scheduled_start", "pk")
     )
 
 
@@ -210,6 +214,8 @@ def divert(actor, exam: Exam, room: Room) -> Exam:
     from yiji.orders import scheduling
 
     exam = Exam.objects.select_related("item", "department").get(pk=exam.pk)
+    if exam.status == ExamStatus.ARRIVED:
+        return _move_in_queue(actor, exam, room)
     start = exam.scheduled_start
     if start is None or start < timezone.now() or scheduling.booking_problems(exam, room, start):
         slot = scheduling.earliest_slot(exam, room=room)
@@ -219,6 +225,32 @@ def divert(actor, exam: Exam, room: Room) -> Exam:
             )
         start = slot[1]
     return scheduling.book(actor, exam, room, start)
+
+
+def _move_in_queue(actor, exam: Exam, room: Room) -> Exam:
+    """A patient already checked in goes to the other room's queue keeping their place (the
+    time they joined the queue orders it), without a new booking; the screen shows a new
+    number for that room."""
+    require(actor, Action.BOOK_EXAM)
+    if room.pk not in {r.pk for r in diversion_rooms(exam)}:
+        raise _refuse(
+            "EQP-3", f"{room.name}不能做该检查或设备也在故障中。",
+            f"{room.name} cannot take this exam or is down too.", "room",
+        )  # fmt: skip
+    with transaction.atomic():
+        exam = Exam.objects.select_for_update(of=("self",)).get(pk=exam.pk)
+        if exam.status != ExamStatus.ARRIVED:
+            raise _refuse("EQP-3", "患者已不在候检队列中。", "The patient is no longer waiting.")
+        before = exam.room
+        exam.room = room
+        exam.queue_number = numbering.next_value(f"Q{room.pk}", timezone.localdate())
+        exam.save(update_fields=["room", "queue_number"])
+        record_event(
+            exam, EventKind.DIVERTED, actor, note=f"{before.name if before else ''} → {room.name}",
+            room=room.code, queue=exam.queue_number,
+        )  # fmt: skip
+        audit.record(actor, AuditAction.UPDATE, exam, after={"room": room.code}, reason="EQP-3")
+    return exam
 
 
 @carries_out("EQP-4")

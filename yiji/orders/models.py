@@ -264,6 +264,7 @@ class EventKind(models.TextChoices):
     REQUESTED = "requested", _("Requested")
     BOOKED = "booked", _("Booked")
     RESCHEDULED = "rescheduled", _("Rescheduled")
+    DIVERTED = "diverted", _("Moved to another room's queue")
     ARRIVED = "arrived", _("Checked in")
     CALLED = "called", _("Called")
     STARTED = "started", _("Exam started")
