@@ -164,3 +164,28 @@ def test_follow_up_pages(frozen_clock, cases, readers, client_for, make_staff):
     )
     (rate,) = page.context["rates"]
     assert (rate.cases, rate.followed) == (2, 1) and page.context["chart"]["follow_up"] == [50.0]
+
+
+@pytest.mark.rules("QLT-1", "QLT-2")
+def test_a_negative_report_is_followed_up_and_a_missed_diagnosis_counts(
+    frozen_clock, cases, readers, client_for
+):
+    negative = cases[3]
+    followup.open_follow_ups()
+    assert not FollowUp.objects.filter(exam=negative.exam).exists()  # nothing opens it alone
+    client = client_for(readers[1])
+    page = client.get(f"/exams/{negative.exam_id}/report/")
+    assert f"/exams/{negative.exam_id}/follow-up/" in page.text
+    opened = client.post(f"/exams/{negative.exam_id}/follow-up/")
+    case = FollowUp.objects.get(exam=negative.exam)
+    assert opened.url == f"/quality/follow-ups/{case.pk}/"
+    assert case.reason == FollowUpReason.REQUESTED and case.reader == negative.author
+    assert client.post(f"/exams/{negative.exam_id}/follow-up/").url == opened.url  # one only
+    client.post(
+        opened.url,
+        {"final_diagnosis": "右肺下叶结节，病理证实腺癌", "source": "pathology",
+         "concordance": "none", "error": "missed", "cause": "结节位于心影后"},
+    )  # fmt: skip
+    rates = followup.follow_up_rates(MONDAY, MONDAY, "reader")
+    writer = next(r for r in rates if r.label == negative.author.name)
+    assert writer.missed >= 1

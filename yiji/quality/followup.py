@@ -83,6 +83,35 @@ def open_follow_ups(now: dt.datetime | None = None) -> int:
 
 
 @carries_out("QLT-1", "QLT-2")
+def open_follow_up(actor, report: Report) -> FollowUp:
+    """A physician opens a follow-up on any released report, a negative one included: a
+    missed diagnosis is found by following reports that said nothing was wrong. One per exam:
+    an existing follow-up is returned."""
+    require(actor, Action.WRITE_REPORT)
+    if report.status not in (ReportStatus.FINAL, ReportStatus.AMENDED):
+        raise RuleViolation(
+            "QLT-1", "只有已签发的报告可以随访。", "Only a signed-out report is followed up."
+        )
+    existing = FollowUp.objects.filter(exam=report.exam).first()
+    if existing is not None:
+        return existing
+    now = timezone.now()
+    days = policy.value("qlt.follow_up_due_days", department=report.exam.department)
+    with transaction.atomic():
+        follow_up, _created = FollowUp.objects.get_or_create(
+            exam=report.exam,
+            defaults={
+                "reason": FollowUpReason.REQUESTED,
+                "reader_id": report.author_id,
+                "created_at": now,
+                "due_at": now + dt.timedelta(days=days),
+            },
+        )
+        audit.record(actor, AuditAction.CREATE, follow_up, patient=report.exam.patient)
+    return follow_up
+
+
+@carries_out("QLT-1", "QLT-2")
 def record_outcome(
     actor,
     follow_up: FollowUp,

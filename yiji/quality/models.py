@@ -178,6 +178,7 @@ class FollowUpReason(models.TextChoices):
     POSITIVE = "positive", _("Positive finding")
     SUSPICIOUS = "suspicious", _("Suspicious category")
     CRITICAL = "critical", _("Critical result")
+    REQUESTED = "requested", _("Opened by a physician")
 
 
 class EvidenceSource(models.TextChoices):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("quality/films/", views.film_quality, name="film_quality"),
     path("quality/follow-ups/", views.follow_up_list, name="follow_ups"),
     path("quality/follow-ups/<int:pk>/", views.follow_up_detail, name="follow_up"),
+    path("exams/<int:exam_pk>/follow-up/", views.follow_up_open, name="follow_up_open"),
     path("quality/consultations/", views.consultation_list, name="consultations"),
     path("quality/consultations/<int:pk>/", views.consultation_detail, name="consultation"),
     path("quality/difficult/", views.difficult_cases, name="difficult_cases"),

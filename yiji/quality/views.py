@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from yiji.core import rulebook
@@ -46,7 +47,7 @@ from yiji.quality.models import (
     RejectReason,
     TechnicalSession,
 )
-from yiji.reports.models import ImageGrade
+from yiji.reports.models import ImageGrade, Report
 
 
 def session_departments(user) -> list[Department]:
@@ -328,6 +329,19 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
 
 def _rounded(value: float | None) -> float | None:
     return round(value, 1) if value is not None else None
+
+
+@require_POST
+@requires(Action.WRITE_REPORT)
+def follow_up_open(request: HttpRequest, exam_pk: int) -> HttpResponse:
+    """Open a follow-up on the exam's signed report, whatever its result (QLT-1)."""
+    report = get_object_or_404(Report, exam_id=exam_pk)
+    try:
+        item = followup.open_follow_up(request.user, report)
+    except RuleViolation as violation:
+        show_refusal(request, violation)
+        return redirect("report", pk=exam_pk)
+    return redirect("follow_up", pk=item.pk)
 
 
 @requires_any(Action.WRITE_REPORT, Action.VIEW_QUALITY)
