@@ -93,7 +93,9 @@ def test_an_internal_loan_is_signed_by_the_borrowing_physician(
 
 
 @pytest.mark.rules("ARC-2")
-def test_repeat_borrowing_names_the_writing_and_reviewing_physicians(reported, desk, clinician):
+def test_repeat_borrowing_names_the_writing_and_reviewing_physicians(
+    reported, desk, clinician, client_for
+):
     exam, writer, reviewer = reported
     first = loans.request(
         desk.user,
@@ -140,6 +142,23 @@ def test_repeat_borrowing_names_the_writing_and_reviewing_physicians(reported, d
         reviewer_name=reviewer.name,
     )
     assert again.writer_name == writer.name
+    # Their names are not enough: both sign, electronically, after the borrower.
+    assert again.steps == [loans.BORROWER, loans.WRITER, loans.REVIEWER]
+    loans.sign(clinician.user, again, PASSWORD)
+    with pytest.raises(RuleViolation, match="ARC-2"):
+        loans.sign(reviewer.user, again, PASSWORD)  # the writer's turn, not his
+    loans.sign(writer.user, again, PASSWORD)
+    page = client_for(reviewer).post(
+        f"/archive/loans/{again.pk}/", {"action": "approve", "secret": PASSWORD}
+    )
+    assert page.status_code == 302
+    again.refresh_from_db()
+    assert again.status == LoanStatus.APPROVED
+    signed = again.signatures.order_by("pk")
+    assert [(s.step, s.signer) for s in signed] == [
+        (loans.BORROWER, clinician), (loans.WRITER, writer), (loans.REVIEWER, reviewer)
+    ]
+    assert all(s.signature.meaning for s in signed)
 
 
 @pytest.mark.rules("ARC-2")

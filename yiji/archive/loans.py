@@ -25,8 +25,13 @@ from yiji.orders.models import Exam
 from yiji.orders.services import exam_by_accession
 
 BORROWER, MEDICAL_AFFAIRS, DIRECTOR = "borrower", "medical_affairs", "director"
+# Borrowing the same exam again is signed by the physicians who wrote and reviewed its report.
+WRITER, REVIEWER = "writer", "reviewer"
 STEP_ROLES = {MEDICAL_AFFAIRS: Role.MEDICAL_AFFAIRS, DIRECTOR: Role.DIRECTOR}
-STEP_RULES = {BORROWER: "ARC-2", MEDICAL_AFFAIRS: "ARC-2", DIRECTOR: "ARC-3"}
+STEP_RULES = {
+    BORROWER: "ARC-2", MEDICAL_AFFAIRS: "ARC-2", DIRECTOR: "ARC-3", WRITER: "ARC-2",
+    REVIEWER: "ARC-2",
+}  # fmt: skip
 OPEN = (LoanStatus.REQUESTED, LoanStatus.APPROVED, LoanStatus.HANDED_OUT)
 REFUSED_SIGNER = {
     MEDICAL_AFFAIRS: (
@@ -38,7 +43,10 @@ REFUSED_SIGNER = {
         "A copy for anyone outside the department is approved by the director.",
     ),
 }
-MEANING = {BORROWER: "借阅申请签字", MEDICAL_AFFAIRS: "院外借阅审批", DIRECTOR: "影像复制审批"}
+MEANING = {
+    BORROWER: "借阅申请签字", MEDICAL_AFFAIRS: "院外借阅审批", DIRECTOR: "影像复制审批",
+    WRITER: "重复借阅：报告书写医师签字", REVIEWER: "重复借阅：报告审核医师签字",
+}  # fmt: skip
 
 
 @carries_out("ARC-1")
@@ -67,10 +75,24 @@ def _report_physicians(exam: Exam) -> tuple[str, str]:
     return report.author.name, report.reviewer.name if report.reviewer else ""
 
 
-def _steps(exam: Exam, kind: str, borrower: Staff | None, outside: bool) -> list[str]:
+def report_signers(exam: Exam) -> dict[str, Staff]:
+    report = getattr(exam, "report", None)
+    if report is None:
+        return {}
+    signers = {WRITER: report.author}
+    if report.reviewer is not None:
+        signers[REVIEWER] = report.reviewer
+    return signers
+
+
+def _steps(
+    exam: Exam, kind: str, borrower: Staff | None, outside: bool, repeat: bool = False
+) -> list[str]:
     steps = []
     if borrower is not None and not outside:
         steps.append(BORROWER)
+    if repeat:
+        steps += list(report_signers(exam))
     if outside:
         steps.append(MEDICAL_AFFAIRS)
     in_department = (
@@ -140,7 +162,9 @@ def request(
             exam=exam, kind=kind, medium=medium, borrower=borrower, borrower_name=name[:50],
             borrower_unit=unit[:100], outside=outside, purpose=purpose.strip()[:300],
             writer_name=writer_name.strip()[:50], reviewer_name=reviewer_name.strip()[:50],
-            due_on=due_on, steps=_steps(exam, kind, borrower, outside),
+            due_on=due_on,
+            steps=_steps(exam, kind, borrower, outside, repeat=kind == LoanKind.BORROW
+                         and borrowed_before.exists()),
             requested_by=staff_of(actor, "ARC-2"),
         )  # fmt: skip
         if not loan.steps:
@@ -157,6 +181,8 @@ def _tell_next(loan: Loan) -> None:
     step = loan.steps[0]
     if step == BORROWER:
         people = [loan.borrower]
+    elif step in (WRITER, REVIEWER):
+        people = [report_signers(loan.exam)[step]]
     else:
         people = notices.holders(STEP_ROLES[step], loan.exam.department)
     notices.notify(
@@ -183,15 +209,15 @@ def sign(actor, loan: Loan, secret: str, approved: bool = True, note: str = "") 
             )
         if step in STEP_ROLES and STEP_ROLES[step] not in roles_of(actor):
             raise RuleViolation(rule, *REFUSED_SIGNER[step])
+        if step in (WRITER, REVIEWER) and report_signers(loan.exam)[step].pk != me.pk:
+            raise RuleViolation(
+                rule, "重复借阅须由报告书写医师和审核医师本人签字。",
+                "Borrowing again is signed by the report's writer and reviewer themselves.",
+            )  # fmt: skip
         if not approved and not note.strip():
             raise RuleViolation(rule, "不批准须说明理由。", "Say why it is refused.", field="note")
-        meaning = {
-            BORROWER: "借阅申请签字",
-            MEDICAL_AFFAIRS: "院外借阅审批",
-            DIRECTOR: "影像复制审批",
-        }[step]
         try:
-            signature = accounts.sign(actor, secret, meaning, loan)
+            signature = accounts.sign(actor, secret, MEANING[step], loan)
         except accounts.SignatureRefused as exc:
             raise RuleViolation(rule, str(exc), str(exc), field="signature") from exc
         LoanSignature.objects.create(

@@ -171,8 +171,10 @@ def loan_page(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("loan", pk=pk)
     me = getattr(request.user, "staff", None)
     step = loan.steps[0] if loan.status == LoanStatus.REQUESTED and loan.steps else ""
-    signs = (step == loans.BORROWER and me is not None and loan.borrower_id == me.pk) or (
-        step in loans.STEP_ROLES and loans.STEP_ROLES[step] in roles_of(request.user)
+    signs = (
+        (step == loans.BORROWER and me is not None and loan.borrower_id == me.pk)
+        or (step in loans.STEP_ROLES and loans.STEP_ROLES[step] in roles_of(request.user))
+        or (me is not None and loans.report_signers(loan.exam).get(step) == me)
     )
     template = "archive/slip.html" if request.GET.get("print") else "archive/loan.html"
     return render(
