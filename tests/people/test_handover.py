@@ -74,6 +74,19 @@ def test_the_open_items_come_from_the_open_work(imaging, open_work, physician):
 
 
 @pytest.mark.rules("STF-4")
+def test_the_person_rostered_next_confirms(night_duty, leader, shifts, imaging, ct_tech):
+    november = roster.roster_for(imaging, dt.date(2026, 11, 1))
+    day_person = ct_tech("白班甲")
+    roster.assign(leader.user, november, day_person, shifts["day"], dt.date(2026, 11, 23))
+    record = handover.write(night_duty.staff.user, night_duty, "交班：一切正常。")
+    assert handover.rostered_next(record) == [day_person]
+    with pytest.raises(RuleViolation, match="STF-4") as refused:
+        handover.confirm(ct_tech("不在班").user, record)  # a colleague, but not on next
+    assert "白班甲" in refused.value.zh
+    assert handover.confirm(day_person.user, record).incoming == day_person
+
+
+@pytest.mark.rules("STF-4")
 def test_outgoing_writes_incoming_confirms(night_duty, open_work, ct_tech, make_staff):
     outgoing = night_duty.staff
     with pytest.raises(RuleViolation, match="STF-4"):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from yiji.core import audit, notices, policy
 from yiji.core.accounts import staff_of
 from yiji.core.calendar import day_bounds
-from yiji.core.models import AuditAction, Department, Role
+from yiji.core.models import AuditAction, Department, Role, Staff
 from yiji.core.permissions import Action, may, require
 from yiji.core.rulebook import RuleViolation, carries_out
 from yiji.people import hooks
@@ -97,6 +97,14 @@ def confirm(actor, handover: Handover, note: str = "") -> Handover:
         raise RuleViolation(
             "STF-4", "接班人须为本科室人员。", "The incoming person works in this department."
         )
+    successors = rostered_next(handover)
+    if successors and incoming not in successors:
+        names = "、".join(person.name for person in successors)
+        raise RuleViolation(
+            "STF-4",
+            f"交接班须由排班的下一班人员确认：{names}。",
+            f"The handover is confirmed by the person rostered next: {names}.",
+        )
     with transaction.atomic():
         handover.incoming = incoming
         handover.confirmed_at = timezone.now()
@@ -104,6 +112,23 @@ def confirm(actor, handover: Handover, note: str = "") -> Handover:
         handover.save(update_fields=["incoming", "confirmed_at", "confirmation_note"])
         audit.record(actor, AuditAction.UPDATE, handover, after={"confirmed": True})
     return handover
+
+
+# A shift that starts within this much of the outgoing one's end takes over from it.
+OVERLAP = dt.timedelta(hours=1)
+
+
+@carries_out("STF-4")
+def rostered_next(handover: Handover) -> list[Staff]:
+    """Who is rostered on the shift that follows the handover's duty in its department (an
+    empty list where the roster names nobody: then any colleague of the department confirms)."""
+    ends = handover.duty.ends_at
+    duties = Duty.objects.filter(
+        roster__department=handover.department,
+        starts_at__gte=ends - OVERLAP,
+        starts_at__lte=ends + OVERLAP,
+    ).exclude(staff_id=handover.outgoing_id)
+    return [duty.staff for duty in duties.select_related("staff").order_by("starts_at", "pk")]
 
 
 def _grace(department) -> dt.timedelta:
