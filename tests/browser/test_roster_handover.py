@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 
+from yiji.people import handover
 from yiji.site.demo import hospital as demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -83,8 +84,11 @@ def test_next_months_roster_is_built_and_published_then_a_handover_is_confirmed(
     assert "已交班" in on_duty.content()
     record = Handover.objects.get(duty=duty)
 
-    colleague = next(
-        name for name in ("physician", "deputy", "leader") if name != duty.staff.user.username
+    successors = handover.rostered_next(record)  # the next shift confirms (STF-4)
+    colleague = (
+        successors[0].user.username
+        if successors
+        else next(n for n in ("physician", "deputy", "leader") if n != duty.staff.user.username)
     )
     incoming = _second_context(browser, site, colleague)
     incoming.goto(f"{site}/people/handover/?department={imaging.pk}")

@@ -109,11 +109,9 @@ def _handovers(today: dt.date) -> None:
         if n == 0:
             continue  # one handover left unwritten: the reminder and the count show it
         record = handover.write(duty.staff.user, duty, "交班：仪器运行正常，未完成事项见清单。")
-        nxt = roster.duties_between(duty.day, duty.day + dt.timedelta(days=1)).filter(
-            shift=duty.shift, starts_at__gte=duty.ends_at - dt.timedelta(hours=1)
-        ).exclude(staff=duty.staff).first()  # fmt: skip
-        if nxt is not None:
-            handover.confirm(nxt.staff.user, record, "已接班")
+        successors = handover.rostered_next(record)
+        if successors and successors[0].user_id:
+            handover.confirm(successors[0].user, record, "已接班")
 
 
 def _leave(users, today: dt.date) -> None:
