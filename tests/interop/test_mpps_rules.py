@@ -6,13 +6,16 @@ compliance page, and the group leader is told at once."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from pydicom.uid import generate_uid
 
-from tests.interop.test_dicom import _create, _mpps, find, query
+from tests.interop.test_dicom import _create, _mpps, _set, find, query
 from yiji.core.models import Notice, Role
+from yiji.exams import services as room_work
 from yiji.exams.models import Disinfection
+from yiji.orders.checkin import Identifiers, check_in
 from yiji.orders.models import EventKind, ExamStatus
 from yiji.quality.compliance import period_figures
 
@@ -47,3 +50,33 @@ def test_a_room_awaiting_disinfection_is_offered_nobody_and_a_start_is_a_breach(
     hold.save()
     offered = find(dicom, query(station="CT1_GE"))[0]
     assert [a.AccessionNumber for a in offered] == [waiting["other_ct"].accession]
+
+
+@pytest.mark.rules("EXM-2")
+def test_a_modality_s_completion_is_not_image_acceptance(
+    dicom, clerk, order, items, patient, technologist, client_for, modality_rooms
+):
+    exam = order(items["ct_enh"], priority="urgent", allergy_screen="clear")[0]
+    exam = check_in(clerk.user, exam, Identifiers(name=patient.name, patient_id=patient.patient_id))
+    uid = generate_uid()
+    assoc = _mpps(dicom)
+    try:
+        assert _create(assoc, exam.accession, uid) == 0
+        assert _set(assoc, uid, "COMPLETED", CTDIvol=12.5) == 0
+    finally:
+        assoc.release()
+    exam.refresh_from_db()
+    assert exam.status == ExamStatus.IN_PROGRESS  # the patient has not left: images unaccepted
+    assert exam.events.filter(kind=EventKind.MODALITY_FINISHED).exists()
+    assert not exam.events.filter(kind=EventKind.RULE_EXCEPTION, data__rule="EXM-2").exists()
+    assert exam.record.ctdi_vol == Decimal("12.500")
+    client = client_for(technologist)
+    assert patient.name in client.get(f"/rooms/{exam.room_id}/queue/").text
+    client.post(f"/exams/{exam.pk}/act/", {"action": "accept"})
+    room_work.record_details(technologist.user, exam, {
+        "kv": Decimal("120"), "shielding": "铅围脖", "contrast_agent": "碘海醇350",
+        "contrast_ml": Decimal("80"), "contrast_route": "iv", "reaction": "none",
+    })  # fmt: skip
+    client.post(f"/exams/{exam.pk}/act/", {"action": "complete"})
+    exam.refresh_from_db()
+    assert exam.status == ExamStatus.COMPLETED and exam.record.images_accepted_by == technologist

@@ -60,6 +60,18 @@ def _staff(actor):
     return staff
 
 
+@carries_out("EXM-2")
+def awaiting_image_acceptance(room: Room):
+    """Important exams in the room whose images no one has accepted yet, the modality
+    finished or not: the patient does not leave before it."""
+    return (
+        Exam.objects.filter(room=room, status=ExamStatus.IN_PROGRESS, item__important=True)
+        .filter(record__images_accepted_at__isnull=True)
+        .select_related("patient", "item")
+        .order_by("started_at", "pk")
+    )
+
+
 def pending_disinfection(room: Room) -> Disinfection | None:
     return Disinfection.objects.filter(room=room, done_at__isnull=True).first()
 
@@ -420,7 +432,8 @@ def modality_started(actor, exam: Exam, at: dt.datetime) -> list[str]:
 
 @carries_out("EXM-2", "EXM-3", "EXM-4", "EXM-6")
 def modality_completed(actor, exam: Exam, at: dt.datetime, dose: dict[str, Decimal]) -> list[str]:
-    """MPPS COMPLETED, with the dose the modality measured (taken where none was typed)."""
+    """MPPS COMPLETED, with the dose the modality measured (taken where none was typed). An
+    important exam whose images no one has accepted stays in progress (EXM-2)."""
     require(actor, Action.PERFORM_EXAM)
     with transaction.atomic():
         exam, record = _locked(exam)
@@ -432,6 +445,11 @@ def modality_completed(actor, exam: Exam, at: dt.datetime, dose: dict[str, Decim
             setattr(record, name, dose[name])
         if taken:
             record.save(update_fields=taken)
+        if exam.item.important and not record.images_accepted_at:
+            # EXM-2: the modality has finished, but a person accepts the images before the
+            # patient leaves; the exam stays open in the room until the technologist does.
+            record_event(exam, EventKind.MODALITY_FINISHED, actor, at=at, source="mpps")
+            return []
         broken = _record_exceptions(actor, exam, list(_completion_problems(exam, record)), at)
         _mark_completed(actor, exam, at, source="mpps")
     return broken

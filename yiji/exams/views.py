@@ -177,6 +177,7 @@ def room_queue(request: HttpRequest, pk: int) -> HttpResponse:
             "waiting": checkin.queue(room),
             "current": checkin.current(room),
             "disinfection": services.pending_disinfection(room),
+            "to_accept": services.awaiting_image_acceptance(room),
         },
     )
 

@@ -269,6 +269,7 @@ class EventKind(models.TextChoices):
     CALLED = "called", _("Called")
     STARTED = "started", _("Exam started")
     COMPLETED = "completed", _("Exam completed")
+    MODALITY_FINISHED = "modality_finished", _("Modality finished: images to accept")
     CANCELLED = "cancelled", _("Cancelled")
     NO_SHOW = "no_show", _("No-show")
     DISCONTINUED = "discontinued", _("Discontinued")
