@@ -77,3 +77,30 @@ def test_the_results_list_pages_newest_first_without_repeats(
     for cursor in ("nonsense", "2026-11-23T07:30:00~x", "2026-11-23T07:30:00~5",
                    f"2026-11-23T07:30:00+08:00~{2**64}"):  # fmt: skip
         assert client.get("/results/", {"before": cursor}).status_code == 200  # the first page
+
+
+@pytest.mark.rules("ARC-5", "ORD-7")
+def test_a_clinician_prints_the_released_report_of_their_patient_but_no_other(
+    doctor, completed, items, clinician, make_staff, client_for, hospital
+):
+    from yiji.core.models import Department
+
+    report, writer = _report(doctor, completed(items["chest"]))
+    report = services.sign_final(
+        doctor("chief").user, services.submit(writer.user, report, PASSWORD), PASSWORD
+    )
+    client = client_for(clinician)
+    assert f"/exams/{report.exam_id}/report.pdf" in client.get(f"/results/{report.pk}/").text
+    pdf = client.get(f"/exams/{report.exam_id}/report.pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert AuditEntry.objects.filter(
+        actor=clinician.user, action=AuditAction.EXPORT, object_id=str(report.pk)
+    ).exists()
+    elsewhere = Department.objects.create(
+        hospital=hospital, code="ORTH", name="骨科", kind="clinical"
+    )
+    stranger = make_staff(
+        Role.CLINICIAN, department=elsewhere, physician_title=PhysicianTitle.ATTENDING
+    )
+    refused = client_for(stranger).get(f"/exams/{report.exam_id}/report.pdf")
+    assert refused.status_code == 403 and "ARC-5" in refused.text
