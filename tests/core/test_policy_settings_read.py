@@ -14,7 +14,6 @@ BUILT = ("stf.post_requirements_", "crit.lab_")
 # Settings no code reads yet (issue 23, point 11): each needs its behaviour, not a deletion.
 NOT_YET_READ = {
     "sch.window_open_minutes_before",  # the windows' opening times (issue 23, point 20)
-    "cnf.film_review_interval_days",
     "rad.public_dose_limit_msv",
     "rad.interventional_dosimeter_mode",
 }

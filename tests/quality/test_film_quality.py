@@ -11,7 +11,8 @@ import pytest
 from django.db import connection
 
 from tests.orders.fixtures import credentialed
-from yiji.core.models import Role, TechnologistTitle
+from yiji.core import policy
+from yiji.core.models import Notice, Role, TechnologistTitle
 from yiji.core.rulebook import RuleViolation
 from yiji.exams import services as room
 from yiji.orders.checkin import Identifiers, check_in
@@ -158,3 +159,24 @@ def test_a_technical_session_is_chaired_by_a_senior_technologist(
     )
     (record,) = client.get("/quality/films/").context["technical_sessions"]
     assert (record.chair, record.films_reviewed, record.recorded_by) == (techs[1], 30, techs[0])
+
+
+@pytest.mark.rules("CNF-6")
+def test_a_film_review_is_reminded_once_per_interval_when_none_was_held(
+    frozen_clock, perform, techs, items, make_staff, director, imaging
+):
+    officer = make_staff(Role.QC_OFFICER)
+    first = perform(items["chest"], techs[0])
+    assert films.remind_film_review() == 1  # films wait and none was graded in 7 days
+    assert films.remind_film_review() == 0  # once per interval
+    notice = Notice.objects.get(recipient=officer, rule="CNF-6")
+    assert "7天未评片" in notice.message
+    films.grade_film(techs[1].user, first, "A")
+    frozen_clock.shift(3 * 24 * 3600)
+    perform(items["chest"], techs[0])
+    assert films.remind_film_review() == 0  # reviewed three days ago
+    policy.change(  # the department reviews every other day
+        director.user, "cnf.film_review_interval_days", 2, hospital=imaging.hospital,
+        reason="每两天评片",
+    )  # fmt: skip
+    assert films.remind_film_review() == 1

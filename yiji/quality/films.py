@@ -12,10 +12,10 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
-from yiji.core import audit
+from yiji.core import audit, notices, policy
 from yiji.core.accounts import staff_of
 from yiji.core.calendar import day_bounds
-from yiji.core.models import AuditAction, Staff, TechnologistTitle
+from yiji.core.models import AuditAction, Department, DepartmentKind, Role, Staff, TechnologistTitle
 from yiji.core.permissions import Action, require
 from yiji.core.rulebook import RuleViolation, carries_out
 from yiji.orders.models import Exam, ExamStatus, Modality
@@ -85,6 +85,35 @@ def grade_film(actor, exam: Exam, grade: str, note: str = "") -> FilmGrade:
         },
     )
     return film
+
+
+@carries_out("CNF-6")
+def remind_film_review(now: dt.datetime | None = None) -> int:
+    """Films are reviewed every cnf.film_review_interval_days: where a department has graded
+    no film for that long while it has radiographs waiting for a grade, its QC officers (or,
+    without one, its group leaders) are reminded, once per interval."""
+    now = now or timezone.now()
+    sent = 0
+    waiting = Exam.objects.filter(
+        status=ExamStatus.COMPLETED, item__radiation=True, film_grade__isnull=True
+    )
+    for department in Department.objects.filter(kind=DepartmentKind.IMAGING):
+        days = policy.value("cnf.film_review_interval_days", department=department)
+        since = now - dt.timedelta(days=days)
+        graded = FilmGrade.objects.filter(exam__department=department, graded_at__gte=since)
+        pending = waiting.filter(department=department, completed_at__gte=since)
+        if graded.exists() or not pending.exists():
+            continue
+        period = timezone.localdate(now).toordinal() // days
+        reviewers = notices.holders(Role.QC_OFFICER, department) or notices.escalation_chain(
+            department
+        )[0]
+        sent += notices.notify(
+            reviewers, "CNF-6", f"film-review:{department.pk}:{period}",
+            f"{department.name}已{days}天未评片，{pending.count()}份照片待评级。",
+            "/quality/films/",
+        )  # fmt: skip
+    return sent
 
 
 @dataclass

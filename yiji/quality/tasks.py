@@ -2,7 +2,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from yiji.core import policy
-from yiji.quality import assessments, followup, qc, rollup, sessions
+from yiji.quality import assessments, films, followup, qc, rollup, sessions
 
 
 @db_periodic_task(crontab(minute="*/5"))
@@ -23,9 +23,10 @@ def follow_ups() -> int:
 @db_periodic_task(crontab(minute="0", hour="8"))
 def quality_reminders() -> int:
     """Each morning: remind directors of a half-year or year whose assessment is not drawn up
-    (QLT-4), and owners and the QC group of overdue rectifications (QLT-5)."""
+    (QLT-4), owners and the QC group of overdue rectifications (QLT-5), and the QC officers of
+    a film review that is due (CNF-6)."""
     with policy.batch():
-        return assessments.remind_due() + qc.remind_overdue()
+        return assessments.remind_due() + qc.remind_overdue() + films.remind_film_review()
 
 
 @db_periodic_task(crontab(minute="30", hour="2"))
