@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Case, Q, QuerySet, When
 from django.utils import timezone
 
-from yiji.core import audit, calendar, notices, numbering, policy
+from yiji.core import audit, calendar, notices, policy
 from yiji.core.accounts import staff_of
 from yiji.core.models import AuditAction, Role, Room
 from yiji.core.permissions import Action, may, require
@@ -29,6 +29,7 @@ from yiji.equipment.models import (
     Responsibility,
     TechnicalChange,
 )
+from yiji.orders.checkin import next_queue_number
 from yiji.orders.models import EventKind, Exam, ExamStatus, Priority
 from yiji.orders.services import record_event
 
@@ -243,7 +244,7 @@ def _move_in_queue(actor, exam: Exam, room: Room) -> Exam:
             raise _refuse("EQP-3", "患者已不在候检队列中。", "The patient is no longer waiting.")
         before = exam.room
         exam.room = room
-        exam.queue_number = numbering.next_value(f"Q{room.pk}", timezone.localdate())
+        exam.queue_number = next_queue_number(room, timezone.localdate())
         exam.save(update_fields=["room", "queue_number"])
         record_event(
             exam, EventKind.DIVERTED, actor, note=f"{before.name if before else ''} → {room.name}",

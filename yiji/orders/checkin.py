@@ -134,7 +134,7 @@ def check_in(
         today = timezone.localdate(now)
         exam.room = room
         exam.accession = exam.accession or numbering.daily_number("A", today, width=6)
-        exam.queue_number = numbering.next_value(f"Q{room.pk}", today)
+        exam.queue_number = next_queue_number(room, today)
         exam.accompanying_physician = accompanying_physician.strip()
         exam.status = ExamStatus.ARRIVED
         exam.arrived_at = exam.queued_at = now
@@ -149,6 +149,11 @@ def check_in(
             room=room.code,
         )
     return exam
+
+
+def next_queue_number(room: Room, day) -> int:
+    """The room's next queue number of the day (the waiting-room screen calls it)."""
+    return numbering.next_value(f"Q{room.pk}", day)
 
 
 def _check_appointment(exam: Exam) -> None:

@@ -147,16 +147,7 @@ def booking_problems(
             )
         )
     if _inpatient_after_cutoff(exam, end, periods[-1]):
-        problems.append(
-            RuleViolation(
-                "SCH-7",
-                "住院患者检查须在下午下班前一小时完成，之后仅限危重患者。",
-                "Inpatient exams finish an hour before the afternoon closes; after that only "
-                "critically ill patients.",
-                field="start",
-                overridable=True,
-            )
-        )
+        problems.append(_inpatient_cutoff_refusal("start", overridable=True))
     if exam.modality not in FUNCTIONAL and search.functional_unbooked():
         names = "、".join(e.item.name for e in _unbooked_functional(exam).select_related("item"))
         problems.append(
@@ -207,12 +198,17 @@ def walk_in_problem(exam: Exam, at: dt.datetime) -> RuleViolation | None:
     end = at + dt.timedelta(minutes=exam.item.duration_minutes)
     if not _inpatient_after_cutoff(exam, end, afternoon):
         return None
+    return _inpatient_cutoff_refusal("exam")
+
+
+def _inpatient_cutoff_refusal(field: str, overridable: bool = False) -> RuleViolation:
     return RuleViolation(
         "SCH-7",
         "住院患者检查须在下午下班前一小时完成，之后仅限危重患者。",
         "Inpatient exams finish an hour before the afternoon closes; after that only "
         "critically ill patients.",
-        field="exam",
+        field=field,
+        overridable=overridable,
     )
 
 

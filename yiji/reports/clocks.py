@@ -41,40 +41,38 @@ def remind_and_escalate(now: dt.datetime | None = None) -> int:
         due, rule = exam.report_due_at, exam.report_due_rule  # fixed when it was completed
         if due is None:
             continue
-        dept = exam.department
-        warn = dt.timedelta(minutes=policy.value("rpt.deadline_warning_minutes", department=dept))
-        late = dt.timedelta(minutes=policy.value("rpt.escalate_director_minutes", department=dept))
-        url = reverse("report", args=[exam.pk])
-        what = f"{exam.patient.name} {exam.item.name}"
-        due_text = timezone.localtime(due).strftime("%m-%d %H:%M")
-        if now >= due - warn:
-            sent += notices.notify(
-                _readers(exam),
-                rule,
-                f"report-warn-{exam.pk}",
-                f"【{rule}】报告即将到期（{due_text}）：{what}",
-                url,
-            )
-        if now >= due:
-            leaders, directors = notices.escalation_chain(
-                dept, exam.room.group if exam.room else None
-            )
-            sent += notices.notify(
-                leaders or directors,
-                rule,
-                f"report-late-{exam.pk}",
-                f"【{rule}】报告已超时（应于{due_text}前发出）：{what}",
-                url,
-            )
-        if now >= due + late:
-            _leaders, directors = notices.escalation_chain(dept)
-            sent += notices.notify(
-                directors,
-                rule,
-                f"report-late-director-{exam.pk}",
-                f"【{rule}】报告超时未发，已升级至科主任：{what}",
-                url,
-            )
+        sent += _escalate(
+            exam, rule, due, now, f"report-{{}}-{exam.pk}", _readers(exam),
+            warn="报告即将到期（{due}）", late="报告已超时（应于{due}前发出）",
+            director="报告超时未发，已升级至科主任",
+        )  # fmt: skip
+    return sent
+
+
+def _escalate(exam, rule, due, now, key, readers, *, warn, late, director) -> int:
+    """One clock's notices: the readers before it runs out (rpt.deadline_warning_minutes), the
+    group leader when it has, the director rpt.escalate_director_minutes later; each once."""
+    dept = exam.department
+    warning = dt.timedelta(minutes=policy.value("rpt.deadline_warning_minutes", department=dept))
+    later = dt.timedelta(minutes=policy.value("rpt.escalate_director_minutes", department=dept))
+    url = reverse("report", args=[exam.pk])
+    what = f"{exam.patient.name} {exam.item.name}"
+    due_text = timezone.localtime(due).strftime("%m-%d %H:%M")
+    sent = 0
+    if now >= due - warning:
+        text = warn.format(due=due_text)
+        sent += notices.notify(readers, rule, key.format("warn"), f"【{rule}】{text}：{what}", url)
+    if now >= due:
+        leaders, directors = notices.escalation_chain(dept, exam.room.group if exam.room else None)
+        text = late.format(due=due_text)
+        sent += notices.notify(
+            leaders or directors, rule, key.format("late"), f"【{rule}】{text}：{what}", url
+        )
+    if now >= due + later:
+        _leaders, directors = notices.escalation_chain(dept)
+        sent += notices.notify(
+            directors, rule, key.format("late-director"), f"【{rule}】{director}：{what}", url
+        )
     return sent
 
 
@@ -102,31 +100,11 @@ def remind_preliminary(now: dt.datetime | None = None) -> int:
         status=ReportStatus.PRELIMINARY, preliminary_at__gte=now - 2 * LOOKBACK
     ).select_related("exam__patient", "exam__item", "exam__department", "exam__room", "author")
     for report in waiting:
-        exam, due = report.exam, finalise_due(report)
-        dept = exam.department
-        warn = dt.timedelta(minutes=policy.value("rpt.deadline_warning_minutes", department=dept))
-        late = dt.timedelta(minutes=policy.value("rpt.escalate_director_minutes", department=dept))
-        url = reverse("report", args=[exam.pk])
-        what = f"{exam.patient.name} {exam.item.name}"
-        due_text = timezone.localtime(due).strftime("%m-%d %H:%M")
-        if now >= due - warn:
-            reviewers = [report.author, *notices.holders(Role.PHYSICIAN, dept)]
-            sent += notices.notify(
-                reviewers, "RPT-7", f"preliminary-warn-{report.pk}",
-                f"【RPT-7】初步报告须于{due_text}前审核定稿：{what}", url,
-            )  # fmt: skip
-        if now >= due:
-            leaders, directors = notices.escalation_chain(
-                dept, exam.room.group if exam.room else None
-            )
-            sent += notices.notify(
-                leaders or directors, "RPT-7", f"preliminary-late-{report.pk}",
-                f"【RPT-7】初步报告超时未定稿（应于{due_text}前）：{what}", url,
-            )  # fmt: skip
-        if now >= due + late:
-            _leaders, directors = notices.escalation_chain(dept)
-            sent += notices.notify(
-                directors, "RPT-7", f"preliminary-late-director-{report.pk}",
-                f"【RPT-7】初步报告超时未定稿，已升级至科主任：{what}", url,
-            )  # fmt: skip
+        exam = report.exam
+        readers = [report.author, *notices.holders(Role.PHYSICIAN, exam.department)]
+        sent += _escalate(
+            exam, "RPT-7", finalise_due(report), now, f"preliminary-{{}}-{report.pk}", readers,
+            warn="初步报告须于{due}前审核定稿", late="初步报告超时未定稿（应于{due}前）",
+            director="初步报告超时未定稿，已升级至科主任",
+        )  # fmt: skip
     return sent

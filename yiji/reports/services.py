@@ -393,7 +393,8 @@ def amend(actor, report: Report, text: str, reason: str, secret: str) -> Addendu
 
 
 def print_report(actor, report: Report, hospital_name: str, verify_base: str) -> bytes:
-    """A printed copy of a signed report, logged, with a QR code that vouches for this copy."""
+    """A printed copy of a signed report, logged, with a QR code that vouches for this copy:
+    for the department's physicians, hospital systems, and a clinician's own patients."""
     from yiji.reports.document import content_hash, report_pdf
     from yiji.reports.models import ReportPrint
 
@@ -401,6 +402,8 @@ def print_report(actor, report: Report, hospital_name: str, verify_base: str) ->
         raise RuleViolation(
             "RPT-13", "只有已签发的报告可以打印。", "Only a signed report can be printed."
         )
+    if not (may(actor, Action.WRITE_REPORT) or may(actor, Action.RECEIVE_RESULTS)):
+        open_result(actor, report)  # ARC-5: a clinician, his patients' released reports only
     digest = content_hash(report)
     url = f"{verify_base.rstrip('/')}/verify/{report.verification_key}/{digest[:16]}/"
     pdf = report_pdf(report, hospital_name, url)
