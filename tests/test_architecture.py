@@ -29,9 +29,7 @@ def _lint(where: Path) -> subprocess.CompletedProcess:
 
 
 def _contracts() -> list[dict]:
-    return tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"][
-        "contracts"
-    ]
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
 
 
 def _scratch_copy(tmp_path: Path) -> Path:

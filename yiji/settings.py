@@ -235,4 +235,3 @@ OAUTH2_PROVIDER = {
     },
     "DEFAULT_SCOPES": ["system/*.read"],
 }
-

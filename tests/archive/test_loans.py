@@ -156,7 +156,9 @@ def test_repeat_borrowing_names_the_writing_and_reviewing_physicians(
     assert again.status == LoanStatus.APPROVED
     signed = again.signatures.order_by("pk")
     assert [(s.step, s.signer) for s in signed] == [
-        (loans.BORROWER, clinician), (loans.WRITER, writer), (loans.REVIEWER, reviewer)
+        (loans.BORROWER, clinician),
+        (loans.WRITER, writer),
+        (loans.REVIEWER, reviewer),
     ]
     assert all(s.signature.meaning for s in signed)
 

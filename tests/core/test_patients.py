@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from yiji.core import services
 from yiji.core.models import AuditAction, AuditEntry, Patient, Role
@@ -15,7 +18,7 @@ def _data(**overrides):
     data = {
         "patient_id": "P0001",
         "name": "张三",
-        "sex": "M",
+        "sex": "F",  # as the ID card says: its 17th digit is even
         "source": "outpatient",
         "id_card": VALID_CARD,
         "allergy_history": "青霉素过敏",
@@ -39,7 +42,8 @@ def test_a_clerk_registers_a_patient_and_it_is_audited(clerk):
         ("name", "  "),
         ("sex", "X"),
         ("source", "somewhere"),
-        ("patient_id", ""),
+        ("sex", "M"),  # the card says female
+        ("birth_date", dt.date(1950, 1, 1)),  # the card says 1949-12-31
     ],
 )
 def test_bad_fields_are_refused_by_name(clerk, field, value):
@@ -111,7 +115,8 @@ def test_the_form_registers_and_edits_a_patient(clerk, client_for):
     patient = Patient.objects.get()
     assert response.status_code == 302 and response.url == f"/patients/{patient.pk}/"
     response = client.post(
-        f"/patients/{patient.pk}/edit/", {**_data(phone="13800000000"), "id_card": ""}
+        f"/patients/{patient.pk}/edit/",
+        {**_data(phone="13800000000"), "id_card": "", "birth_date": "1949-12-31"},
     )
     patient.refresh_from_db()
     assert patient.phone == "13800000000"
@@ -144,3 +149,26 @@ def test_a_search_matching_very_many_counts_only_up_to_the_cap(clerk, client_for
     assert "P0010" in last and "P0009" not in last and "第 2 页，共 2+ 页" in last
     monkeypatch.setattr("yiji.core.views.BoundedPaginator.cap", 100)
     assert "共 3 页" in client.get("/patients/", {"q": "张"}).text  # all counted
+
+
+def test_the_desk_s_id_card_fills_sex_and_birth_date_and_a_mismatch_names_both(clerk, client_for):
+    client = client_for(clerk)
+    data = {"name": "欧阳娜娜", "sex": "U", "source": "outpatient", "id_card": VALID_CARD}
+    response = client.post("/patients/new/", data)
+    patient = Patient.objects.get()
+    assert response.status_code == 302
+    assert (patient.sex, patient.birth_date) == ("F", dt.date(1949, 12, 31))
+    assert (patient.family_name, patient.given_name) == ("欧阳", "娜娜")  # 复姓 kept whole
+    assert patient.patient_id.startswith(f"P{timezone.localdate():%Y%m%d}")  # the hospital's number
+    refused = client.post(
+        "/patients/new/", {**data, "sex": "M", "birth_date": "1950-01-01"},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )  # fmt: skip
+    assert refused.status_code == 200 and Patient.objects.count() == 1
+    assert "1949-12-31" in refused.text and "1950-01-01" in refused.text
+    assert "身份证" in refused.text and "女" in refused.text and "男" in refused.text
+
+
+def test_the_registration_page_fills_sex_and_birth_date_as_the_card_is_typed(clerk, client_for):
+    page = client_for(clerk).get("/patients/new/").text
+    assert 'id="id_id_card"' in page and "idCardFacts" in page

@@ -98,7 +98,9 @@ def test_fault_diversion_repair_and_return(
     queued_at = arrived.queued_at
     moved = services.divert(clerk.user, arrived, second_ct_room)
     assert (moved.room, moved.status, moved.queued_at) == (
-        second_ct_room, ExamStatus.ARRIVED, queued_at
+        second_ct_room,
+        ExamStatus.ARRIVED,
+        queued_at,
     )
     assert moved.events.filter(kind=EventKind.DIVERTED).exists()
     services.divert(clerk.user, walk_in, second_ct_room)

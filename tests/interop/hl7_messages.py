@@ -36,6 +36,7 @@ def adt(
     name="李^小红",
     charset="UNICODE UTF-8",
     extra_pid: dict | None = None,
+    extra: tuple[str, ...] = (),
 ) -> str:
     pid = {
         3: f"{patient_id}^^^H1^PI~11010519491231002X^^^^NNCHN",
@@ -53,6 +54,7 @@ def adt(
                 f"EVN|{event}|20261123073000",
                 "|".join(pid_fields),
                 "PV1|1|O|ED^^^H1||||D001^王^医生",
+                *extra,
             ]
         )
         + "\r"

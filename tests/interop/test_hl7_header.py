@@ -31,9 +31,7 @@ def send(listener, text: str, charset: str = "utf-8") -> dict[str, list[str]]:
 
 
 @pytest.mark.parametrize("processing_id", ["T", "D"])
-def test_a_training_or_debugging_message_is_refused_and_applies_nothing(
-    listener, processing_id
-):
+def test_a_training_or_debugging_message_is_refused_and_applies_nothing(listener, processing_id):
     text = adt("T1").replace("|P|2.5.1|", f"|{processing_id}|2.5.1|", 1)
     ack = send(listener, text)
     assert ack["MSA"][1:3] == ["AR", "T1"]

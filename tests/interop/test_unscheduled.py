@@ -56,7 +56,7 @@ def test_an_unscheduled_step_is_kept_then_matched_to_its_order(
     client = client_for(technologist)
     page = client.get("/interfaces/unscheduled/")
     assert page.status_code == 200
-    (shown, candidates), = page.context["rows"]
+    ((shown, candidates),) = page.context["rows"]
     assert shown == step and candidates == [exam]  # not the DR, not the other patient's CT
 
     refused = client.post(
@@ -89,6 +89,6 @@ def test_a_step_for_a_patient_with_no_order_waits_with_no_candidate(
 ):
     _unscheduled(dicom, generate_uid(), patient_id="P999", name="无名氏")
     page = client_for(technologist).get("/interfaces/unscheduled/")
-    (_step, candidates), = page.context["rows"]
+    ((_step, candidates),) = page.context["rows"]
     assert candidates == []
     assert "P999" in page.content.decode()

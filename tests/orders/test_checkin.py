@@ -183,3 +183,27 @@ def test_a_skipped_patient_goes_to_the_back_and_keeps_the_arrival_time(
     first.refresh_from_db()
     assert first.arrived_at < second.arrived_at
     assert first.events.filter(kind=EventKind.SKIPPED).exists()
+
+
+@pytest.mark.rules("ORD-6")
+def test_the_desk_completes_a_missing_contrast_screen_on_the_exam_page(
+    clerk, client_for, order, items
+):
+    (exam,) = order(items["ct_enh"], priority="urgent")
+    assert exam.requisition.allergy_screen == "not_done"
+    client = client_for(clerk)
+    page = client.get(f"/exams/{exam.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").text
+    assert "对比剂过敏筛查" in page and 'name="allergy_screen"' in page
+    refused = client.post(
+        f"/exams/{exam.pk}/", {"action": "screen", "allergy_screen": "contraindicated"},
+        HTTP_ACCEPT_LANGUAGE="zh-hans", follow=True,
+    )  # fmt: skip
+    assert "ORD-6" in refused.text  # a positive screen names what was found
+    client.post(
+        f"/exams/{exam.pk}/",
+        {"action": "screen", "allergy_screen": "clear", "allergy_note": "否认过敏史，肾功能正常"},
+    )
+    exam.requisition.refresh_from_db()
+    assert exam.requisition.allergy_screen == "clear"
+    assert exam.requisition.allergy_screened_by == clerk
+    assert "否认过敏史" in client.get(f"/exams/{exam.pk}/").text

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 
+from yiji.core import policy
 from yiji.core.models import CredentialKind, Notice, Role
 from yiji.core.rulebook import RuleViolation
 from yiji.people import dosimetry, roster
@@ -185,3 +186,39 @@ def test_health_checks_fall_due_and_unfit_keeps_off_radiation_posts(
         dosimetry.record_health_check(
             keeper.user, worker, HealthCheckKind.PERIODIC, D(2026, 12, 1), "某院", Fitness.FIT
         )  # not in the future
+
+
+@pytest.mark.rules("RAD-2")
+def test_staff_who_do_no_radiation_work_are_held_to_the_public_limit(
+    keeper, worker, make_staff, director, hospital
+):
+    escort = make_staff(Role.NURSE, name="陪检护士")  # no radiation-safety training
+    for person in (worker, escort):
+        dosimetry.record_dose(keeper.user, person, D(2026, 7, 1), D(2026, 9, 28), M("1.2"), M("1"))
+    assert (DoseCheck.YEAR, "2026") in _triggers(escort)  # above 1 mSv for the public
+    assert (DoseCheck.YEAR, "2026") not in _triggers(worker)  # a worker's year limit is 50
+    policy.change(
+        director.user, "rad.public_dose_limit_msv", M("0.5"), hospital=hospital, reason="测试"
+    )
+    (finding,) = [f for f in dosimetry.judge(escort, D(2026, 9, 28)) if f.check == DoseCheck.YEAR]
+    assert finding.level == M("0.5")
+
+
+INTERVENTIONAL_FILE = """工号,姓名,开始日期,结束日期,佩戴位置,Hp(10),Hp(0.07)
+{no},放射技师,2026-07-01,2026-09-28,铅衣外,0.4,0.5
+"""
+
+
+@pytest.mark.rules("RAD-2")
+def test_the_policy_decides_how_many_apron_dosimeters_an_interventional_worker_wears(
+    keeper, worker, director, hospital
+):
+    content = INTERVENTIONAL_FILE.format(no=worker.employee_no).encode()
+    dosimetry.confirm_import(keeper.user, dosimetry.upload(keeper.user, content, "q3.csv")[0])
+    told = Notice.objects.filter(rule="RAD-2", key__startswith="dosimeter:", recipient=worker)
+    assert "内外各佩戴" in told.get().message  # by default: under and over the apron
+    policy.change(
+        director.user, "rad.interventional_dosimeter_mode", "collar", hospital=hospital,
+        reason="本院领口单剂量计",
+    )  # fmt: skip
+    assert dosimetry.dosimeter_gap(worker, D(2026, 9, 28)) is None

@@ -203,9 +203,7 @@ def test_no_report_before_the_exam_is_complete(doctor, order, items):
 
 
 @pytest.mark.rules("RPT-7")
-def test_mri_double_check_is_the_hospital_s_setting(
-    doctor, completed, imaging, director, hospital
-):
+def test_mri_double_check_is_the_hospital_s_setting(doctor, completed, imaging, director, hospital):
     Room.objects.create(department=imaging, code="MR1", name="磁共振一室", modalities=["MR"])
     head = _item(imaging, "MR-HEAD", "MR", name="头颅MRI平扫")
     attending = doctor("attending")

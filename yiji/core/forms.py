@@ -24,6 +24,7 @@ class PatientForm(forms.ModelForm):
             "birth_date",
             "id_card",
             "phone",
+            "address",
             "source",
             "residence_distance_km",
             "allergy_history",
@@ -37,6 +38,11 @@ class PatientForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["patient_id"].disabled = True
+        else:
+            self.fields["patient_id"].required = False
+            self.fields["patient_id"].help_text = _(
+                "Leave empty: the hospital's numbering gives one (HIS patients keep the HIS's)."
+            )
         # The ID card is shown masked; an empty box on edit keeps the stored number.
         self.fields["id_card"].help_text = _("18 characters; shown masked after saving.")
         if self.instance.pk and self.instance.id_card:

@@ -340,10 +340,18 @@ class PatientSource(models.TextChoices):
 class Patient(models.Model):
     patient_id = models.CharField(_("patient ID"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=50)
+    # The parts of the name as the HIS sends them (PID-5), or split by the desk; a compound
+    # surname such as 欧阳 stays whole.
+    family_name = models.CharField(_("family name"), max_length=30, blank=True)
+    given_name = models.CharField(_("given name"), max_length=30, blank=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     id_card = models.CharField(_("ID-card number"), max_length=18, blank=True)
+    # A number from the HIS that fails its check digit is kept, flagged, not refused: the
+    # HIS is the master of identity and refusing its patient would block every order.
+    id_card_unverified = models.BooleanField(_("ID-card number unverified"), default=False)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
     allergy_history = models.TextField(_("allergy history"), blank=True)
     source = models.CharField(_("source"), max_length=16, choices=PatientSource.choices)
     # How far the patient lives from the hospital: those from afar are booked first (SCH-5).
@@ -390,6 +398,55 @@ class Patient(models.Model):
         if len(card) <= 10:
             return "*" * len(card)
         return card[:6] + "*" * (len(card) - 10) + card[-4:]
+
+
+class AllergyCategory(models.TextChoices):
+    CONTRAST = "contrast", _("Contrast medium")
+    DRUG = "drug", _("Drug")
+    FOOD = "food", _("Food")
+    ENVIRONMENT = "environment", _("Environment")
+    OTHER = "other", _("Other")
+
+
+class AllergySeverity(models.TextChoices):
+    SEVERE = "severe", _("Severe")
+    MODERATE = "moderate", _("Moderate")
+    MILD = "mild", _("Mild")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+# Words that name a contrast medium in a free-text allergen (碘海醇, 钆喷酸葡胺, "iodinated").
+CONTRAST_WORDS = ("造影", "碘", "钆", "contrast", "iod", "gadolin")
+
+
+class Allergy(models.Model):
+    """One recorded allergy of a patient (ORD-6), from the HIS's AL1 segments or the desk."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="allergies")
+    category = models.CharField(_("category"), max_length=12, choices=AllergyCategory.choices)
+    substance = models.CharField(_("substance"), max_length=100)
+    code = models.CharField(_("code"), max_length=32, blank=True)
+    severity = models.CharField(
+        _("severity"), max_length=10, choices=AllergySeverity.choices,
+        default=AllergySeverity.UNKNOWN,
+    )  # fmt: skip
+    reaction = models.CharField(_("reaction"), max_length=200, blank=True)
+    noted_on = models.DateField(_("noted on"), null=True, blank=True)
+    from_his = models.BooleanField(_("from the HIS"), default=False)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("allergy")
+        verbose_name_plural = _("allergies")
+        ordering = ["patient", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.substance}（{self.get_severity_display()}）"
+
+    @property
+    def is_contrast(self) -> bool:
+        text = f"{self.substance} {self.code}".lower()
+        return self.category == AllergyCategory.CONTRAST or any(w in text for w in CONTRAST_WORDS)
 
 
 class PolicyValue(models.Model):

@@ -13,8 +13,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yiji.core import access, audit
+from yiji.core import access, audit, numbering
 from yiji.core.models import (
+    Allergy,
+    AllergyCategory,
+    AllergySeverity,
     AuditAction,
     Credential,
     CredentialKind,
@@ -36,14 +39,23 @@ from yiji.core.rulebook import carries_out
 PATIENT_FIELDS = [
     "patient_id",
     "name",
+    "family_name",
+    "given_name",
     "sex",
     "birth_date",
     "id_card",
     "phone",
     "allergy_history",
+    "address",
     "source",
     "residence_distance_km",
 ]
+# Two-character surnames (复姓) still in use; a name that starts with one keeps it whole.
+COMPOUND_SURNAMES = frozenset(
+    "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 令狐 夏侯 端木 西门 独孤 南宫 "
+    "轩辕 呼延 澹台 公冶 宗政 濮阳 淳于 单于 太叔 申屠 仲孙 钟离 闻人 万俟 赫连 左丘 东郭 百里 "
+    "第五 拓跋 司空 申屠 梁丘 乐正 公羊 谷梁 羊舌 巫马 漆雕 壤驷 微生 即墨 亓官 司寇 颛孙".split()
+)
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -63,14 +75,54 @@ def id_card_problem(number: str) -> str | None:
     return None
 
 
-def clean_patient_data(data: dict[str, Any]) -> dict[str, Any]:
-    """Check and normalise patient fields; raise ValidationError naming each bad field."""
+def id_card_facts(number: str) -> tuple[str, dt.date]:
+    """The sex and birth date a valid 18-digit ID-card number holds (GB 11643: digits 7–14
+    the birth date, the 17th odd for a man)."""
+    birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    return (Sex.MALE if int(number[16]) % 2 else Sex.FEMALE), birth
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """A Chinese name's family and given parts; a compound surname stays whole. Names in
+    Latin letters are not guessed at."""
+    name = name.strip()
+    if len(name) < 2 or name.isascii() or " " in name:
+        return "", ""
+    family = name[:2] if name[:2] in COMPOUND_SURNAMES and len(name) > 2 else name[:1]
+    return family, name[len(family) :]
+
+
+def _check_card_against(cleaned: dict, errors: dict) -> None:
+    """Fill sex and birth date from the ID card, or name both when they disagree."""
+    card_sex, card_birth = id_card_facts(cleaned["id_card"])
+    birth, sex = cleaned.get("birth_date"), cleaned.get("sex")
+    if isinstance(birth, dt.date) and birth != card_birth:
+        errors["birth_date"] = _("The ID card gives the birth date %(card)s, not %(entered)s.") % {
+            "card": card_birth.isoformat(),
+            "entered": birth.isoformat(),
+        }
+    elif not isinstance(birth, dt.date):
+        cleaned["birth_date"] = card_birth
+    if sex in (Sex.MALE, Sex.FEMALE) and sex != card_sex:
+        errors["sex"] = _("The ID card gives the sex %(card)s, not %(entered)s.") % {
+            "card": Sex(card_sex).label, "entered": Sex(sex).label,
+        }  # fmt: skip
+    elif sex in ("", None, Sex.UNKNOWN):
+        cleaned["sex"] = card_sex
+
+
+def clean_patient_data(data: dict[str, Any], *, from_his: bool = False) -> dict[str, Any]:
+    """Check and normalise patient fields; raise ValidationError naming each bad field.
+    From the HIS, an ID-card number that fails its check is kept, flagged unverified."""
     errors: dict[str, str] = {}
     cleaned = {k: data[k] for k in PATIENT_FIELDS if k in data}
-    for key in ("patient_id", "name", "id_card", "phone", "allergy_history"):
+    for key in ("patient_id", "name", "family_name", "given_name", "id_card", "phone",
+                "allergy_history", "address"):  # fmt: skip
         if key in cleaned:
             cleaned[key] = (cleaned[key] or "").strip()
-    if "patient_id" in cleaned and not cleaned["patient_id"]:
+    if cleaned.get("name") and not (cleaned.get("family_name") or cleaned.get("given_name")):
+        cleaned["family_name"], cleaned["given_name"] = split_name(cleaned["name"])
+    if "patient_id" in cleaned and not cleaned["patient_id"] and from_his:
         errors["patient_id"] = _("The patient ID is required.")
     if "name" in cleaned and not cleaned["name"]:
         errors["name"] = _("The name is required.")
@@ -82,8 +134,11 @@ def clean_patient_data(data: dict[str, Any]) -> dict[str, Any]:
     if card:
         cleaned["id_card"] = card = card.upper()
         problem = id_card_problem(card)
-        if problem:
+        cleaned["id_card_unverified"] = bool(problem)
+        if problem and not from_his:
             errors["id_card"] = problem
+        elif not problem and not from_his:
+            _check_card_against(cleaned, errors)
     if "residence_distance_km" in cleaned:
         distance = cleaned["residence_distance_km"]
         if distance in ("", None):
@@ -100,13 +155,24 @@ def clean_patient_data(data: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def register_patient(actor, data: dict[str, Any], *, ip: str | None = None) -> Patient:
-    """Register a patient with personal details and allergy history; audited. (The contrast
-    screen that completes ORD-6 comes with the exam workflow.)"""
+def next_patient_id() -> str:
+    """The hospital's own patient number, for patients the HIS has not numbered: the
+    registration day and a running number (P2026120400001)."""
+    return numbering.daily_number("P", timezone.localdate())
+
+
+def register_patient(
+    actor, data: dict[str, Any], *, ip: str | None = None, from_his: bool = False
+) -> Patient:
+    """Register a patient with personal details and allergy history; audited. Without a
+    patient ID from the HIS, the hospital's numbering gives one."""
     require(actor, Action.REGISTER_PATIENT)
-    cleaned = clean_patient_data({**{k: "" for k in PATIENT_FIELDS}, **data})
+    data = {**{k: "" for k in PATIENT_FIELDS}, **data}
+    cleaned = clean_patient_data(data, from_his=from_his)
     cleaned["birth_date"] = cleaned.get("birth_date") or None
     with transaction.atomic():
+        if not cleaned["patient_id"] and not from_his:
+            cleaned["patient_id"] = next_patient_id()
         if Patient.objects.filter(patient_id=cleaned["patient_id"]).exists():
             raise ValidationError({"patient_id": _("A patient with this ID already exists.")})
         patient = Patient.objects.create(**cleaned)
@@ -114,9 +180,11 @@ def register_patient(actor, data: dict[str, Any], *, ip: str | None = None) -> P
     return patient
 
 
-def update_patient(actor, patient: Patient, data: dict[str, Any], *, ip=None) -> Patient:
+def update_patient(
+    actor, patient: Patient, data: dict[str, Any], *, ip=None, from_his: bool = False
+) -> Patient:
     require(actor, Action.REGISTER_PATIENT, patient)
-    cleaned = clean_patient_data(data)
+    cleaned = clean_patient_data(data, from_his=from_his)
     cleaned.pop("patient_id", None)  # the hospital ID is the patient's identity; never edited
     with transaction.atomic():
         patient = Patient.objects.select_for_update().get(pk=patient.pk)
@@ -129,6 +197,46 @@ def update_patient(actor, patient: Patient, data: dict[str, Any], *, ip=None) ->
             patient.save()
             audit.record(actor, AuditAction.UPDATE, patient, before=old, after=new, ip=ip)
     return patient
+
+
+@carries_out("ORD-6")
+def replace_his_allergies(actor, patient: Patient, allergies: list[dict[str, Any]]) -> bool:
+    """The HIS's allergy list (HL7 AL1) replaces what it sent before; the desk's entries stay.
+    Returns whether the list changed."""
+    require(actor, Action.REGISTER_PATIENT, patient)
+    wanted = [
+        {
+            "category": a.get("category") or AllergyCategory.OTHER,
+            "substance": (a.get("substance") or "").strip()[:100],
+            "code": (a.get("code") or "").strip()[:32],
+            "severity": a.get("severity") or AllergySeverity.UNKNOWN,
+            "reaction": (a.get("reaction") or "").strip()[:200],
+            "noted_on": a.get("noted_on"),
+        }
+        for a in allergies
+        if (a.get("substance") or a.get("code") or "").strip()
+    ]
+    for row in wanted:
+        row["substance"] = row["substance"] or row["code"]
+    fields = ["category", "substance", "code", "severity", "reaction", "noted_on"]
+    with transaction.atomic():
+        current = list(patient.allergies.filter(from_his=True).values(*fields))
+        if current == wanted:
+            return False
+        patient.allergies.filter(from_his=True).delete()
+        Allergy.objects.bulk_create(
+            Allergy(patient=patient, from_his=True, **row) for row in wanted
+        )
+        audit.record(
+            actor, AuditAction.UPDATE, patient,
+            before={"allergies": [a["substance"] for a in current]},
+            after={"allergies": [a["substance"] for a in wanted]},
+        )  # fmt: skip
+    return True
+
+
+def contrast_allergies(patient: Patient) -> list[Allergy]:
+    return [a for a in patient.allergies.all() if a.is_contrast]
 
 
 @carries_out("ORD-7")

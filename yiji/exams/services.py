@@ -133,9 +133,7 @@ def check_operator(actor, exam: Exam) -> None:
     if post is None or Role.INTERFACE in roles_of(actor):
         return
     staff = staff_of(actor, "RAD-1")
-    credentials.require_for_post(
-        staff, post, timezone.localdate(), exam.department, "不能开始检查"
-    )
+    credentials.require_for_post(staff, post, timezone.localdate(), exam.department, "不能开始检查")
 
 
 def _check_arrived(exam: Exam) -> None:

@@ -20,7 +20,8 @@ from yiji.exams.disinfection import schedule as disinfection_schedule
 from yiji.exams.forms import record_form_for
 from yiji.exams.models import ExamRecord
 from yiji.orders import checkin, scheduling
-from yiji.orders.forms import BookingForm, CheckInForm
+from yiji.orders import services as order_services
+from yiji.orders.forms import AllergyScreenForm, BookingForm, CheckInForm
 from yiji.orders.models import Exam, ExamStatus, Priority
 from yiji.orders.views import refuse
 
@@ -117,6 +118,15 @@ def exam_detail(request: HttpRequest, pk: int) -> HttpResponse:
             elif action == "unbook":
                 scheduling.cancel_booking(request.user, exam, request.POST.get("reason", ""))
                 return redirect("exam", pk=pk)
+            elif action == "screen":
+                screen = AllergyScreenForm(request.POST)
+                if screen.is_valid():
+                    order_services.record_allergy_screen(
+                        request.user, exam.requisition,
+                        screen.cleaned_data["allergy_screen"], screen.cleaned_data["allergy_note"],
+                    )  # fmt: skip
+                    messages.success(request, _("Allergy screen recorded."))
+                    return redirect("exam", pk=pk)
             elif action == "checkin":
                 identity = CheckInForm(request.POST)
                 if identity.is_valid():
@@ -135,7 +145,10 @@ def exam_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                     return redirect("exam", pk=pk)
         except RuleViolation as violation:
-            refuse(request, booking if action == "book" else identity, violation)
+            if action == "screen":
+                show_refusal(request, violation)
+            else:
+                refuse(request, booking if action == "book" else identity, violation)
     return render(
         request,
         "orders/exam.html",
@@ -144,6 +157,15 @@ def exam_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "booking": booking,
             "identity": identity,
             "proposal": proposal,
+            "screen": AllergyScreenForm(
+                initial={
+                    "allergy_screen": exam.requisition.allergy_screen,
+                    "allergy_note": exam.requisition.allergy_note,
+                }
+            )
+            if order_services.needs_allergy_screen(exam.item)
+            and exam.status in (ExamStatus.REQUESTED, ExamStatus.BOOKED, ExamStatus.ARRIVED)
+            else None,
             "events": exam.events.select_related("actor__staff"),
             "can_book": may(request.user, Action.BOOK_EXAM),
             **exam_room_context(request, exam),

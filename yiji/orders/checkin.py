@@ -15,7 +15,7 @@ from yiji.core.permissions import Action, require
 from yiji.core.rulebook import RuleViolation, carries_out
 from yiji.orders.models import AllergyScreen, EventKind, Exam, ExamStatus, Priority
 from yiji.orders.scheduling import is_special_contrast, queue_room, walk_in_problem
-from yiji.orders.services import record_event
+from yiji.orders.services import needs_allergy_screen, record_event
 
 IDENTIFIER_LABELS = {
     "name": ("姓名", "name"),
@@ -183,7 +183,7 @@ def _check_accompaniment(exam: Exam, physician: str) -> None:
 
 
 def _check_allergy_screen(exam: Exam) -> None:
-    if not exam.item.uses_contrast or exam.item.contrast_route == "oral":
+    if not needs_allergy_screen(exam.item):
         return
     screen = exam.requisition.allergy_screen
     if screen == AllergyScreen.NOT_DONE:

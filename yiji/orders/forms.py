@@ -95,6 +95,16 @@ class CheckInForm(forms.Form):
     )
 
 
+class AllergyScreenForm(forms.Form):
+    allergy_screen = forms.ChoiceField(
+        label=_("Contrast allergy screen"), choices=AllergyScreen.choices
+    )
+    allergy_note = forms.CharField(
+        label=_("Allergy screen note"), max_length=200, required=False,
+        help_text=_("What was asked and found; a physician clearing a positive screen says why."),
+    )  # fmt: skip
+
+
 class WorklistFilter(forms.Form):
     department = forms.ModelChoiceField(
         label=_("Department"),

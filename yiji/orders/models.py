@@ -133,6 +133,11 @@ class Requisition(models.Model):
         default=AllergyScreen.NOT_DONE,
     )
     allergy_note = models.CharField(_("allergy screen note"), max_length=200, blank=True)
+    allergy_screened_by = models.ForeignKey(
+        Staff, verbose_name=_("screened by"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    allergy_screened_at = models.DateTimeField(_("screened at"), null=True, blank=True)
     source = models.CharField(max_length=8, choices=OrderSource.choices, default="web")
     external_id = models.CharField(_("external order number"), max_length=64, blank=True)
     # One key per form or API submission: a resent submission finds the first, adds nothing.

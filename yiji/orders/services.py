@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from yiji.core import audit, numbering, policy
+from yiji.core import services as patient_services
+from yiji.core.accounts import staff_of
 from yiji.core.models import AuditAction, Department, Patient, Staff
 from yiji.core.permissions import Action, require
 from yiji.core.rulebook import RuleViolation, carries_out
@@ -139,6 +141,8 @@ def create_requisition(actor, data: RequisitionInput) -> Requisition:
         )
     if data.bedside:
         _check_bedside(data.items)
+    if known := _known_contrast_allergy(data.patient, data.items):
+        data.allergy_screen, data.allergy_note = AllergyScreen.CONTRAINDICATED, known
     now = timezone.now()
     with transaction.atomic():
         requisition = Requisition.objects.create(
@@ -188,6 +192,93 @@ def create_requisition(actor, data: RequisitionInput) -> Requisition:
             patient=data.patient,
             after={"items": [item.code for item in data.items], "priority": data.priority},
         )
+    return requisition
+
+
+def needs_allergy_screen(item: ExamItem) -> bool:
+    """ORD-6: contrast given by vein or into a cavity needs the screen; oral contrast not."""
+    return item.uses_contrast and item.contrast_route != "oral"
+
+
+def _known_contrast_allergy(patient: Patient | None, items: list[ExamItem]) -> str:
+    """A recorded contrast allergy makes a contrast requisition's screen positive from the
+    start (ORD-6): only a physician clears it."""
+    if patient is None or not any(needs_allergy_screen(item) for item in items):
+        return ""
+    found = patient_services.contrast_allergies(patient)
+    return ("已知造影剂过敏：" + "、".join(str(a) for a in found))[:200] if found else ""
+
+
+@carries_out("ORD-6")
+def flag_known_allergies(actor, patient: Patient) -> int:
+    """A contrast allergy that arrives after the order (a later ADT from the HIS) reaches the
+    screen of the patient's contrast requisitions that have not started."""
+    flagged = 0
+    waiting = Requisition.objects.filter(
+        patient=patient, cancelled_at=None,
+        exams__status__in=[ExamStatus.REQUESTED, ExamStatus.BOOKED],
+    ).exclude(allergy_screen=AllergyScreen.CONTRAINDICATED).distinct()  # fmt: skip
+    for requisition in waiting:
+        note = _known_contrast_allergy(patient, [e.item for e in requisition.exams.all()])
+        if note:
+            before = {"allergy_screen": requisition.allergy_screen}
+            requisition.allergy_screen, requisition.allergy_note = (
+                AllergyScreen.CONTRAINDICATED,
+                note,
+            )
+            requisition.save(update_fields=["allergy_screen", "allergy_note"])
+            audit.record(actor, AuditAction.UPDATE, requisition, before=before,
+                         after={"allergy_screen": requisition.allergy_screen})  # fmt: skip
+            flagged += 1
+    return flagged
+
+
+@carries_out("ORD-6")
+def record_allergy_screen(actor, requisition: Requisition, screen: str, note: str = ""):
+    """The contrast screen done or corrected at the desk or by a physician. A positive screen,
+    or a patient with a recorded contrast allergy, is cleared only by a physician, who says
+    why."""
+    require(actor, Action.BOOK_EXAM)
+    staff = staff_of(actor, "ORD-6")
+    if screen not in AllergyScreen.values:
+        raise RuleViolation(
+            "ORD-6", "请选择筛查结果。", "Choose the screen's result.", field="allergy_screen"
+        )
+    note = note.strip()
+    with transaction.atomic():
+        requisition = Requisition.objects.select_for_update().get(pk=requisition.pk)
+        started = requisition.exams.exclude(
+            status__in=[ExamStatus.REQUESTED, ExamStatus.BOOKED, ExamStatus.ARRIVED]
+        ).exists()
+        if started or requisition.cancelled_at:
+            raise RuleViolation(
+                "ORD-6", "检查已开始或申请单已撤销，不能再改筛查结果。",
+                "The exam has started or the requisition was cancelled.",
+            )  # fmt: skip
+        known = patient_services.contrast_allergies(requisition.patient)
+        clearing = screen == AllergyScreen.CLEAR and (
+            known or requisition.allergy_screen == AllergyScreen.CONTRAINDICATED
+        )
+        if clearing and not (staff.physician_title and note):
+            raise RuleViolation(
+                "ORD-6",
+                "患者有造影剂过敏史或筛查阳性：须由医师评估后解除，并写明理由。",
+                "The patient has a contrast allergy or a positive screen: only a physician "
+                "clears it, giving the reason.",
+                field="allergy_screen",
+            )
+        if screen == AllergyScreen.CONTRAINDICATED and not note:
+            raise RuleViolation(
+                "ORD-6", "筛查阳性须写明过敏史或禁忌证。",
+                "Describe the allergy or contraindication.", field="allergy_note",
+            )  # fmt: skip
+        before = audit.snapshot(requisition, ["allergy_screen", "allergy_note"])
+        requisition.allergy_screen, requisition.allergy_note = screen, note[:200]
+        requisition.allergy_screened_by, requisition.allergy_screened_at = staff, timezone.now()
+        requisition.save(update_fields=["allergy_screen", "allergy_note",
+                                        "allergy_screened_by", "allergy_screened_at"])  # fmt: skip
+        audit.record(actor, AuditAction.UPDATE, requisition, before=before,
+                     after={"allergy_screen": screen, "allergy_note": note})  # fmt: skip
     return requisition
 
 

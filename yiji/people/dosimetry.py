@@ -120,9 +120,12 @@ def judge(staff: Staff, period_end: dt.date) -> list[Finding]:
             found.append(Finding(DoseCheck.PERIOD, f"{period_end:%Y%m%d}", year, dose, warning))
     if this_year is None:
         return found
+    # Staff who do no radiation work are members of the public under GB 18871.
+    worker = radiation_workers().filter(pk=staff.pk).exists()
+    year_limit = "rad.single_year_dose_limit_msv" if worker else "rad.public_dose_limit_msv"
     levels = [
         (DoseCheck.INVESTIGATION, this_year.effective, policy.value("rad.investigation_level_msv")),
-        (DoseCheck.YEAR, this_year.effective, policy.value("rad.single_year_dose_limit_msv")),
+        (DoseCheck.YEAR, this_year.effective, policy.value(year_limit)),
         (DoseCheck.FIVE_YEARS, five_year_total(rows, year),
          5 * policy.value("rad.annual_dose_limit_msv")),
         (DoseCheck.LENS, this_year.lens, policy.value("rad.lens_dose_limit_msv")),
@@ -132,6 +135,38 @@ def judge(staff: Staff, period_end: dt.date) -> list[Finding]:
         if value > level:
             found.append(Finding(check, str(year), year, value, level))
     return found
+
+
+@carries_out("RAD-2")
+def dosimeter_gap(staff: Staff, period_end: dt.date) -> tuple[str, str] | None:
+    """Whether the period's apron dosimeters match how the policy says interventional staff
+    wear them: both under and over the apron, or one over the apron at the collar."""
+    worn = set(
+        DoseRecord.objects.filter(staff=staff, period_end=period_end).values_list(
+            "position", flat=True
+        )
+    )
+    apron = worn & {DosimeterPosition.UNDER_APRON, DosimeterPosition.OVER_APRON}
+    if not apron:
+        return None
+    if policy.value("rad.interventional_dosimeter_mode") == "double":
+        if len(apron) < 2:
+            return "须在铅围裙内外各佩戴一个剂量计，本周期只有一个读数", (
+                "two dosimeters, under and over the apron, are required; one was read"
+            )
+    elif DosimeterPosition.OVER_APRON not in apron:
+        return "剂量计须佩戴在铅围裙外领口处", "the dosimeter is worn over the apron at the collar"
+    return None
+
+
+def _tell_gap(staff: Staff, period_end: dt.date) -> None:
+    gap = dosimeter_gap(staff, period_end)
+    if gap:
+        keepers = notices.holders(Role.QC_OFFICER)
+        notices.notify(
+            [staff, *keepers], "RAD-2", f"dosimeter:{staff.pk}:{period_end:%Y%m%d}",
+            f"{staff.name}（截至{period_end:%Y-%m-%d}）：{gap[0]}。", f"/people/{staff.pk}/dose/",
+        )  # fmt: skip
 
 
 def _open_investigations(actor, staff: Staff, findings: list[Finding]) -> int:
@@ -224,6 +259,8 @@ def _keep(actor, rows: list[DoseRow], source: DoseImport | None) -> list[DoseRec
         for staff_id, end in {(r.staff_id, r.period_end) for r in records}:
             staff = next(r.staff for r in records if r.staff_id == staff_id)
             _open_investigations(actor, staff, judge(staff, end))
+            if source is not None:  # an agency file holds all of a period's dosimeters
+                _tell_gap(staff, end)
     return records
 
 

@@ -105,9 +105,9 @@ def remind_film_review(now: dt.datetime | None = None) -> int:
         if graded.exists() or not pending.exists():
             continue
         period = timezone.localdate(now).toordinal() // days
-        reviewers = notices.holders(Role.QC_OFFICER, department) or notices.escalation_chain(
-            department
-        )[0]
+        reviewers = (
+            notices.holders(Role.QC_OFFICER, department) or notices.escalation_chain(department)[0]
+        )
         sent += notices.notify(
             reviewers, "CNF-6", f"film-review:{department.pk}:{period}",
             f"{department.name}已{days}天未评片，{pending.count()}份照片待评级。",

@@ -19,6 +19,7 @@ ID_CARD_SYSTEM = "urn:oid:2.16.156.10011.1.3"  # the resident ID card (居民身
 PLACER_SYSTEM = "urn:yiji:placer-order-number"
 ACCESSION_SYSTEM = "urn:yiji:accession"
 ITEM_SYSTEM = "urn:yiji:exam-item"
+ALLERGEN_SYSTEM = "urn:yiji:allergen"  # the HIS's allergen codes (HL7 AL1-3)
 DEPARTMENT_EXTENSION = "urn:yiji:fhir:ordering-department"
 
 GENDER = {"M": "male", "F": "female"}
@@ -43,6 +44,49 @@ def instant(moment: dt.datetime | None) -> str | None:
     return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
 
 
+def human_name(p) -> dict:
+    name = {"use": "official", "text": p.name}
+    if p.family_name:
+        name["family"] = p.family_name
+    if p.given_name:
+        name["given"] = [p.given_name]
+    return name
+
+
+ALLERGY_CATEGORY = {"contrast": "medication", "drug": "medication", "food": "food",
+                    "environment": "environment"}  # fmt: skip
+CRITICALITY = {"severe": "high", "moderate": "low", "mild": "low", "unknown": "unable-to-assess"}
+
+
+def allergy_intolerance(a) -> dict:
+    resource = {
+        "resourceType": "AllergyIntolerance",
+        "id": str(a.pk),
+        "clinicalStatus": {"coding": [{
+            "system": "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical",
+            "code": "active",
+        }]},
+        "type": "allergy",
+        "criticality": CRITICALITY[a.severity],
+        "code": {"text": a.substance},
+        "patient": {"reference": f"Patient/{a.patient_id}"},
+        "recordedDate": instant(a.recorded_at),
+    }  # fmt: skip
+    if a.category in ALLERGY_CATEGORY:
+        resource["category"] = [ALLERGY_CATEGORY[a.category]]
+    if a.code:
+        resource["code"]["coding"] = [{"system": ALLERGEN_SYSTEM, "code": a.code,
+                                        "display": a.substance}]  # fmt: skip
+    if a.noted_on:
+        resource["onsetDateTime"] = a.noted_on.isoformat()
+    if a.reaction:
+        reaction = {"manifestation": [{"text": a.reaction}]}
+        if a.severity != "unknown":
+            reaction["severity"] = a.severity
+        resource["reaction"] = [reaction]
+    return resource
+
+
 def patient(p) -> dict:
     identifiers = [{"use": "usual", "system": PATIENT_ID_SYSTEM, "value": p.patient_id}]
     if p.id_card:
@@ -52,9 +96,11 @@ def patient(p) -> dict:
         "id": str(p.pk),
         "identifier": identifiers,
         "active": p.merged_into_id is None,
-        "name": [{"text": p.name}],
+        "name": [human_name(p)],
         "gender": GENDER.get(p.sex, "unknown"),
     }
+    if p.address:
+        resource["address"] = [{"use": "home", "text": p.address}]
     if p.birth_date:
         resource["birthDate"] = p.birth_date.isoformat()
     if p.phone:
@@ -368,6 +414,7 @@ def bundle(
 # for an exam only if booking it there breaks no scheduling rule (SCH-*).
 RESOURCES: dict[str, tuple[list[str], list[str]]] = {
     "Patient": (["read", "search-type"], ["identifier", "name", "_count"]),
+    "AllergyIntolerance": (["read", "search-type"], ["patient", "_count"]),
     "ServiceRequest": (
         ["read", "search-type", "create"],
         ["patient", "identifier", "status", "date", "_count"],
@@ -411,14 +458,22 @@ def capability_statement(base: str) -> dict:
             {
                 "mode": "server",
                 "security": {
-                    "service": [{"coding": [{
-                        "system": "http://terminology.hl7.org/CodeSystem/restful-security-service",
-                        "code": "SMART-on-FHIR",
-                    }]}],
-                    "extension": [{
-                        "url": "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris",
-                        "extension": [{"url": "token", "valueUri": f"{base}auth/token"}],
-                    }],
+                    "service": [
+                        {
+                            "coding": [
+                                {
+                                    "system": "http://terminology.hl7.org/CodeSystem/restful-security-service",
+                                    "code": "SMART-on-FHIR",
+                                }
+                            ]
+                        }
+                    ],
+                    "extension": [
+                        {
+                            "url": "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris",
+                            "extension": [{"url": "token", "valueUri": f"{base}auth/token"}],
+                        }
+                    ],
                     "description": (
                         "Bearer token: an API token (`yiji token create`, the account page) or "
                         "an OAuth2 access token from auth/token (client credentials, "

@@ -18,7 +18,7 @@ from pydantic import ValidationError as ModelError
 
 from yiji.core import accounts, policy
 from yiji.core import services as core_services
-from yiji.core.models import Department, Patient, Role, Staff
+from yiji.core.models import Allergy, Department, Patient, Role, Staff
 from yiji.core.operation_outcome import outcome
 from yiji.core.permissions import GRANTS, Action, PermissionRefused, require, roles_of
 from yiji.core.rulebook import RuleViolation, record_refusal
@@ -233,6 +233,29 @@ def patient_search(request: HttpRequest) -> JsonResponse:
     if "identifier" not in request.GET and "name" not in request.GET:
         raise Problem(400, "too-costly", "请按 identifier 或 name 检索患者。")
     return searchset(request, rows, fhir.patient)
+
+
+@endpoint
+def allergy_read(request: HttpRequest, pk: str) -> JsonResponse:
+    found = Allergy.objects.select_related("patient").filter(pk=resource_id(pk)).first()
+    if found is None:
+        raise Problem(404, "not-found", f"过敏记录不存在：AllergyIntolerance/{pk}")
+    core_services.open_patient_record(request.user, found.patient, via="fhir")
+    return respond(fhir.allergy_intolerance(found))
+
+
+@endpoint
+def allergy_search(request: HttpRequest) -> JsonResponse:
+    """A patient's allergies (ORD-6); opening them is a view of the patient's record."""
+    value = request.GET.get("patient", "").removeprefix("Patient/")
+    if not value:
+        raise Problem(400, "required", "请按 patient 检索过敏记录。", "patient")
+    found = Patient.objects.filter(pk=resource_id(value)).first()
+    if found is None:
+        return searchset(request, Allergy.objects.none(), fhir.allergy_intolerance)
+    core_services.open_patient_record(request.user, found, via="fhir")
+    rows = Allergy.objects.filter(patient=found).order_by("pk")
+    return searchset(request, rows, fhir.allergy_intolerance)
 
 
 # --- ServiceRequest ------------------------------------------------------------------------

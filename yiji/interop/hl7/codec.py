@@ -177,8 +177,18 @@ def timestamp(moment=None) -> str:
     return moment.strftime("%Y%m%d%H%M%S%z")
 
 
-def ack_text(header: Header, code: str, error: MessageError | None = None) -> str:
-    """The ACK for a message, in the standard separators; MSH-18 repeats the sender's."""
+def _err_segment(error: MessageError, severity: str) -> str:
+    name = ERROR_CODES.get(error.code, "")
+    text = f"{error.text} [{error.rule}]" if error.rule else error.text
+    return f"ERR||{error.location}|{error.code}^{name}^HL70357|{severity}||||{escape(text)}"
+
+
+def ack_text(
+    header: Header, code: str, error: MessageError | None = None,
+    warnings: list[MessageError] = (),
+) -> str:  # fmt: skip
+    """The ACK for a message, in the standard separators; MSH-18 repeats the sender's. ERR
+    segments carry the error (severity E) and what was accepted with a doubt (W)."""
     control_id = f"A{timezone.now().strftime('%y%m%d%H%M%S%f')}"  # 19 of MSH-10's 20
     trigger = header.message_type.split("^")[1] if "^" in header.message_type else ""
     msh = [
@@ -199,9 +209,8 @@ def ack_text(header: Header, code: str, error: MessageError | None = None) -> st
         msh += ["", "", "", "", "", escape(header.charset)]
     segments = ["|".join(msh), f"MSA|{code}|{escape(header.control_id)}"]
     if error is not None:
-        name = ERROR_CODES.get(error.code, "")
-        text = f"{error.text} [{error.rule}]" if error.rule else error.text
-        segments.append(f"ERR||{error.location}|{error.code}^{name}^HL70357|E||||{escape(text)}")
+        segments.append(_err_segment(error, "E"))
+    segments += [_err_segment(warning, "W") for warning in warnings]
     return "\r".join(segments) + "\r"
 
 

@@ -11,7 +11,16 @@ import hl7
 from django.core.exceptions import ValidationError
 
 from yiji.core import services as patient_services
-from yiji.core.models import Department, Patient, PatientSource, Sex, Staff
+from yiji.core.models import (
+    CONTRAST_WORDS,
+    AllergyCategory,
+    AllergySeverity,
+    Department,
+    Patient,
+    PatientSource,
+    Sex,
+    Staff,
+)
 from yiji.interop.hl7.codec import MessageError
 from yiji.interop.models import CodeMapping, MappingKind
 from yiji.orders import services as order_services
@@ -35,7 +44,17 @@ PATIENT_FIELD_LOCATIONS = {
     "sex": "PID^1^8",
     "phone": "PID^1^13",
     "id_card": "PID^1^3",
+    "address": "PID^1^11",
 }
+# HL7 table 0127 (allergen type) and 0128 (severity).
+ALLERGEN_TYPES = {
+    "DA": AllergyCategory.DRUG, "FA": AllergyCategory.FOOD, "EA": AllergyCategory.ENVIRONMENT,
+    "AA": AllergyCategory.ENVIRONMENT, "PA": AllergyCategory.ENVIRONMENT,
+    "LA": AllergyCategory.ENVIRONMENT,
+}  # fmt: skip
+SEVERITIES = {
+    "SV": AllergySeverity.SEVERE, "MO": AllergySeverity.MODERATE, "MI": AllergySeverity.MILD,
+}  # fmt: skip
 ID_CARD_TYPES = {"NNCHN", "ID", "NI", "SFZ"}
 PATIENT_CLASSES = {
     "I": PatientSource.INPATIENT,
@@ -46,10 +65,12 @@ PATIENT_CLASSES = {
 
 
 class Reader:
-    """Field access by HL7 position, unescaped, empty when absent."""
+    """Field access by HL7 position, unescaped, empty when absent. Handlers add to `warnings`
+    what was accepted with a doubt; the ACK carries them as ERR segments of severity W."""
 
     def __init__(self, message: hl7.Message):
         self.message = message
+        self.warnings: list[MessageError] = []
 
     def segments(self, name: str) -> list[hl7.Segment]:
         return [s for s in self.message if str(s[0]) == name]
@@ -124,6 +145,38 @@ def _telephone(reader: Reader, pid) -> str:
     return ""
 
 
+def _address(reader: Reader, pid) -> str:
+    """PID-11 (XAD), first repetition: province, city, district, then street and the rest, as
+    a Chinese address is written; a sender that puts it all in XAD-1 gives it as is."""
+    parts = [reader.value(pid, 11, c) for c in (4, 3, 9, 1, 2)]
+    return "".join(p for p in parts if p)[:200]
+
+
+def allergies(reader: Reader) -> list[dict] | None:
+    """AL1 segments as allergy rows; None when the message carries none (an order message
+    need not repeat them, and silence must not erase them)."""
+    segments = reader.segments("AL1")
+    if not segments:
+        return None
+    rows = []
+    for index, al1 in enumerate(segments, start=1):
+        substance = reader.value(al1, 3, 2) or reader.value(al1, 3, 1)
+        category = ALLERGEN_TYPES.get(reader.value(al1, 2, 1).upper(), AllergyCategory.OTHER)
+        if any(word in substance.lower() for word in CONTRAST_WORDS):
+            category = AllergyCategory.CONTRAST
+        rows.append({
+            "category": category,
+            "substance": substance,
+            "code": reader.value(al1, 3, 1),
+            "severity": SEVERITIES.get(reader.value(al1, 4, 1).upper(), AllergySeverity.UNKNOWN),
+            "reaction": "、".join(
+                reader.value(al1, 5, 1, rep) for rep in range(1, reader.repetitions(al1, 5) + 1)
+            ),
+            "noted_on": _date(reader.value(al1, 6), f"AL1^{index}^6"),
+        })  # fmt: skip
+    return rows
+
+
 def patient_data(reader: Reader) -> dict:
     pid = reader.first("PID")
     if pid is None:
@@ -142,6 +195,9 @@ def patient_data(reader: Reader) -> dict:
     data = {
         "patient_id": patient_id,
         "name": _person_name(reader, pid, 5),
+        "family_name": reader.value(pid, 5, 1) if reader.value(pid, 5, 2) else "",
+        "given_name": reader.value(pid, 5, 2),
+        "address": _address(reader, pid),
         "birth_date": _date(reader.value(pid, 7), "PID^1^7"),
         "sex": sex if sex in Sex.values else Sex.UNKNOWN,
         "phone": _telephone(reader, pid),
@@ -167,13 +223,23 @@ def upsert_patient(actor, reader: Reader) -> Patient:
     patient = Patient.objects.filter(patient_id=data["patient_id"]).first()
     try:
         if patient is None:
-            return patient_services.register_patient(actor, data)
-        data.pop("patient_id")
-        # An order's PID may be thinner than the ADT's: never blank out what is known.
-        data = {k: v for k, v in data.items() if v not in ("", None, Sex.UNKNOWN)}
-        return patient_services.update_patient(actor, patient, data)
+            patient = patient_services.register_patient(actor, data, from_his=True)
+        else:
+            data.pop("patient_id")
+            # An order's PID may be thinner than the ADT's: never blank out what is known.
+            data = {k: v for k, v in data.items() if v not in ("", None, Sex.UNKNOWN)}
+            patient = patient_services.update_patient(actor, patient, data, from_his=True)
     except ValidationError as exc:
         raise _patient_error(exc) from exc
+    if data.get("id_card") and patient.id_card_unverified:
+        reader.warnings.append(MessageError(
+            f"身份证号{patient.id_card_masked}校验不通过，已保存并标记为未核验。",
+            location="PID^1^3", code="102",
+        ))  # fmt: skip
+    rows = allergies(reader)
+    if rows is not None and patient_services.replace_his_allergies(actor, patient, rows):
+        order_services.flag_known_allergies(actor, patient)
+    return patient
 
 
 def handle_adt_patient(actor, reader: Reader) -> str:

@@ -40,8 +40,9 @@ def _as_message_error(exc: Exception) -> codec.MessageError:
     return codec.MessageError(f"内部错误：{type(exc).__name__}", code="207")
 
 
-def apply(actor, header: codec.Header, raw: bytes) -> str:
-    """Decode, parse and apply a message; raise MessageError (or a service's refusal)."""
+def apply(actor, header: codec.Header, raw: bytes) -> list[codec.MessageError]:
+    """Decode, parse and apply a message; raise MessageError (or a service's refusal).
+    Returns the warnings of what was accepted with a doubt."""
     handler = HANDLERS.get(header.message_type)
     if handler is None:
         kind = header.message_type.split("^")[0]
@@ -56,8 +57,9 @@ def apply(actor, header: codec.Header, raw: bytes) -> str:
             location="MSH^1^9",
             code="200",
         )
-    message = codec.parse(codec.decode(raw, header))
-    return handler(actor, Reader(message))
+    reader = Reader(codec.parse(codec.decode(raw, header)))
+    handler(actor, reader)
+    return reader.warnings
 
 
 def _refused_before_reading(header: codec.Header) -> codec.MessageError | None:
@@ -90,8 +92,8 @@ def receive(actor, raw: bytes, peer: str = "") -> bytes:
         return _answer_again(earlier)
     try:
         with transaction.atomic():
-            apply(actor, header, raw)
-            ack = codec.encode(codec.ack_text(header, "AA"), header.charset)
+            warnings = apply(actor, header, raw)
+            ack = codec.encode(codec.ack_text(header, "AA", warnings=warnings), header.charset)
             _store(header, raw, peer, Outcome.ACCEPTED, ack)
         return ack
     except IntegrityError:
