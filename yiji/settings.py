@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "yiji.core.context_processors.navigation",
+                "yiji.reports.context_processors.critical_alerts",
             ],
         },
     },

@@ -101,6 +101,9 @@ def test_a_rejected_run_blocks_release_until_the_corrective_action(
     with pytest.raises(RuleViolation, match="LAB-5"):
         qc.correct(labtech.user, run, "")
     qc.correct(labtech.user, run, "更换电极，重新定标后复测在控")
+    with pytest.raises(RuleViolation, match="LAB-5"):  # corrected, but not yet re-run in control
+        results.release(reviewer.user, exam, PASSWORD)
+    _run(labtech, potassium, "3.52", "6.15")
     assert results.release(reviewer.user, exam, PASSWORD).exam == exam
 
 
@@ -176,3 +179,41 @@ def test_a_run_without_its_test_or_instrument_is_refused_in_the_service(labtech,
     for pair in ((None, instrument), (test, None)):
         with pytest.raises(RuleViolation, match="LAB-5"):
             qc.record_run(labtech.user, *pair, {})
+
+
+def test_results_wait_for_the_period_s_in_control_run_or_a_documented_exception(
+    labtech, reviewer, potassium, entered, client_for, frozen_clock
+):
+    yesterday = _run(labtech, potassium, "3.52", "6.15")
+    yesterday.run_at -= dt.timedelta(days=1)
+    yesterday.save()
+    exam = entered("LAB-ELEC", {"K": "4.10", "NA": "140", "CL": "101"})
+    page = client_for(reviewer).get(f"/lab/exams/{exam.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "本质控周期尚无在控的室内质控" in page.text and 'value="qc_exception"' in page.text
+    with pytest.raises(RuleViolation, match="LAB-5"):
+        results.release(reviewer.user, exam, PASSWORD)
+    test, instrument, _levels = potassium
+    with pytest.raises(RuleViolation, match="LAB-5"):  # the exception says why
+        qc.record_exception(reviewer.user, test, instrument, "")
+    client_for(reviewer).post(
+        f"/lab/exams/{exam.pk}/",
+        {"action": "qc_exception", "test": test.pk, "instrument": instrument.pk,
+         "reason": "质控品批号用完，新批号明晨到货，急诊结果先发"},
+    )  # fmt: skip
+    assert results.release(reviewer.user, exam, PASSWORD).exam == exam
+
+
+def test_by_shift_the_morning_run_does_not_cover_the_night(
+    labtech, reviewer, potassium, entered, frozen_clock, director, hospital
+):
+    from tests.orders.fixtures import at
+    from yiji.core import policy
+
+    frozen_clock.move_to(at(9, 0))
+    _run(labtech, potassium, "3.52", "6.15")
+    test, instrument, _levels = potassium
+    assert qc.missing_run(test, instrument, instrument.department) is None
+    frozen_clock.move_to(at(21, 0))
+    assert qc.missing_run(test, instrument, instrument.department) is None  # by day: covered
+    policy.change(director.user, "lab.qc_release_period", "shift", hospital=hospital, reason="按班")
+    assert qc.missing_run(test, instrument, instrument.department) == at(20, 0)

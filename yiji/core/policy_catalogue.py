@@ -1880,6 +1880,24 @@ SETTINGS: tuple[PolicySetting, ...] = (
         en="Longest minutes from collection to arrival in the lab; later is a delayed transport.",
     ),
     PolicySetting(
+        key="lab.qc_release_period",
+        kind=K.CHOICE,
+        default="day",
+        choices=(
+            ("day", "每天：当天有在控的室内质控", "Each day: an in-control run that day"),
+            (
+                "shift",
+                "每班：本班（08:00、20:00换班）有在控的室内质控",
+                "Each shift: an in-control run this shift (shifts change at 08:00 and 20:00)",
+            ),
+        ),
+        rules=("LAB-5",),
+        group="lab",
+        zh="发布结果前，该项目在该仪器上须有在控室内质控的周期（有质控品的项目）。",
+        en="How recent an in-control QC run of the test on the instrument must be before its "
+        "results are released (tests with control materials).",
+    ),
+    PolicySetting(
         key="lab.self_verification_allowed",
         kind=K.BOOLEAN,
         default=False,

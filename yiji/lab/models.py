@@ -390,6 +390,30 @@ class QcRun(models.Model):
         return self.status == RunStatus.REJECTED and self.corrected_at is None
 
 
+class QcException(models.Model):
+    """A reviewer's documented exception (LAB-5): results of this test on this instrument are
+    released in this QC period without an in-control run, for the reason given."""
+
+    test = models.ForeignKey(LabTest, on_delete=models.PROTECT, related_name="+")
+    instrument = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="+")
+    period_start = models.DateTimeField(_("QC period from"))
+    reason = models.CharField(_("reason"), max_length=300)
+    recorded_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("QC exception")
+        verbose_name_plural = _("QC exceptions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["test", "instrument", "period_start"], name="qc_exception_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.test.code} {self.period_start:%Y-%m-%d %H:%M} {self.reason[:30]}"
+
+
 class QcResult(models.Model):
     run = models.ForeignKey(QcRun, on_delete=models.CASCADE, related_name="results")
     material = models.ForeignKey(ControlMaterial, on_delete=models.PROTECT, related_name="+")

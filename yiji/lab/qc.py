@@ -20,7 +20,15 @@ from yiji.core.models import AuditAction, Role
 from yiji.core.permissions import Action, require
 from yiji.core.rulebook import RuleViolation, carries_out
 from yiji.equipment.models import Device
-from yiji.lab.models import ControlMaterial, EqaRecord, LabTest, QcResult, QcRun, RunStatus
+from yiji.lab.models import (
+    ControlMaterial,
+    EqaRecord,
+    LabTest,
+    QcException,
+    QcResult,
+    QcRun,
+    RunStatus,
+)
 
 WARNING_RULE = "1_2s"
 HISTORY_RUNS = 10  # enough earlier runs for 10x on a single level
@@ -218,6 +226,61 @@ def blocking_run(test: LabTest, instrument: Device | None) -> QcRun | None:
         .order_by("-run_at")
         .first()
     )
+
+
+SHIFT_CHANGES = (dt.time(8, 0), dt.time(20, 0))
+
+
+def period_start(department, now: dt.datetime | None = None) -> dt.datetime:
+    """The start of the QC period `now` falls in: the day, or the shift (by policy)."""
+    local = timezone.localtime(now or timezone.now())
+    day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    if policy.value("lab.qc_release_period", department=department) == "day":
+        return day_start
+    changes = [
+        local.replace(hour=t.hour, minute=t.minute, second=0, microsecond=0) for t in SHIFT_CHANGES
+    ]
+    started = [c for c in changes if c <= local]
+    return started[-1] if started else changes[-1] - dt.timedelta(days=1)
+
+
+@carries_out("LAB-5")
+def missing_run(test: LabTest, instrument: Device | None, department) -> dt.datetime | None:
+    """The start of the QC period that lacks an in-control run of the test on the instrument
+    (where the lab keeps control materials for them), unless a reviewer recorded an
+    exception; None when release may go ahead."""
+    if instrument is None or not materials_for(test, instrument).exists():
+        return None
+    since = period_start(department)
+    ran = QcRun.objects.filter(
+        test=test, instrument=instrument, run_at__gte=since,
+        status__in=[RunStatus.ACCEPTED, RunStatus.WARNING],
+    ).exists()  # fmt: skip
+    excused = QcException.objects.filter(
+        test=test, instrument=instrument, period_start=since
+    ).exists()
+    return None if ran or excused else since
+
+
+@carries_out("LAB-5")
+def record_exception(actor, test: LabTest, instrument: Device, reason: str) -> QcException:
+    """A reviewer documents why this period's results are released without an in-control
+    run (the analyser's QC failed to run, the control lot ran out): kept and counted."""
+    require(actor, Action.RELEASE_LAB_RESULT)
+    staff = staff_of(actor, "LAB-5")
+    if len(reason.strip()) < 4:
+        raise RuleViolation(
+            "LAB-5", "请写明未做质控即发布的理由（至少4个字）。",
+            "Give the reason for releasing without QC (at least 4 characters).", field="reason",
+        )  # fmt: skip
+    since = period_start(instrument.department)
+    exception, created = QcException.objects.get_or_create(
+        test=test, instrument=instrument, period_start=since,
+        defaults={"reason": reason.strip()[:300], "recorded_by": staff},
+    )  # fmt: skip
+    if created:
+        audit.record(actor, AuditAction.CREATE, exception)
+    return exception
 
 
 def chart(test: LabTest, instrument: Device, first: dt.date, last: dt.date) -> dict:

@@ -341,6 +341,15 @@ def release_problems(exam: Exam, reviewer=None) -> list[RuleViolation]:
                 "LAB-3", f"{r.test.name}须先与临床核对并记录（{r.get_call_reason_display()}）。",
                 f"{r.test.name_en}: recheck with the clinic and record it first.",
             ))  # fmt: skip
+        if qc.missing_run(r.test, r.instrument, exam.department) is not None:
+            problems.append(RuleViolation(
+                "LAB-5",
+                f"{r.instrument.name}的{r.test.name}本质控周期尚无在控的室内质控，不能发布"
+                "（或由审核者登记例外并写明理由）。",
+                f"{r.test.name_en} on {r.instrument.name} has no in-control QC run this period: "
+                "run QC, or a reviewer records a documented exception.",
+                data={"test": r.test_id, "instrument": r.instrument_id},
+            ))  # fmt: skip
         run = qc.blocking_run(r.test, r.instrument)
         if run is not None:
             problems.append(RuleViolation(

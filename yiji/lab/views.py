@@ -212,6 +212,12 @@ def _exam_action(request: HttpRequest, exam: Exam) -> None:
             )  # fmt: skip
         else:
             critical.acknowledge(user, found, post.get("action_taken", ""))
+    elif action == "qc_exception":
+        result = get_object_or_404(
+            exam.lab_results.select_related("test", "instrument"),
+            test_id=form_pk(post.get("test")), instrument_id=form_pk(post.get("instrument")),
+        )  # fmt: skip
+        qc.record_exception(user, result.test, result.instrument, post.get("reason", ""))
     elif action == "release":
         results.release(user, exam, post.get("secret", ""), comment=post.get("comment", ""),
                         confirm_delta=post.get("confirm_delta") == "on")  # fmt: skip

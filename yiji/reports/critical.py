@@ -11,13 +11,14 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from yiji.core import audit, notices, policy
+from yiji.core import accounts, audit, notices, policy
+from yiji.core.accounts import home_department, staff_of
 from yiji.core.calendar import day_bounds
-from yiji.core.models import AuditAction, Role
-from yiji.core.permissions import Action, require
+from yiji.core.models import AuditAction, PatientSource, Role, Staff
+from yiji.core.permissions import Action, may, require
 from yiji.core.rulebook import RuleViolation, carries_out
 from yiji.orders.models import Exam, Modality
-from yiji.reports.models import Channel, CriticalResult
+from yiji.reports.models import Channel, CriticalResult, FindingKind
 
 LIST_KEY = {Modality.US: "crit.ultrasound_items", Modality.ECG: "crit.ecg_items"}
 
@@ -71,11 +72,33 @@ def open_critical(actor, exam: Exam, item: str, finding: str) -> CriticalResult:
 
 
 @carries_out("RPT-12")
+def communicate_positive(report) -> CriticalResult | None:
+    """An inpatient's positive or suspicious finding is communicated to the ward like a
+    critical value (RPT-12; 住院病员阳性结果应与临床科取得联系): once per exam, when its
+    report is issued."""
+    exam = report.exam
+    if not report.positive or exam.patient.source != PatientSource.INPATIENT:
+        return None
+    found, _created = CriticalResult.objects.get_or_create(
+        exam=exam, kind=FindingKind.POSITIVE,
+        defaults={"item": "positive", "finding": (report.impression or report.findings)[:300],
+                  "found_by": report.author},
+    )  # fmt: skip
+    return found
+
+
+@carries_out("RPT-12")
 def record_notification(
-    actor, result: CriticalResult, *, receiver: str, department: str, channel: str, read_back: bool
-) -> CriticalResult:
-    """The clinic was told: who received it, how, and that they read it back (required)."""
+    actor, result: CriticalResult, *, receiver: str = "", department: str = "", channel: str,
+    read_back: bool, receiver_staff: Staff | None = None,
+) -> CriticalResult:  # fmt: skip
+    """The clinic was told: who received it (chosen from the staff list), how, and that they
+    read it back (required)."""
     _require_handler(actor, result.exam)
+    if receiver_staff is not None:
+        receiver = receiver_staff.name
+        home = home_department(receiver_staff)
+        department = department or (home.name if home else "")
     if not receiver.strip():
         raise RuleViolation(
             "RPT-12", "请记录接收人姓名。", "Record who received it.", field="receiver"
@@ -98,14 +121,72 @@ def record_notification(
         result.notified_at = timezone.now()
         result.notified_by = actor.staff
         result.receiver, result.receiver_department = receiver.strip(), department.strip()
+        result.receiver_staff = receiver_staff
         result.channel, result.read_back = channel, True
         result.save()
     return result
 
 
+def for_clinician(actor):
+    """The critical results and positive findings of the clinician's own patients: those they
+    ordered for, or their departments ordered for."""
+    require(actor, Action.READ_RESULTS)
+    staff = staff_of(actor, "RPT-12")
+    departments = list(staff.memberships.values_list("department_id", flat=True))
+    return CriticalResult.objects.filter(
+        Q(exam__requisition__ordering_physician=staff)
+        | Q(exam__requisition__ordering_department__in=departments)
+    ).select_related("exam__patient", "exam__item", "exam__requisition__ordering_department")
+
+
+def clinician_alerts(user) -> list[CriticalResult]:
+    """What the clinician is alerted to on every page: their patients' results not yet
+    acknowledged (the last week's; older ones are the escalation's business)."""
+    if not may(user, Action.READ_RESULTS) or getattr(user, "staff", None) is None:
+        return []
+    since = timezone.now() - dt.timedelta(days=7)
+    return list(for_clinician(user).filter(acknowledged_at=None, found_at__gte=since)[:20])
+
+
+@carries_out("RPT-12")
+def acknowledge_in_yiji(actor, result: CriticalResult, action_taken: str, secret: str):
+    """The clinician acknowledges with their own electronic signature: the result counts as
+    received by them (through the information system) and the escalation clock stops."""
+    if not for_clinician(actor).filter(pk=result.pk).exists():
+        raise RuleViolation(
+            "ARC-5", "只能确认本人或本科室患者的危急值。",
+            "Only results of your own or your department's patients.",
+        )  # fmt: skip
+    if not action_taken.strip():
+        raise RuleViolation(
+            "RPT-12", "请记录临床处理措施。", "Record the action taken.", field="action_taken"
+        )
+    try:
+        signature = accounts.sign(actor, secret, "确认危急值", result)
+    except accounts.SignatureRefused as exc:
+        raise RuleViolation("RPT-12", str(exc), str(exc), field="signature") from exc
+    staff = actor.staff
+    with transaction.atomic():
+        result = CriticalResult.objects.select_for_update().get(pk=result.pk)
+        if result.acknowledged_at:
+            return result
+        now = timezone.now()
+        if result.notified_at is None:  # read in Yiji before anyone telephoned
+            result.notified_at, result.channel, result.read_back = now, Channel.SYSTEM, True
+            result.receiver, result.receiver_staff = staff.name, staff
+            home = home_department(staff)
+            result.receiver_department = home.name if home else ""
+        result.acknowledged_at, result.acknowledged_by = now, staff
+        result.action_taken, result.signature = action_taken.strip(), signature
+        result.save()
+        audit.record(actor, AuditAction.UPDATE, result, patient=result.exam.patient,
+                     after={"acknowledged": now.isoformat()})  # fmt: skip
+    return result
+
+
 @carries_out("RPT-12")
 def acknowledge(actor, result: CriticalResult, action_taken: str) -> CriticalResult:
-    """The clinical team confirms and records what it did."""
+    """The department records the clinical team's confirmation given by telephone."""
     _require_handler(actor, result.exam)
     if result.notified_at is None:
         raise RuleViolation("RPT-12", "尚未登记通知。", "Not notified yet.")
@@ -183,7 +264,9 @@ def rates(first: dt.date, last: dt.date, department=None, modality: str = "") ->
     """Notification rate and within-limit rate (R4; CL-14/15 for the lab), counted in the
     database."""
     start, end = day_bounds(first, last)
-    rows = CriticalResult.objects.filter(found_at__gte=start, found_at__lt=end)
+    rows = CriticalResult.objects.filter(
+        found_at__gte=start, found_at__lt=end, kind=FindingKind.CRITICAL
+    )
     if department:
         rows = rows.filter(exam__department=department)
     if modality:

@@ -148,10 +148,19 @@ class Channel(models.TextChoices):
     SYSTEM = "system", _("Information system")
 
 
+class FindingKind(models.TextChoices):
+    CRITICAL = "critical", _("Critical value")
+    POSITIVE = "positive", _("Positive finding of an inpatient")
+
+
 class CriticalResult(models.Model):
-    """A critical value (危急值, RPT-12): found, notified with read-back, acknowledged."""
+    """A critical value (危急值, RPT-12), or an inpatient's positive finding, which takes the
+    same path: found, notified with read-back, acknowledged by the clinical team."""
 
     exam = models.ForeignKey(Exam, on_delete=models.PROTECT, related_name="critical_results")
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=FindingKind.choices, default=FindingKind.CRITICAL
+    )
     item = models.CharField(_("critical item"), max_length=32)
     finding = models.CharField(_("finding"), max_length=300)
     found_at = models.DateTimeField(_("found at"), default=timezone.now)
@@ -162,9 +171,22 @@ class CriticalResult(models.Model):
     )
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, blank=True)
     receiver = models.CharField(_("receiver"), max_length=50, blank=True)
+    receiver_staff = models.ForeignKey(
+        Staff, verbose_name=_("receiver"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
     receiver_department = models.CharField(_("receiver department"), max_length=50, blank=True)
     read_back = models.BooleanField(_("read back confirmed"), default=False)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        Staff, verbose_name=_("acknowledged by"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+",
+    )  # fmt: skip
+    # The clinician's own electronic signature when they acknowledge in Yiji.
+    signature = models.ForeignKey(
+        "core.ElectronicSignature", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
     action_taken = models.CharField(_("action taken"), max_length=300, blank=True)
 
     class Meta:

@@ -17,7 +17,7 @@ from yiji.orders.models import EventKind, Exam, ExamStatus, Modality, Priority
 from yiji.orders.services import record_event
 from yiji.people import credentials
 from yiji.people.models import Post
-from yiji.reports import hooks
+from yiji.reports import critical, hooks
 from yiji.reports.models import Addendum, Report, ReportStatus, ReportVersion
 from yiji.reports.quality import quality_warnings
 
@@ -312,6 +312,7 @@ def issue_preliminary(
         _snapshot(report, actor)
         record_event(report.exam, EventKind.REPORT_PRELIMINARY, actor, at=signature.signed_at)
         charge_emergency_consultation(report.exam)
+        critical.communicate_positive(report)
         hooks.report_issued(report, ReportStatus.PRELIMINARY)
     return report
 
@@ -340,6 +341,7 @@ def _finalise(report: Report, at) -> None:
     report.released_at = report.released_at or release_time(report, at)
     record_event(report.exam, EventKind.REPORT_FINAL, None, at=at)
     charge_emergency_consultation(report.exam)
+    critical.communicate_positive(report)
     hooks.report_issued(report, ReportStatus.FINAL)
 
 

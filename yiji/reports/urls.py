@@ -9,6 +9,7 @@ urlpatterns = [
     path("exams/<int:pk>/report/autosave/", views.autosave, name="report_autosave"),
     path("verify/<uuid:key>/<str:digest>/", views.verify, name="verify"),
     path("critical/", views.critical_register, name="critical"),
+    path("critical/alerts/", views.critical_alerts, name="critical_alerts"),
     path("tat/", views.tat, name="tat"),
     path("tat/late/", views.tat_late, name="tat_late"),
     path("results/<int:pk>/", views.result, name="result"),

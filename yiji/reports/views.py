@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from yiji.core import policy
-from yiji.core.models import WorkGroup
+from yiji.core.models import Membership, Staff, WorkGroup
 from yiji.core.permissions import Action, may
 from yiji.core.routing import reads_from_replica
 from yiji.core.rulebook import RuleViolation
@@ -25,7 +26,7 @@ from yiji.core.views import (
 )
 from yiji.exams import clocks as exam_clocks
 from yiji.orders.models import Exam, ExamStatus, Modality
-from yiji.reports import services
+from yiji.reports import critical, services
 from yiji.reports.critical import critical_items
 from yiji.reports.forms import AddendumForm, SignForm, report_form_for
 from yiji.reports.models import Channel, CriticalResult, Report, ReportStatus
@@ -161,8 +162,6 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Phrase saved."))
                 return redirect("report", pk=pk)
             elif action == "critical":
-                from yiji.reports import critical
-
                 critical.flag_critical(
                     request.user,
                     exam,
@@ -294,53 +293,88 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@requires_any(Action.WRITE_REPORT, Action.PROCESS_SPECIMEN)
+@login_required
+def critical_alerts(request: HttpRequest) -> HttpResponse:
+    """The alert banner alone, polled by every page a clinician has open (RPT-12)."""
+    return render(
+        request, "reports/critical_alerts.html",
+        {"critical_alerts": critical.clinician_alerts(request.user)},
+    )  # fmt: skip
+
+
+def _offer_receivers(rows: list[CriticalResult]) -> None:
+    """Give each row the staff of its ordering department, to choose who took the call."""
+    departments = {r.exam.requisition.ordering_department_id for r in rows} - {None}
+    chosen: dict[int, list[Staff]] = {d: [] for d in departments}
+    members = Membership.objects.filter(department_id__in=departments, staff__active=True)
+    for membership in members.select_related("staff").order_by("staff__name"):
+        chosen[membership.department_id].append(membership.staff)
+    for row in rows:
+        row.receiver_choices = chosen.get(row.exam.requisition.ordering_department_id, [])
+
+
+def _handle_critical_post(request: HttpRequest, clinician: bool) -> None:
+    result = get_object_or_404(CriticalResult, pk=form_pk(request.POST.get("result")))
+    action = request.POST.get("action")
+    if clinician:
+        critical.acknowledge_in_yiji(
+            request.user, result, request.POST.get("action_taken", ""),
+            request.POST.get("signature", ""),
+        )  # fmt: skip
+    elif action == "notify":
+        receiver = Staff.objects.filter(pk=form_pk(request.POST.get("receiver_staff"))).first()
+        critical.record_notification(
+            request.user, result, receiver=request.POST.get("receiver", ""),
+            department=request.POST.get("department", ""),
+            channel=request.POST.get("channel", ""),
+            read_back=request.POST.get("read_back") == "on", receiver_staff=receiver,
+        )  # fmt: skip
+    elif action == "acknowledge":
+        critical.acknowledge(request.user, result, request.POST.get("action_taken", ""))
+
+
+@requires_any(Action.WRITE_REPORT, Action.PROCESS_SPECIMEN, Action.READ_RESULTS)
 def critical_register(request: HttpRequest) -> HttpResponse:
-    """The critical-result register with the national rates (R4) and each record."""
-    from django.utils import timezone
-
-    from yiji.reports import critical
-
+    """The critical-result register with the national rates (R4) and each record; for a
+    clinician, their patients' results, acknowledged with their own signature."""
+    clinician = not (
+        may(request.user, Action.WRITE_REPORT) or may(request.user, Action.PROCESS_SPECIMEN)
+    )
     if request.method == "POST":
-        result = get_object_or_404(CriticalResult, pk=form_pk(request.POST.get("result")))
         try:
-            if request.POST.get("action") == "notify":
-                critical.record_notification(
-                    request.user,
-                    result,
-                    receiver=request.POST.get("receiver", ""),
-                    department=request.POST.get("department", ""),
-                    channel=request.POST.get("channel", ""),
-                    read_back=request.POST.get("read_back") == "on",
-                )
-            elif request.POST.get("action") == "acknowledge":
-                critical.acknowledge(request.user, result, request.POST.get("action_taken", ""))
+            _handle_critical_post(request, clinician)
             messages.success(request, _("Saved."))
         except RuleViolation as violation:
             show_refusal(request, violation)
         return redirect("critical")
     today = timezone.localdate()
     first = today.replace(day=1)
-    rates = critical.rates(first, today)
-    rows = CriticalResult.objects.select_related(
-        "exam__patient", "exam__item", "found_by", "notified_by"
-    )
-    # Each side sees the results it handles: the lab its values, imaging its findings.
-    if not may(request.user, Action.PROCESS_SPECIMEN):
-        rows = rows.exclude(exam__modality=Modality.LAB)
-    elif not may(request.user, Action.WRITE_REPORT):
-        rows = rows.filter(exam__modality=Modality.LAB)
-    rows = rows[:200]
+    if clinician:
+        rows = critical.for_clinician(request.user).select_related("found_by")
+    else:
+        rows = CriticalResult.objects.select_related(
+            "exam__patient", "exam__item", "exam__requisition", "found_by", "notified_by"
+        )
+        # Each side sees the results it handles: the lab its values, imaging its findings.
+        if not may(request.user, Action.PROCESS_SPECIMEN):
+            rows = rows.exclude(exam__modality=Modality.LAB)
+        elif not may(request.user, Action.WRITE_REPORT):
+            rows = rows.filter(exam__modality=Modality.LAB)
+    rows = list(rows.order_by("-found_at")[:200])
+    if not clinician:
+        _offer_receivers(rows)
+    rates = None if clinician else critical.rates(first, today)
     return render(
         request,
         "reports/critical.html",
         {
             "rows": rows,
+            "clinician": clinician,
             "rates": rates,
             "first": first,
             "today": today,
-            "notified_rate": rates.percent(rates.notified),
-            "within_rate": rates.percent(rates.within_limit),
+            "notified_rate": rates and rates.percent(rates.notified),
+            "within_rate": rates and rates.percent(rates.within_limit),
             "channels": Channel.choices,
         },
     )

@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from yiji.core import policy
 from yiji.orders.models import Exam, ExamStatus, Modality
 from yiji.quality.models import Concordance, FollowUp
-from yiji.reports.models import SIGNED_STATUSES, CriticalResult
+from yiji.reports.models import SIGNED_STATUSES, CriticalResult, FindingKind
 
 
 def _completed(start: dt.datetime, end: dt.datetime) -> QuerySet:
@@ -46,7 +46,9 @@ def _exam_paths(prefix: str = "", person: str = "report__author") -> dict[str, s
 
 def _criticals(modalities: list[str], exclude: bool = False):
     def rows(start, end):
-        found = CriticalResult.objects.filter(found_at__gte=start, found_at__lt=end)
+        found = CriticalResult.objects.filter(
+            found_at__gte=start, found_at__lt=end, kind=FindingKind.CRITICAL
+        )
         found = (
             found.exclude(exam__modality__in=modalities)
             if exclude

@@ -86,7 +86,7 @@ def _qc_month(tech, reviewer, rng: random.Random, instruments: dict[str, Device]
             )
             for lv, (mean, sd) in enumerate(levels, start=1)
         ]  # fmt: skip
-        for day in range(12, 0, -1):
+        for day in range(12, -1, -1):  # day 0: this morning's run, so today's results go out
             values = {}
             for m in materials:
                 z = rng.gauss(0, 0.8)
@@ -96,8 +96,9 @@ def _qc_month(tech, reviewer, rng: random.Random, instruments: dict[str, Device]
             run = qc.record_run(tech, test, instrument, values)
             if run.blocks_release:
                 qc.correct(reviewer, run, "更换试剂批号并重新定标，复测质控在控。")
-            at = timezone.now() - dt.timedelta(days=day, hours=-8)
-            QcRun.objects.filter(pk=run.pk).update(run_at=at)
+            if day:
+                at = timezone.now() - dt.timedelta(days=day, hours=-8)
+                QcRun.objects.filter(pk=run.pk).update(run_at=at)
 
 
 def _shift(exam: Exam, delta: dt.timedelta) -> None:
