@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 
 from tests.conftest import PASSWORD
+from yiji.core import policy
 from yiji.core.models import CredentialKind, Refusal, Role
 from yiji.people.models import DoseRecord, Duty, Handover, LeaveRequest, LeaveStatus
 
@@ -17,7 +18,7 @@ from .conftest import credentialed
 
 @pytest.mark.rules("STF-4", "RAD-1")
 def test_the_roster_is_built_published_and_printed(
-    client_for, leader, shifts, ct_tech, imaging, make_staff
+    client_for, leader, shifts, ct_tech, imaging, make_staff, director
 ):
     tech = ct_tech("张技师")
     bare = make_staff(Role.TECHNOLOGIST, name="无证技师")
@@ -68,6 +69,19 @@ def test_the_roster_is_built_published_and_printed(
     )
     staff_view = client_for(tech).get(url).content.decode()
     assert '<span class="tag">张技师' not in staff_view  # a draft is the makers' only
+    # One day shift is not 24-hour duty: the page lists the gaps and publishing is refused.
+    assert 'id="coverage-gaps"' in web.get(url).content.decode()
+    refused = web.post("/people/roster/", {**base, "action": "publish"}, follow=True)
+    assert "【STF-4】" in refused.content.decode() and "无人在岗" in refused.content.decode()
+    # A department that keeps no post staffed round the clock publishes it.
+    policy.change(
+        director.user,
+        "stf.round_the_clock_posts",
+        [],
+        hospital=imaging.hospital,
+        department=imaging,
+        reason="无夜班",
+    )
     web.post("/people/roster/", {**base, "action": "publish"})
     page = client_for(tech).get(url).content.decode()
     assert '<span class="tag">张技师' in page and "CT白班" in page

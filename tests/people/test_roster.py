@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from yiji.core.models import Notice
+from yiji.core.models import CredentialKind, Notice, Role
 from yiji.core.rulebook import RuleViolation
 from yiji.people import roster
 from yiji.people.models import LeaveKind, LeaveRequest, LeaveStatus, RosterStatus
@@ -159,6 +159,23 @@ def test_fair_rotation_spreads_nights_and_publishing_tells_everyone(
     assert max(per_person) - min(per_person) <= 1 and sum(per_person) == 31
     assert not december.duties.filter(staff=unqualified).exists()
     assert december.status == RosterStatus.DRAFT
+    # The CT day shifts and the diagnostic 24-hour duty are still empty: not published.
+    with pytest.raises(RuleViolation, match="STF-4") as refused:
+        roster.publish(leader.user, december)
+    gaps = refused.value.data["gaps"]
+    assert gaps[0] == "诊断报告岗 12-01 00:00–01-01 00:00"  # no one at all
+    assert gaps[1:3] == ["CT/MR/DSA技术岗 12-01 00:00–17:00", "CT/MR/DSA技术岗 12-02 08:00–17:00"]
+    roster.fill_rotation(leader.user, december, shifts["day"], people)
+    readers = [
+        credentialed(make_staff(Role.PHYSICIAN, name=n), CredentialKind.PRACTISING_LICENCE)
+        for n in ("医甲", "医乙", "医丙")
+    ]
+    roster.fill_rotation(leader.user, december, shifts["duty24"], readers)
+    november_night = roster.roster_for(december.department, D(2026, 11, 1))
+    roster.assign(leader.user, november_night, ct_tech("戊"), shifts["night"], D(2026, 11, 30))
+    on_call = credentialed(make_staff(Role.PHYSICIAN), CredentialKind.PRACTISING_LICENCE)
+    roster.assign(leader.user, november_night, on_call, shifts["duty24"], D(2026, 11, 30))
+    assert roster.coverage_gaps(december) == []
     roster.publish(leader.user, december)
     assert december.status == RosterStatus.PUBLISHED
     assert Notice.objects.filter(rule="STF-4", recipient__in=people).count() == 3

@@ -1555,6 +1555,24 @@ SETTINGS: tuple[PolicySetting, ...] = (
         en="Minutes of grace before a late arrival or early leave is recorded.",
     ),
     PolicySetting(
+        key="stf.round_the_clock_posts",
+        kind=K.LIST,
+        default=["diagnosis", "large_equipment", "lab"],
+        choices=(
+            ("diagnosis", "影像诊断", "Diagnostic reporting"),
+            ("radiography", "X线摄影", "X-ray operation"),
+            ("large_equipment", "CT/MR/DSA操作", "CT / MRI / DSA operation"),
+            ("ultrasound", "超声", "Ultrasound"),
+            ("ecg", "心电图", "ECG"),
+            ("lab", "检验", "Laboratory"),
+        ),
+        rules=("STF-4",),
+        group="staff",
+        zh="须24小时有人值班的岗位：发布排班表前检查每天0–24时均有人在岗（科室设有该岗位班次时）。",
+        en="Posts staffed round the clock: before a roster is published, every hour of every "
+        "day is covered (where the department has shifts for the post).",
+    ),
+    PolicySetting(
         key="stf.post_night_duty_rest_hours",
         kind=K.INTEGER,
         default=24,

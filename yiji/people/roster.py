@@ -290,14 +290,62 @@ def fill_rotation(actor, roster: Roster, shift: ShiftType, people: list[Staff]):
     return filled, empty
 
 
+@dataclass(frozen=True)
+class Gap:
+    post: str
+    starts: dt.datetime
+    ends: dt.datetime
+
+    def __str__(self) -> str:
+        start, end = timezone.localtime(self.starts), timezone.localtime(self.ends)
+        until = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%m-%d %H:%M}"
+        return f"{Post(self.post).label} {start:%m-%d %H:%M}–{until}"
+
+
+@carries_out("STF-4")
+def coverage_gaps(roster: Roster) -> list[Gap]:
+    """The hours of the month no one is on duty at a post the policy keeps staffed round the
+    clock (24-hour duty), for posts the department has shifts for."""
+    wanted = set(policy.value("stf.round_the_clock_posts", department=roster.department))
+    posts = wanted & set(
+        ShiftType.objects.filter(department=roster.department).values_list("post", flat=True)
+    )
+    days = month_days(roster.month)
+    month_from = timezone.make_aware(dt.datetime.combine(days[0], dt.time()))
+    month_to = timezone.make_aware(dt.datetime.combine(days[-1], dt.time())) + dt.timedelta(1)
+    gaps = []
+    for post in sorted(posts):
+        covered_to = month_from
+        duties = Duty.objects.filter(
+            roster__department=roster.department, shift__post=post,
+            ends_at__gt=month_from, starts_at__lt=month_to,
+        ).order_by("starts_at").values_list("starts_at", "ends_at")  # fmt: skip
+        for starts, ends in duties:
+            if starts > covered_to:
+                gaps.append(Gap(post, covered_to, starts))
+            covered_to = max(covered_to, ends)
+        if covered_to < month_to:
+            gaps.append(Gap(post, covered_to, month_to))
+    return gaps
+
+
 @carries_out("STF-4")
 def publish(actor, roster: Roster) -> Roster:
-    """Publish the roster: everyone on it is told, and it shows to the department."""
+    """Publish the roster: everyone on it is told, and it shows to the department. A roster
+    that leaves a round-the-clock post unstaffed for any hour is not published."""
     require(actor, Action.MANAGE_ROSTER)
     if not roster.duties.exists():
         raise RuleViolation(
             "STF-4", "排班表为空，不能发布。", "An empty roster cannot be published."
         )
+    gaps = coverage_gaps(roster)
+    if gaps:
+        listed = "；".join(str(g) for g in gaps[:5]) + ("……" if len(gaps) > 5 else "")
+        raise RuleViolation(
+            "STF-4", f"须24小时值班的岗位有{len(gaps)}段无人在岗：{listed}。",
+            f"{len(gaps)} stretch(es) without anyone on duty at a round-the-clock post: "
+            f"{listed}.", data={"gaps": [str(g) for g in gaps]},
+        )  # fmt: skip
     with transaction.atomic():
         roster.status = RosterStatus.PUBLISHED
         roster.published_at = timezone.now()

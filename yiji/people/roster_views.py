@@ -74,6 +74,7 @@ def roster_page(request: HttpRequest) -> HttpResponse:
             "kinds": ShiftKind.choices,
             "posts": Post.choices,
             "visible": plan.published or manager,
+            "gaps": roster.coverage_gaps(plan) if manager and not plan.published else [],
         },
     )
 

@@ -95,6 +95,13 @@ def _roster(director, today: dt.date) -> None:
             (roster.add_shift_type(director, department, c, n, k, p, s, h, ho), g)
             for c, n, k, p, s, h, ho, g in shifts
         ]
+        # The night before the month (last month's roster) covers its first morning (STF-4).
+        eve = month - dt.timedelta(days=1)
+        for shift, group in made:
+            if shift.kind != ShiftKind.DAY:
+                before = roster.roster_for(department, eve)
+                roster.assign(director, before, _eligible(department, shift.post, group)[-1],
+                              shift, eve)  # fmt: skip
         # Nights and 24-hour duty first, so the day shifts fit round the rest after them.
         for shift, group in sorted(made, key=lambda pair: pair[0].kind == ShiftKind.DAY):
             roster.fill_rotation(director, plan, shift, _eligible(department, shift.post, group))
