@@ -380,6 +380,8 @@ class CheckInIn(Schema):
     id_card: str = ""
     phone: str = ""
     accompanying_physician: str = ""
+    # EXM-8: the caller explained the exam and the patient gave informed consent.
+    informed_consent: bool = False
 
 
 @api.post(
@@ -389,10 +391,14 @@ class CheckInIn(Schema):
 )
 def check_in_exam(request, exam_id: int, payload: CheckInIn):
     exam = get_object_or_404(Exam, pk=exam_id)
-    ids = checkin.Identifiers(**payload.dict(exclude={"accompanying_physician"}))
-    return checkin.check_in(
-        request.user, exam, ids, accompanying_physician=payload.accompanying_physician
+    ids = checkin.Identifiers(
+        **payload.dict(exclude={"accompanying_physician", "informed_consent"})
     )
+    explained_by = getattr(request.user, "staff", None) if payload.informed_consent else None
+    return checkin.check_in(
+        request.user, exam, ids, accompanying_physician=payload.accompanying_physician,
+        consent_by=explained_by,
+    )  # fmt: skip
 
 
 @api.get("/worklist", response=list[ExamOut], tags=["orders"])

@@ -75,12 +75,15 @@ def test_results_are_judged_and_a_failure_opens_a_fault(ct_plans, ct, technologi
         "pass", "pass", "warning", "warning", "fail",
     ]  # fmt: skip
 
-    def answers(water_value):
+    def answers(water_value, humidity="55"):
         return [
             plans.Result(items["水模CT值"], Decimal(water_value)),
             plans.Result(items["水模噪声"], Decimal("5.4")),
             plans.Result(items["均匀性（中心与边缘CT值差）"], Decimal("2")),
             plans.Result(items["球管预热与空气校准"], passed=True),
+            plans.Result(items[plans.ROOM_TEMPERATURE], Decimal("23")),
+            plans.Result(items[plans.ROOM_HUMIDITY], Decimal(humidity)),
+            plans.Result(items[plans.ROOM_CLEAN], passed=True),
         ]
 
     with pytest.raises(RuleViolation, match="EQP-2"):
@@ -149,3 +152,43 @@ def test_a_test_is_added_to_a_plan_with_its_bands(ct_plans, ct, engineer, client
     added = monthly.items.get(name="层厚偏差")
     assert (added.reference, added.tolerance, added.action) == (5, Decimal("0.5"), 1)
     assert plans.judge(added, Decimal("5.8")) == Outcome.WARNING
+
+
+@pytest.mark.rules("EQP-7", "EQP-2")
+def test_the_machine_room_s_environment_is_in_the_daily_check(ct_plans, ct, technologist, engineer):
+    daily = ct_plans["开机日检"]
+    items = {i.name: i for i in daily.items.all()}
+    humidity = items[plans.ROOM_HUMIDITY]
+    assert (humidity.reference, humidity.tolerance, humidity.action) == (50, 20, 25)
+
+    def check(temperature, relative_humidity, clean=True):
+        answers = [
+            plans.Result(i, value=i.reference)
+            if i.kind == "numeric"
+            else plans.Result(i, passed=True)
+            for i in daily.items.all()
+        ]
+        answers = [
+            a
+            for a in answers
+            if a.item.name not in (plans.ROOM_TEMPERATURE, plans.ROOM_HUMIDITY, plans.ROOM_CLEAN)
+        ]
+        answers += [
+            plans.Result(items[plans.ROOM_TEMPERATURE], Decimal(temperature)),
+            plans.Result(items[plans.ROOM_HUMIDITY], Decimal(relative_humidity)),
+            plans.Result(items[plans.ROOM_CLEAN], passed=clean),
+        ]  # fmt: skip
+        return plans.record(technologist.user, daily, answers)
+
+    assert check("24", "60").outcome == Outcome.PASS
+    assert not Notice.objects.filter(rule="EQP-7").exists()
+    damp = check("24", "72")  # beyond 30–70 %RH, within the action level: a reminder
+    assert damp.outcome == Outcome.WARNING and damp.fault is None
+    told = Notice.objects.get(rule="EQP-7", recipient=technologist)
+    assert "CT一室" in told.message and "72" in told.message
+    assert Notice.objects.filter(rule="EQP-7", recipient=engineer).exists()
+    soaked = check("24", "80")  # beyond the action level: dried before use (a fault)
+    assert soaked.outcome == Outcome.FAIL and plans.ROOM_HUMIDITY in soaked.fault.description
+    # Each room's tolerance is its own: this one is kept drier, and 58 %RH is now too damp.
+    PlanItem.objects.filter(pk=humidity.pk).update(reference=Decimal("45"), tolerance=Decimal("10"))
+    assert plans.judge(PlanItem.objects.get(pk=humidity.pk), Decimal("58")) == Outcome.WARNING

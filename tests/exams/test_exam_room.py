@@ -26,7 +26,9 @@ def arrive(clerk, order, patient, rooms):
         if item.needs_appointment and fields.get("priority") != "urgent":
             book(clerk.user, exam, rooms["CT1" if item.modality == "CT" else "RF1"], at(9, 0))
         ids = Identifiers(name=patient.name, patient_id=patient.patient_id)
-        extra = {"accompanying_physician": "王医生"} if item.needs_appointment else {}
+        extra = {}
+        if item.needs_appointment:
+            extra = {"accompanying_physician": "王医生", "consent_by": clerk}
         return check_in(clerk.user, exam, ids, **extra)
 
     return make

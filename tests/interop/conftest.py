@@ -166,7 +166,8 @@ def waiting(order, clerk, patient, items, modality_rooms):
     def arrive(item, **fields):
         exam = order(item, **fields)[0]
         who = exam.patient
-        return check_in(clerk.user, exam, Identifiers(name=who.name, patient_id=who.patient_id))
+        ids = Identifiers(name=who.name, patient_id=who.patient_id)
+        return check_in(clerk.user, exam, ids, consent_by=clerk)
 
     other = Patient.objects.create(patient_id="P200", name="欧阳娜娜", sex="F", source="outpatient")
     return {

@@ -78,7 +78,7 @@ def test_a_contrast_allergy_from_the_his_blocks_contrast_until_a_physician_clear
     with pytest.raises(RuleViolation, match="ORD-6"):  # a physician says why
         record_allergy_screen(doctor.user, requisition, AllergyScreen.CLEAR, "")
     record_allergy_screen(doctor.user, requisition, AllergyScreen.CLEAR, "改用钆剂前已评估，备抢救")
-    assert checkin.check_in(clerk.user, exam, ids).status == "arrived"
+    assert checkin.check_in(clerk.user, exam, ids, consent_by=clerk).status == "arrived"
     # A new contrast order for a patient with a known contrast allergy starts positive.
     send(listener, order("O2", items=[("CT-CHEST-E", "胸部CT增强", "ORD10")]))
     assert Requisition.objects.latest("pk").allergy_screen == AllergyScreen.CONTRAINDICATED

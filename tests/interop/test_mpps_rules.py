@@ -57,7 +57,8 @@ def test_a_modality_s_completion_is_not_image_acceptance(
     dicom, clerk, order, items, patient, technologist, client_for, modality_rooms
 ):
     exam = order(items["ct_enh"], priority="urgent", allergy_screen="clear")[0]
-    exam = check_in(clerk.user, exam, Identifiers(name=patient.name, patient_id=patient.patient_id))
+    ids = Identifiers(name=patient.name, patient_id=patient.patient_id)
+    exam = check_in(clerk.user, exam, ids, consent_by=clerk)
     uid = generate_uid()
     assoc = _mpps(dicom)
     try:

@@ -240,6 +240,7 @@ def completed(clerk, technologist, order, patient):
             exam,
             Identifiers(name=patient.name, patient_id=patient.patient_id),
             accompanying_physician="王医生",
+            consent_by=clerk,
         )
         room.start_exam(technologist.user, exam)
         if item.radiation:

@@ -83,7 +83,7 @@ def test_an_outpatient_enhanced_ct_needs_no_escort_but_special_contrast_does(
     clerk, director, order, items, ids, imaging
 ):
     enhanced = order(items["ct_enh"], priority="urgent", allergy_screen=AllergyScreen.CLEAR)[0]
-    assert check_in(clerk.user, enhanced, ids).accompanying_physician == ""
+    assert check_in(clerk.user, enhanced, ids, consent_by=clerk).accompanying_physician == ""
     barium = order(items["barium"], priority="urgent", allergy_screen=AllergyScreen.CLEAR)[0]
     with pytest.raises(RuleViolation, match="ORD-4"):  # 特殊造影: an X-ray contrast study
         check_in(clerk.user, barium, ids)
@@ -106,7 +106,9 @@ def test_contrast_needs_a_clear_allergy_screen(clerk, order, items, ids, rooms):
     with pytest.raises(RuleViolation, match="ORD-6"):
         check_in(clerk.user, found[0], ids, accompanying_physician="王医生")
     clear = order(items["ct_enh"], priority="urgent", allergy_screen=AllergyScreen.CLEAR)[0]
-    assert check_in(clerk.user, clear, ids, accompanying_physician="王医生").accession
+    assert check_in(
+        clerk.user, clear, ids, accompanying_physician="王医生", consent_by=clerk
+    ).accession
 
 
 @pytest.mark.rules("SCH-1")
@@ -118,7 +120,8 @@ def test_items_booked_in_advance_are_not_checked_in_without_an_appointment(
         check_in(clerk.user, exam, ids, accompanying_physician="王医生")
     assert refused.value.rule_id == "SCH-1"
     book(clerk.user, exam, rooms["CT1"], at(9, 0))
-    assert check_in(clerk.user, exam, ids, accompanying_physician="王医生").room == rooms["CT1"]
+    checked = check_in(clerk.user, exam, ids, accompanying_physician="王医生", consent_by=clerk)
+    assert checked.room == rooms["CT1"]
 
 
 @pytest.mark.rules("ORD-2")

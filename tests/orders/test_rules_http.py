@@ -82,7 +82,10 @@ def test_ord6_allergy_screen_http(ward_api, desk):
     clear = _exam_id(
         _order(ward_api, ["CT-CHEST-E"], priority="urgent", allergy_screen=AllergyScreen.CLEAR)
     )
-    assert _checkin(desk, clear, accompanying_physician="王医生").status_code == 200
+    assert (
+        _checkin(desk, clear, accompanying_physician="王医生", informed_consent=True).status_code
+        == 200
+    )
 
 
 @pytest.mark.rules("SCH-1", "ORD-2")
@@ -91,9 +94,15 @@ def test_sch1_appointment_needed_unless_emergency_http(ward_api, desk):
     refused = _checkin(desk, routine, accompanying_physician="王医生")
     assert refused.status_code == 409 and refused.json()["rule"] == "SCH-1"
     assert _book(desk, routine, "CT1", at(9, 0)).status_code == 200
-    assert _checkin(desk, routine, accompanying_physician="王医生").status_code == 200
+    assert (
+        _checkin(desk, routine, accompanying_physician="王医生", informed_consent=True).status_code
+        == 200
+    )
     urgent = _exam_id(_order(ward_api, ["CT-CHEST-E"], allergy_screen="clear", priority="urgent"))
-    assert _checkin(desk, urgent, accompanying_physician="王医生").status_code == 200
+    assert (
+        _checkin(desk, urgent, accompanying_physician="王医生", informed_consent=True).status_code
+        == 200
+    )
 
 
 @pytest.mark.rules("SCH-2")
@@ -169,6 +178,7 @@ def in_room(clerk, order, patient):
             exam,
             Identifiers(name=patient.name, patient_id="P100"),
             accompanying_physician="王医生",
+            consent_by=clerk,
         )
 
     return make

@@ -79,7 +79,7 @@ def week(day, frozen_clock, order, clerk, technologist, physician, doctor, ultra
     def perform(item, who, **details):
         exam = order(item, patient=inpatient, priority="urgent", allergy_screen="clear")[0]
         ids = Identifiers(name=inpatient.name, patient_id=inpatient.patient_id)
-        exam = check_in(clerk.user, exam, ids, accompanying_physician="王医生")
+        exam = check_in(clerk.user, exam, ids, accompanying_physician="王医生", consent_by=clerk)
         if item.important:
             room.confirm_technique(technologist.user, exam)
             room.confirm_technique(physician.user, exam)

@@ -23,7 +23,9 @@ def perform(order, clerk, technologist):
     def make(item, patient):
         exam = order(item, patient=patient)[0]
         identifiers = Identifiers(name=patient.name, patient_id=patient.patient_id)
-        exam = check_in(clerk.user, exam, identifiers, accompanying_physician="王医生")
+        exam = check_in(
+            clerk.user, exam, identifiers, accompanying_physician="王医生", consent_by=clerk
+        )
         room.start_exam(technologist.user, exam)
         room.record_details(technologist.user, exam, {"kv": 120, "shielding": "铅围裙"})
         return room.complete_exam(technologist.user, exam)

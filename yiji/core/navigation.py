@@ -24,7 +24,12 @@ NAV: list[NavItem] = [
     NavItem("worklist", _("Worklist"), Action.VIEW_PATIENT),
     NavItem("reading", _("Reading"), Action.WRITE_REPORT),
     NavItem("lab", _("Laboratory"), (Action.COLLECT_SPECIMEN, Action.PROCESS_SPECIMEN)),
-    NavItem("critical", _("Critical results"), (Action.WRITE_REPORT, Action.PROCESS_SPECIMEN)),
+    NavItem(
+        "critical",
+        _("Critical results"),
+        (Action.WRITE_REPORT, Action.PROCESS_SPECIMEN, Action.READ_RESULTS),
+    ),  # fmt: skip
+    NavItem("windows", _("Windows"), Action.BOOK_EXAM),
     NavItem("tat", _("Turnaround"), Action.VIEW_QUALITY),
     NavItem("reading_sessions", _("Reading sessions"), Action.RUN_READING_SESSION),
     NavItem("film_quality", _("Film quality"), (Action.PERFORM_EXAM, Action.VIEW_QUALITY)),
@@ -48,6 +53,7 @@ NAV: list[NavItem] = [
     ),
     NavItem("assessments", _("Assessments"), Action.VIEW_QUALITY),
     NavItem("annual_summary", _("Annual summary"), Action.VIEW_QUALITY),
+    NavItem("new_techniques", _("New techniques"), (Action.MANAGE_TRAINING, Action.VIEW_QUALITY)),
     NavItem("qc_inspections", _("QC inspections"), Action.VIEW_QUALITY),
     NavItem("devices", _("Equipment"), Action.REPORT_FAULT),
     NavItem("people", _("People and duty"), Action.VIEW_ROSTER),

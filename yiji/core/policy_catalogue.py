@@ -186,6 +186,20 @@ SETTINGS: tuple[PolicySetting, ...] = (
         "checked in.",
     ),
     PolicySetting(
+        key="exm.consent_required_for",
+        kind=K.LIST,
+        default=["contrast", "interventional"],
+        choices=(
+            ("radiation", "所有有放射性的检查（预先告知）", "Every exam with ionising radiation"),
+            ("contrast", "静脉或腔内使用对比剂的检查", "Exams with intravenous or cavity contrast"),
+            ("interventional", "介入手术（DSA）", "Interventional procedures (DSA)"),
+        ),
+        rules=("EXM-8",),
+        group="orders",
+        zh="登记时须记录已告知并取得知情同意（及告知人）的检查类别。",
+        en="Exam classes whose check-in records informed consent and who explained the exam.",
+    ),
+    PolicySetting(
         key="ord.accompanied_patient_classes",
         kind=K.LIST,
         default=["critically_ill", "inpatient", "special_contrast"],

@@ -329,6 +329,34 @@ RULES: tuple[Rule, ...] = (
         default_en="",
     ),
     Rule(
+        id="EXM-8",
+        kinds=("block", "record"),
+        zh=(
+            "检查前给病人有关注意事项告知和必要的宣教；对有放射性的检查项目，应注意受检者的必要"
+            "防护，并预先予以告知（造影、介入等须取得知情同意）。"
+        ),
+        en=(
+            "Before the exam the patient is told what to expect; radiation exams are explained "
+            "beforehand, and the policy's classes (contrast, interventional) need recorded "
+            "informed consent, with who explained it."
+        ),
+        sources=("medtech",),
+        default_zh="对比剂检查、介入手术",
+        default_en="contrast exams, interventional procedures",
+    ),
+    Rule(
+        id="EXM-9",
+        kinds=("block", "record"),
+        zh="介入手术时，应按无菌要求进行操作；无菌操作时，要严格遵守无菌操作规程。",
+        en=(
+            "Interventional procedures follow aseptic technique: each DSA procedure's aseptic "
+            "checklist is completed before it starts."
+        ),
+        sources=("imaging", "medtech"),
+        default_zh="",
+        default_en="",
+    ),
+    Rule(
         id="RPT-1",
         kinds=("block",),
         zh=(
@@ -660,6 +688,21 @@ RULES: tuple[Rule, ...] = (
         kinds=("remind", "record"),
         zh="超声检查出现阳性结果或可疑的阳性所见时，坚持追踪随访；对误诊、漏诊的病例组织全科讨论。",
         en="Follow-up of positive/suspicious ultrasound findings; misdiagnosed cases discussed.",
+        sources=("medtech",),
+        default_zh="",
+        default_en="",
+    ),
+    Rule(
+        id="QLT-9",
+        kinds=("record", "measure"),
+        zh=(
+            "不断开展科技革新，引进新仪器、新技术和新项目的同时，加强相关人员的岗位培训以及相关"
+            "理论的学习，确保检查质量。"
+        ),
+        en=(
+            "New techniques and projects (new tests included) are approved by the director, the "
+            "staff trained for them named, their start recorded, and listed in the annual summary."
+        ),
         sources=("medtech",),
         default_zh="",
         default_en="",

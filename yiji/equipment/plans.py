@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from yiji.core import audit, calendar, notices, policy
 from yiji.core.accounts import staff_of
-from yiji.core.models import AuditAction, Room, Staff
+from yiji.core.models import AuditAction, Role, Room, Staff
 from yiji.core.permissions import Action, require
 from yiji.core.rulebook import RuleViolation, carries_out
 from yiji.equipment import services
@@ -52,6 +52,16 @@ DAILY_TESTS = {
     ],
 }
 GENERIC_DAILY = [("开机自检", ItemKind.PASS_FAIL, "", None, None, None)]
+# The machine room's environment, in every start-of-day check of a device in a room (EQP-7:
+# 机房必须干燥通风, a damp device is dried before use): 18–26 °C and 30–70 %RH by default,
+# each room's tolerances edited on its plan. Beyond the tolerance the custodian is reminded;
+# beyond the action level the device is taken out of service like any failed test.
+ROOM_TEMPERATURE, ROOM_HUMIDITY, ROOM_CLEAN = "机房温度", "机房相对湿度", "机房清洁、干燥通风"
+ENVIRONMENT_TESTS = [
+    (ROOM_TEMPERATURE, ItemKind.NUMERIC, "°C", "22", "4", "6"),
+    (ROOM_HUMIDITY, ItemKind.NUMERIC, "%RH", "50", "20", "25"),
+    (ROOM_CLEAN, ItemKind.PASS_FAIL, "", None, None, None),
+]
 
 
 def last_done(plan: MaintenancePlan) -> dt.date | None:
@@ -136,6 +146,8 @@ def create_default_plans(actor, device: Device, starts_on: dt.date | None = None
                 continue
             made += 1
             tests = DAILY_TESTS.get(device.modality, GENERIC_DAILY) if kind == "daily" else []
+            if kind == "daily" and device.room_id:
+                tests = tests + ENVIRONMENT_TESTS
             tests = tests or [("按厂家保养规程逐项完成", ItemKind.PASS_FAIL, "", None, None, None)]
             for position, (test, item_kind, unit, ref, tol, act) in enumerate(tests):
                 PlanItem.objects.create(
@@ -249,12 +261,34 @@ def record(actor, plan: MaintenancePlan, results: list[Result], note: str = "") 
                 record=done, item=item, value=given[item.pk].value,
                 passed=given[item.pk].passed, outcome=outcomes[item.pk],
             )  # fmt: skip
+        _remind_environment(plan, done, [i for i in items if outcomes[i.pk] == Outcome.WARNING])
         if worst == Outcome.FAIL:
             failed = "、".join(i.name for i in items if outcomes[i.pk] == Outcome.FAIL)
             done.fault = services.report_fault(actor, plan.device, f"{plan.name}未通过：{failed}")
             done.save(update_fields=["fault"])
         audit.record(actor, AuditAction.CREATE, done)
     return done
+
+
+@carries_out("EQP-7")
+def _remind_environment(plan: MaintenancePlan, done: PlanRecord, warned: list[PlanItem]):
+    """A machine room's temperature or humidity out of its tolerance: the custodian and the
+    engineers are told, once per check."""
+    names = {ROOM_TEMPERATURE, ROOM_HUMIDITY}
+    out = [i for i in warned if i.name in names]
+    if not out:
+        return
+    device = plan.device
+    where = device.room.name if device.room_id else device.name
+    readings = "、".join(
+        f"{i.name}{done.results.get(item=i).value.normalize()}{i.unit}" for i in out
+    )
+    recipients = [device.custodian] if device.custodian_id else []
+    notices.notify(
+        recipients + notices.holders(Role.ENGINEER, device.department), "EQP-7",
+        f"room-env:{done.pk}", f"{where}{readings}，超出允许范围，请通风、除湿或调节空调。",
+        f"/equipment/{device.pk}/",
+    )  # fmt: skip
 
 
 def daily_check_missing(device: Device, today: dt.date | None = None) -> MaintenancePlan | None:

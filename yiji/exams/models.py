@@ -20,6 +20,17 @@ class Reaction(models.TextChoices):
     SEVERE = "severe", _("Severe")
 
 
+class AsepticItem(models.TextChoices):
+    """What the aseptic checklist of an interventional procedure confirms (EXM-9)."""
+
+    ROOM = "room", _("Cath lab air disinfected, doors shut, people in the room limited")
+    SCRUB = "scrub", _("Operators' surgical hand antisepsis")
+    GOWN = "gown", _("Sterile gowns, gloves, caps and masks on")
+    INSTRUMENTS = "instruments", _("Instrument packs' sterilisation indicators passed, in date")
+    SKIN = "skin", _("Puncture site prepared with antiseptic over a wide enough area")
+    DRAPES = "drapes", _("Sterile drapes laid; C-arm and controls covered")
+
+
 class ExamRecord(models.Model):
     exam = models.OneToOneField(Exam, on_delete=models.PROTECT, related_name="record")
     protocol = models.CharField(_("protocol"), max_length=200, blank=True)
@@ -62,6 +73,12 @@ class ExamRecord(models.Model):
     )
     images_accepted_at = models.DateTimeField(null=True, blank=True)
     discontinue_reason = models.CharField(_("reason discontinued"), max_length=200, blank=True)
+    # EXM-9: the aseptic checklist of an interventional procedure, before it starts.
+    aseptic_checklist = models.JSONField(_("aseptic checklist"), default=list, blank=True)
+    aseptic_checked_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    aseptic_checked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("exam record")

@@ -9,15 +9,15 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from yiji.core import notices, policy
+from yiji.core import audit, notices, policy
 from yiji.core.accounts import staff_of
-from yiji.core.models import Role, Room, Sex
+from yiji.core.models import AuditAction, Role, Room, Sex
 from yiji.core.permissions import Action, require, roles_of
 from yiji.core.rulebook import RuleViolation, carries_out
 from yiji.equipment.plans import unchecked_device_in
 from yiji.equipment.services import faulty_device_in
 from yiji.exams.clocks import deadline
-from yiji.exams.models import Disinfection, ExamRecord, Reaction
+from yiji.exams.models import AsepticItem, Disinfection, ExamRecord, Reaction
 from yiji.incidents.freeze import require_unfrozen
 from yiji.orders.models import EventKind, Exam, ExamStatus, Modality
 from yiji.orders.scheduling import walk_in_problem
@@ -101,6 +101,29 @@ def confirm_technique(actor, exam: Exam, protocol: str = "") -> ExamRecord:
 
 
 @carries_out("EXM-1", "EXM-5", "EXM-7")
+@carries_out("EXM-9")
+def record_aseptic_check(actor, exam: Exam, confirmed: list[str]) -> ExamRecord:
+    """The aseptic checklist of an interventional procedure: every item confirmed, by whom
+    and when, before the procedure starts."""
+    require(actor, Action.PERFORM_EXAM)
+    missing = [item for item in AsepticItem if item.value not in confirmed]
+    if missing:
+        raise RuleViolation(
+            "EXM-9", "无菌核查未完成：" + "；".join(str(m.label) for m in missing) + "。",
+            f"{len(missing)} item(s) of the aseptic checklist are not confirmed.",
+            field="aseptic", data={"missing": [m.value for m in missing]},
+        )  # fmt: skip
+    with transaction.atomic():
+        exam, record = _locked(exam)
+        record.aseptic_checklist = list(AsepticItem.values)
+        record.aseptic_checked_by = staff_of(actor, "EXM-9")
+        record.aseptic_checked_at = timezone.now()
+        record.save()
+        audit.record(actor, AuditAction.UPDATE, record, patient=exam.patient,
+                     after={"aseptic_checklist": record.aseptic_checklist})  # fmt: skip
+    return record
+
+
 def start_exam(actor, exam: Exam) -> Exam:
     require(actor, Action.PERFORM_EXAM)
     with transaction.atomic():
@@ -172,6 +195,12 @@ def _start_problems(exam: Exam, record: ExamRecord):
             "重要/特殊检查须由医师和技师共同确定投照/扫描技术后方可开始。",
             "An important or special exam starts once a physician and a technologist have "
             "both confirmed the technique.",
+        )
+    if exam.modality == Modality.DSA and record.aseptic_checked_at is None:
+        yield RuleViolation(
+            "EXM-9",
+            "介入手术开始前须完成无菌操作核查表。",
+            "An interventional procedure starts once its aseptic checklist is complete.",
         )
     if exam.item.exercise and not record.physician_present:
         yield RuleViolation(

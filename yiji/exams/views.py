@@ -18,11 +18,11 @@ from yiji.equipment.models import Device, DeviceStatus
 from yiji.exams import services
 from yiji.exams.disinfection import schedule as disinfection_schedule
 from yiji.exams.forms import record_form_for
-from yiji.exams.models import ExamRecord
+from yiji.exams.models import AsepticItem, ExamRecord
 from yiji.orders import checkin, scheduling
 from yiji.orders import services as order_services
 from yiji.orders.forms import AllergyScreenForm, BookingForm, CheckInForm
-from yiji.orders.models import Exam, ExamStatus, Priority
+from yiji.orders.models import Exam, ExamStatus, Modality, Priority
 from yiji.orders.views import refuse
 
 
@@ -32,6 +32,7 @@ def exam_room_context(request: HttpRequest, exam: Exam) -> dict:
         "record": record,
         "record_form": record_form_for(exam.item, instance=record),
         "can_perform": may(request.user, Action.PERFORM_EXAM),
+        "aseptic_items": AsepticItem.choices if exam.modality == Modality.DSA else [],
         "disinfection": services.pending_disinfection(exam.room) if exam.room else None,
         "turnaround": services.turnaround(exam) if exam.status == ExamStatus.COMPLETED else None,
         # EQP-3: the device in this room can be reported faulty from the exam screen.
@@ -65,6 +66,8 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                 return redirect("exam", pk=pk)
             services.record_details(request.user, exam, form.cleaned_data)
+        elif action == "aseptic":
+            services.record_aseptic_check(request.user, exam, request.POST.getlist("aseptic"))
         elif action == "accept":
             services.accept_images(request.user, exam)
         elif action == "complete":
@@ -137,6 +140,9 @@ def exam_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         exam,
                         ids,
                         accompanying_physician=data["accompanying_physician"],
+                        consent_by=getattr(request.user, "staff", None)
+                        if data["consent"]
+                        else None,
                     )
                     messages.success(
                         request,

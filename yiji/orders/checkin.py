@@ -10,10 +10,10 @@ from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 
 from yiji.core import numbering, policy
-from yiji.core.models import Patient, PatientSource, Room
+from yiji.core.models import Patient, PatientSource, Room, Staff
 from yiji.core.permissions import Action, require
 from yiji.core.rulebook import RuleViolation, carries_out
-from yiji.orders.models import AllergyScreen, EventKind, Exam, ExamStatus, Priority
+from yiji.orders.models import AllergyScreen, EventKind, Exam, ExamStatus, Modality, Priority
 from yiji.orders.scheduling import is_special_contrast, queue_room, walk_in_problem
 from yiji.orders.services import needs_allergy_screen, record_event
 
@@ -92,7 +92,32 @@ def needs_accompaniment(exam: Exam) -> list[str]:
     return found
 
 
-@carries_out("ORD-2", "ORD-4", "ORD-6", "SCH-1", "SCH-7")
+@carries_out("EXM-8")
+def needs_consent(exam: Exam) -> list[str]:
+    """The policy's consent classes (EXM-8) this exam falls in."""
+    classes = set(policy.value("exm.consent_required_for", department=exam.department))
+    found = []
+    if "radiation" in classes and exam.item.radiation:
+        found.append("radiation")
+    if "contrast" in classes and needs_allergy_screen(exam.item):
+        found.append("contrast")
+    if "interventional" in classes and exam.modality == Modality.DSA:
+        found.append("interventional")
+    return found
+
+
+def _check_consent(exam: Exam, explained_by: Staff | None) -> None:
+    if needs_consent(exam) and explained_by is None:
+        raise RuleViolation(
+            "EXM-8",
+            "该检查须在登记时告知患者并取得知情同意，请确认并记录告知人。",
+            "This exam needs the patient's informed consent at check-in: confirm it and who "
+            "explained it.",
+            field="consent",
+        )
+
+
+@carries_out("ORD-2", "ORD-4", "ORD-6", "SCH-1", "SCH-7", "EXM-8")
 def check_in(
     actor,
     exam: Exam,
@@ -100,8 +125,10 @@ def check_in(
     *,
     accompanying_physician: str = "",
     room: Room | None = None,
+    consent_by: Staff | None = None,
 ) -> Exam:
-    """Check a patient in for an exam: the rules, then an accession and a queue number."""
+    """Check a patient in for an exam: the rules, then an accession and a queue number.
+    `consent_by` is who explained the exam when the patient gave informed consent."""
     require(actor, Action.BOOK_EXAM)
     with transaction.atomic():
         exam = (
@@ -122,6 +149,7 @@ def check_in(
         _check_appointment(exam)
         _check_accompaniment(exam, accompanying_physician)
         _check_allergy_screen(exam)
+        _check_consent(exam, consent_by)
         now = timezone.now()
         if exam.status != ExamStatus.BOOKED and (late := walk_in_problem(exam, now)):
             raise late  # a booking was checked when it was made
@@ -136,6 +164,8 @@ def check_in(
         exam.accession = exam.accession or numbering.daily_number("A", today, width=6)
         exam.queue_number = next_queue_number(room, today)
         exam.accompanying_physician = accompanying_physician.strip()
+        if consent_by is not None:
+            exam.consent_explained_by, exam.consent_at = consent_by, now
         exam.status = ExamStatus.ARRIVED
         exam.arrived_at = exam.queued_at = now
         exam.save()

@@ -93,6 +93,11 @@ class CheckInForm(forms.Form):
     accompanying_physician = forms.CharField(
         label=_("Accompanying physician"), max_length=50, required=False
     )
+    consent = forms.BooleanField(
+        label=_("I explained the exam and the patient (or family) gave informed consent"),
+        required=False,
+        help_text=_("Needed for the exams the policy names (EXM-8): contrast, interventional."),
+    )
 
 
 class AllergyScreenForm(forms.Form):

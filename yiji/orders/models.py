@@ -203,6 +203,12 @@ class Exam(models.Model):
     accompanying_physician = models.CharField(
         _("accompanying physician"), max_length=50, blank=True
     )
+    # EXM-8: informed consent taken at check-in, and who explained the exam to the patient.
+    consent_explained_by = models.ForeignKey(
+        Staff, verbose_name=_("consent explained by"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+",
+    )  # fmt: skip
+    consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
     # Bowel preparation, fasting etc. confirmed done (SCH-5 orders special contrast by it).
     preparation_done = models.BooleanField(_("preparation done"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
@@ -323,3 +329,34 @@ class ExamCharge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.amount}"
+
+
+class WindowSession(models.Model):
+    """A window (registration desk, exam room) opened and closed on one day (SCH-8): it opens
+    the policy minutes before clinic opening and does not close before the working day ends."""
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    window = models.CharField(_("window"), max_length=50)
+    day = models.DateField(_("day"))
+    opened_at = models.DateTimeField(_("opened at"))
+    opened_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    opened_late = models.BooleanField(_("opened late"), default=False)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_early = models.BooleanField(_("closed early"), default=False)
+    close_reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("window session")
+        verbose_name_plural = _("window sessions")
+        ordering = ["-day", "window"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "window", "day"], name="window_once_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.window} {self.day}"

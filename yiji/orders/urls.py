@@ -7,6 +7,7 @@ urlpatterns = [
     path("requisitions/<int:pk>/", views.requisition, name="requisition"),
     path("exams/<int:pk>/slip.pdf", views.slip, name="slip"),
     path("worklist/", views.worklist, name="worklist"),
+    path("windows/", views.windows_page, name="windows"),
     path("special-contrast/", views.special_contrast, name="special_contrast"),
     path("screen/<int:pk>/", views.screen, name="screen"),
     path("catalogue/", catalogue_views.catalogue_list, name="catalogue"),

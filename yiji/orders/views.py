@@ -7,18 +7,26 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yiji.core.accounts import home_department
 from yiji.core.models import Patient, Room
 from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation, record_refusal
-from yiji.core.views import form_pk, requires
-from yiji.orders import checkin, figures, scheduling, services
+from yiji.core.views import form_pk, requires, show_refusal
+from yiji.orders import checkin, figures, scheduling, services, windows
 from yiji.orders.forms import CancelForm, RequisitionForm, WorklistFilter
-from yiji.orders.models import OPEN_STATUSES, Exam, ExamStatus, Priority, Requisition
+from yiji.orders.models import (
+    OPEN_STATUSES,
+    Exam,
+    ExamStatus,
+    Priority,
+    Requisition,
+    WindowSession,
+)
 from yiji.orders.worklists import cursor_of, worklist_page, worklist_rows
 
 PAGE = 50
@@ -216,3 +224,41 @@ def _rooms_with_waiting():
         .select_related("department")
         .order_by("department__kind", "code")
     )
+
+
+@requires(Action.BOOK_EXAM)
+def windows_page(request: HttpRequest) -> HttpResponse:
+    """Open and close the department's windows on time (SCH-8), with the month's record."""
+    staff = getattr(request.user, "staff", None)
+    department = home_department(staff) if staff else None
+    if department is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "open":
+                windows.open_window(request.user, department, request.POST.get("window", ""))
+            else:
+                session = get_object_or_404(
+                    WindowSession, pk=form_pk(request.POST.get("session")), department=department
+                )
+                windows.close_window(request.user, session, request.POST.get("reason", ""))
+            messages.success(request, _("Saved."))
+        except RuleViolation as violation:
+            show_refusal(request, violation)
+        return redirect("windows")
+    today = timezone.localdate()
+    sessions = {s.window: s for s in WindowSession.objects.filter(department=department, day=today)}
+    first = today.replace(day=1)
+    return render(request, "orders/windows.html", {
+        "department": department,
+        "rows": [(name, sessions.get(name)) for name in windows.windows_of(department)],
+        "opening_due": windows.opening_due(department, today),
+        "closing_due": windows.closing_due(department, today),
+        "figures": windows.figures(department, first, today),
+        "first": first,
+        "flagged": WindowSession.objects.filter(
+            department=department, day__gte=first
+        ).filter(Q(opened_late=True) | Q(closed_early=True)).select_related(
+            "opened_by", "closed_by"
+        )[:100],
+    })  # fmt: skip

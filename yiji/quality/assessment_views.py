@@ -19,7 +19,7 @@ from yiji.core.models import Department, Staff
 from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation
 from yiji.core.views import form_date, requires, requires_any, show_refusal
-from yiji.quality import annual, assessments
+from yiji.quality import annual, assessments, techniques
 from yiji.quality.documents import annual_docx, annual_pdf, assessment_pdf, shown
 from yiji.quality.models import (
     Assessment,
@@ -252,6 +252,7 @@ def annual_summary(request: HttpRequest) -> HttpResponse:
             "figures": figures,
             "sources": annual.SOURCES,
             "summary": summary,
+            "techniques": techniques.started_in(department, year),
             "indicators": [
                 (indicator, figure, shown(figure.value, indicator.kind))
                 for indicator, figure in figures.indicators

@@ -552,3 +552,40 @@ class Rectification(models.Model):
 
     def __str__(self) -> str:
         return f"整改：{self.problem[:60]}"
+
+
+class NoveltyKind(models.TextChoices):
+    TECHNIQUE = "technique", _("New technique")
+    PROJECT = "project", _("New project")
+    LAB_TEST = "lab_test", _("New laboratory test")
+
+
+class NewTechnique(models.Model):
+    """A new technique, project or test (新技术、新项目、新检验项目, QLT-9): proposed, approved by
+    the director with their signature, the staff trained for it named, and started."""
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=10, choices=NoveltyKind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description and expected benefit"))
+    proposed_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
+    approved_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approval_signature = models.ForeignKey(
+        ElectronicSignature, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    trained_staff = models.ManyToManyField(
+        Staff, verbose_name=_("staff trained"), blank=True, related_name="+"
+    )
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("new technique or project")
+        verbose_name_plural = _("new techniques and projects")
+        ordering = ["-proposed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.name}"

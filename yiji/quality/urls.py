@@ -1,9 +1,10 @@
 from django.urls import path
 
-from yiji.quality import assessment_views, kpi_views, qc_views, views
+from yiji.quality import assessment_views, kpi_views, qc_views, technique_views, views
 
 urlpatterns = [
     path("quality/sessions/", views.session_list, name="reading_sessions"),
+    path("quality/new-techniques/", technique_views.register, name="new_techniques"),
     path("quality/sessions/<int:pk>/", views.session_detail, name="reading_session"),
     path("quality/attendance/", views.absence_sheet, name="session_attendance"),
     path("quality/films/", views.film_quality, name="film_quality"),

@@ -111,7 +111,9 @@ def _today(rng, exam, index, clerk, tech) -> None:
     patient = exam.patient
     ids = checkin.Identifiers(name=patient.name, patient_id=patient.patient_id)
     try:
-        exam = checkin.check_in(clerk, exam, ids, accompanying_physician="值班医师")
+        exam = checkin.check_in(
+            clerk, exam, ids, accompanying_physician="值班医师", consent_by=clerk.staff
+        )
     except RuleViolation:
         return  # an inpatient after the day's cut-off (SCH-7) comes tomorrow
     stage = index % 4

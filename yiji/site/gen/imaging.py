@@ -7,9 +7,11 @@ critical results and follow-ups of positive reports. It writes through the gener
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from decimal import Decimal
 
+from yiji.exams.models import AsepticItem
 from yiji.site.gen.vocabulary import (
     FINDINGS,
     REJECT_REASONS,
@@ -20,6 +22,9 @@ from yiji.site.gen.vocabulary import (
     XRAY_DOSE,
     pick,
 )
+
+
+ASEPTIC = list(AsepticItem.values)
 
 
 class ImagingRows:
@@ -57,6 +62,10 @@ class ImagingRows:
             reaction="none" if contrast else "",
             images_accepted_by_id=performer.pk,
             images_accepted_at=clock["completed"],
+            # EXM-9: an interventional procedure's aseptic checklist, done before it started.
+            aseptic_checklist=json.dumps(ASEPTIC if modality == "DSA" else []),
+            aseptic_checked_by_id=performer.pk if modality == "DSA" else None,
+            aseptic_checked_at=clock["started"] if modality == "DSA" else None,
             **values,
         )
 
