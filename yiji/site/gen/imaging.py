@@ -23,7 +23,6 @@ from yiji.site.gen.vocabulary import (
     pick,
 )
 
-
 ASEPTIC = list(AsepticItem.values)
 
 
