@@ -97,8 +97,7 @@ def record_notification(
     _require_handler(actor, result.exam)
     if receiver_staff is not None:
         receiver = receiver_staff.name
-        home = home_department(receiver_staff)
-        department = department or (home.name if home else "")
+        department = department or _department_name(receiver_staff)
     if not receiver.strip():
         raise RuleViolation(
             "RPT-12", "请记录接收人姓名。", "Record who received it.", field="receiver"
@@ -125,6 +124,11 @@ def record_notification(
         result.channel, result.read_back = channel, True
         result.save()
     return result
+
+
+def _department_name(staff: Staff) -> str:
+    home = home_department(staff)
+    return home.name if home else ""
 
 
 def for_clinician(actor):
@@ -174,8 +178,7 @@ def acknowledge_in_yiji(actor, result: CriticalResult, action_taken: str, secret
         if result.notified_at is None:  # read in Yiji before anyone telephoned
             result.notified_at, result.channel, result.read_back = now, Channel.SYSTEM, True
             result.receiver, result.receiver_staff = staff.name, staff
-            home = home_department(staff)
-            result.receiver_department = home.name if home else ""
+            result.receiver_department = _department_name(staff)
         result.acknowledged_at, result.acknowledged_by = now, staff
         result.action_taken, result.signature = action_taken.strip(), signature
         result.save()
