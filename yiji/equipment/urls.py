@@ -8,10 +8,10 @@ urlpatterns = [
     path("equipment/due/", views.due, name="maintenance_due"),
     path("equipment/radiation/", views.radiation_page, name="radiation"),
     path("equipment/supplies/", views.supplies_page, name="supplies"),
-    path("equipment/<int:pk>/", views.device_page, name="device"),
-    path("equipment/<int:pk>/edit/", views.device_edit, name="device_edit"),
+    path("equipment/<id:pk>/", views.device_page, name="device"),
+    path("equipment/<id:pk>/edit/", views.device_edit, name="device_edit"),
     path(
-        "equipment/<int:pk>/documents/<int:document_pk>/",
+        "equipment/<id:pk>/documents/<id:document_pk>/",
         views.document,
         name="device_document",
     ),

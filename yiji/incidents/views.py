@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from yiji.core.models import Department, Role, Staff
 from yiji.core.permissions import Action, may, require, roles_of
 from yiji.core.rulebook import RuleViolation
+from yiji.core.spreadsheet import append_row
 from yiji.core.views import form_date, form_pk, requires, show_refusal, xlsx_response
 from yiji.incidents import services
 from yiji.incidents.models import (
@@ -82,10 +83,10 @@ def _export(rows: list[Incident], first: dt.date, last: dt.date) -> HttpResponse
     book = Workbook()
     sheet = book.active
     sheet.title = "差错事故登记"
-    sheet.append(["编号", "发生时间", "报告时间", "科室", "性质", "类别", "分级", "经过",
+    append_row(sheet, ["编号", "发生时间", "报告时间", "科室", "性质", "类别", "分级", "经过",
                   "根本原因", "状态", "结案时间"])  # fmt: skip
     for r in rows:
-        sheet.append([
+        append_row(sheet, [
             r.number, timezone.localtime(r.occurred_at).strftime("%Y-%m-%d %H:%M"),
             timezone.localtime(r.reported_at).strftime("%Y-%m-%d %H:%M"), r.department.name,
             str(r.get_kind_display()), str(r.get_category_display()),

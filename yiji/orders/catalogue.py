@@ -13,6 +13,7 @@ from openpyxl import Workbook, load_workbook
 from yiji.core import audit
 from yiji.core.models import AuditAction, Department
 from yiji.core.permissions import Action, require
+from yiji.core.spreadsheet import append_row
 from yiji.orders.models import ContrastRoute, ExamItem, Modality
 
 COLUMNS = [
@@ -63,7 +64,7 @@ def export_xlsx() -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "catalogue"
-    sheet.append(COLUMNS)
+    append_row(sheet, COLUMNS)
     for item in ExamItem.objects.select_related("department").order_by("modality", "code"):
         row = []
         for column in COLUMNS:
@@ -73,7 +74,7 @@ def export_xlsx() -> bytes:
             elif isinstance(value, Decimal):
                 value = float(value)
             row.append(value)
-        sheet.append(row)
+        append_row(sheet, row)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

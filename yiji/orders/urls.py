@@ -4,15 +4,15 @@ from yiji.orders import catalogue_views, views
 
 urlpatterns = [
     path("requisitions/new/", views.requisition_new, name="requisition_new"),
-    path("requisitions/<int:pk>/", views.requisition, name="requisition"),
-    path("exams/<int:pk>/slip.pdf", views.slip, name="slip"),
+    path("requisitions/<id:pk>/", views.requisition, name="requisition"),
+    path("exams/<id:pk>/slip.pdf", views.slip, name="slip"),
     path("worklist/", views.worklist, name="worklist"),
     path("windows/", views.windows_page, name="windows"),
     path("special-contrast/", views.special_contrast, name="special_contrast"),
-    path("screen/<int:pk>/", views.screen, name="screen"),
+    path("screen/<id:pk>/", views.screen, name="screen"),
     path("catalogue/", catalogue_views.catalogue_list, name="catalogue"),
     path("catalogue/new/", catalogue_views.item_edit, name="item_new"),
-    path("catalogue/<int:pk>/", catalogue_views.item_edit, name="item_edit"),
+    path("catalogue/<id:pk>/", catalogue_views.item_edit, name="item_edit"),
     path("catalogue/export.xlsx", catalogue_views.export, name="catalogue_export"),
     path("catalogue/import/", catalogue_views.import_items, name="catalogue_import"),
 ]

@@ -20,6 +20,7 @@ from yiji.core.calendar import is_working_day, local_datetime
 from yiji.core.models import AuditAction, Department, Role, RoleAssignment, Staff
 from yiji.core.permissions import Action, may, require
 from yiji.core.rulebook import RuleViolation, carries_out
+from yiji.core.spreadsheet import append_row
 from yiji.people import hooks
 from yiji.people.models import (
     NIGHT_KINDS,
@@ -354,13 +355,13 @@ def workbook(department: Department, month: dt.date, lines: list[dict]) -> Workb
     sheet = book.active
     sheet.title = f"{month:%Y-%m}考勤"
     kinds = sorted({kind for line in lines for kind in line["leave"]})
-    sheet.append([
+    append_row(sheet, [
         "工号", "姓名", "应出勤天数", "出勤天数", "迟到次数", "迟到分钟", "早退次数", "早退分钟",
         "点名缺勤", *kinds, "离岗登记", "擅自离岗", "放任无关人员进入", "集体阅片缺勤",
         "扣发奖金（元）",
     ])  # fmt: skip
     for line in lines:
-        sheet.append([
+        append_row(sheet, [
             line["employee_no"], line["name"], line["due_days"], line["present"], line["late"],
             line["late_minutes"], line["early"], line["early_minutes"], line["absent"],
             *[line["leave"].get(kind, 0) for kind in kinds], line["whereabouts"],

@@ -17,7 +17,7 @@ urlpatterns = [
     path("people/attendance/", attendance_views.attendance_page, name="attendance"),
     path("people/training/", training_views.training_page, name="training"),
     path("people/dosimetry/", dosimetry_views.dosimetry_page, name="dosimetry"),
-    path("people/dosimetry/imports/<int:pk>/", dosimetry_views.dose_import, name="dose_import"),
-    path("people/<int:pk>/", views.person_page, name="person"),
-    path("people/<int:pk>/dose/", views.dose_history, name="dose_history"),
+    path("people/dosimetry/imports/<id:pk>/", dosimetry_views.dose_import, name="dose_import"),
+    path("people/<id:pk>/", views.person_page, name="person"),
+    path("people/<id:pk>/dose/", views.dose_history, name="dose_history"),
 ]

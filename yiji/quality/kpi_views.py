@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from yiji.core.models import Department
 from yiji.core.permissions import Action
 from yiji.core.routing import reads_from_replica
+from yiji.core.spreadsheet import append_row
 from yiji.core.views import requested_period, requires, xlsx_response
 from yiji.equipment import services as equipment
 from yiji.orders.models import Modality
@@ -100,12 +101,12 @@ def _summary_workbook(scope: dict, rows: list[dict]) -> HttpResponse:
     book = Workbook()
     sheet = book.active
     sheet.title = "指标"
-    sheet.append([f"质量指标 {scope['first']} 至 {scope['last']}"])
-    sheet.append(["指标集", "版本", "代码", "指标", "分子", "分母", "结果", "目标", "达标"])
+    append_row(sheet, [f"质量指标 {scope['first']} 至 {scope['last']}"])
+    append_row(sheet, ["指标集", "版本", "代码", "指标", "分子", "分母", "结果", "目标", "达标"])
     for row in rows:
         indicator, figure = row["indicator"], row["figure"]
         name, version = indicator.indicator_set
-        sheet.append(
+        append_row(sheet,
             [name, version, indicator.code, indicator.name_zh, figure.numerator,
              figure.denominator, figure.value, None if row["target"] is None
              else float(row["target"]), {True: "是", False: "否"}.get(row["met"], "")]
@@ -164,11 +165,11 @@ def _detail_workbook(indicator, scope: dict, by: str, figures) -> HttpResponse:
     sheet = book.active
     sheet.title = indicator.code
     name, version = indicator.indicator_set
-    sheet.append([f"{indicator.code} {indicator.name_zh}（{name} {version}）"])
-    sheet.append([f"{scope['first']} 至 {scope['last']}", str(indicator.definition)])
-    sheet.append([str(GROUPING_LABELS[by]), "分子", "分母", "结果"])
+    append_row(sheet, [f"{indicator.code} {indicator.name_zh}（{name} {version}）"])
+    append_row(sheet, [f"{scope['first']} 至 {scope['last']}", str(indicator.definition)])
+    append_row(sheet, [str(GROUPING_LABELS[by]), "分子", "分母", "结果"])
     for figure in figures:
-        sheet.append([figure.label, figure.numerator, figure.denominator, figure.value])
+        append_row(sheet, [figure.label, figure.numerator, figure.denominator, figure.value])
     return xlsx_response(book, f"kpi-{indicator.code}-{by}-{scope['first']}-{scope['last']}.xlsx")
 
 

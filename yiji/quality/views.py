@@ -22,6 +22,7 @@ from yiji.core.models import Department, Staff
 from yiji.core.permissions import Action, may
 from yiji.core.routing import reads_from_replica
 from yiji.core.rulebook import RuleViolation
+from yiji.core.spreadsheet import append_row
 from yiji.core.views import (
     form_date,
     form_month,
@@ -184,13 +185,15 @@ def _absence_workbook(department, year: int, month: int, lines) -> HttpResponse:
     book = Workbook()
     sheet = book.active
     sheet.title = f"{year}-{month:02d}"
-    sheet.append([f"{department.name} 集体阅片考勤 {year}年{month}月（CNF-5）"])
-    sheet.append(
+    append_row(sheet, [f"{department.name} 集体阅片考勤 {year}年{month}月（CNF-5）"])
+    append_row(
+        sheet,
         ["工号", "姓名", "会次", "出席", "迟到", "事假", "病假", "公务/值班", "无故缺席",
          "超出准许事假", "扣发金额（元）"]
     )  # fmt: skip
     for line in lines:
-        sheet.append(
+        append_row(
+            sheet,
             [line.staff.employee_no, line.staff.name, line.sessions, line.present, line.late,
              line.personal, line.sick, line.duty, line.absent, line.beyond_allowance,
              float(line.deduction)]

@@ -195,7 +195,10 @@ def date_filter(rows: QuerySet, field: str, values: list[str]) -> QuerySet:
     lookups = {"eq": "", "ge": "__gte", "gt": "__gt", "le": "__lte", "lt": "__lt"}
     for value in values:
         prefix, text = (value[:2], value[2:]) if value[:2] in lookups else ("eq", value)
-        day = parse_date(text[:10])
+        try:
+            day = parse_date(text[:10])
+        except ValueError:  # well formed but impossible: 0000-00-00, 2026-02-30
+            day = None
         if day is None:
             raise Problem(400, "invalid", f"日期参数无效：{value}", expression="date")
         rows = rows.filter(**{f"{field}__date{lookups[prefix]}": day})
@@ -203,7 +206,7 @@ def date_filter(rows: QuerySet, field: str, values: list[str]) -> QuerySet:
 
 
 def resource_id(value: str) -> int:
-    if not value.isdigit():
+    if not (value.isdigit() and len(value) <= 18):  # a bigint holds 18 digits
         raise Problem(404, "not-found", f"资源不存在：{value}")
     return int(value)
 
@@ -268,7 +271,8 @@ def _exams() -> QuerySet:
 def filter_patient(rows: QuerySet, request: HttpRequest, field: str) -> QuerySet:
     if "patient" in request.GET:
         value = request.GET["patient"].removeprefix("Patient/")
-        rows = rows.filter(**{field: resource_id(value)}) if value.isdigit() else rows.none()
+        known = value.isdigit() and len(value) <= 18
+        rows = rows.filter(**{field: int(value)}) if known else rows.none()
     return rows
 
 
@@ -306,7 +310,7 @@ def read_resource(request: HttpRequest, resource_type: str) -> dict:
     where it is wrong."""
     try:
         body = json.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise Problem(400, "invalid", f"请求体不是有效的JSON：{exc}") from exc
     if not isinstance(body, dict) or body.get("resourceType") != resource_type:
         raise Problem(400, "invalid", f"请求体须为 {resource_type} 资源。", resource_type)

@@ -1,0 +1,53 @@
+"""Bad input found by probing (issue 24, point 5) gets a clear 400 or 404, never a 500:
+impossible years and record ids in page URLs, impossible dates and ids in FHIR searches, and
+a body nested past Python's recursion limit, to FHIR and to the API."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests.interop.conftest import interface_user
+from yiji.core import accounts
+from yiji.core.models import Role
+
+HUGE = "1" + "0" * 30
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/calendar/99999/", f"/calendar/{HUGE}/", "/calendar/0/", f"/exams/{HUGE}/",
+     f"/exams/{HUGE}/report/", f"/patients/{HUGE}/", f"/lab/qc/{HUGE}/{HUGE}/",
+     f"/exams/{HUGE}/follow-up/"],
+)  # fmt: skip
+def test_page_urls_with_impossible_numbers_are_not_found(client_for, director, url):
+    assert client_for(director).get(url).status_code == 404
+
+
+@pytest.fixture
+def fhir(hospital) -> Client:
+    _token, key = accounts.create_token(interface_user("fhir"), "probe")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [("ServiceRequest?date=ge0000-00-00", 400), ("ServiceRequest?date=2026-02-30", 400),
+     (f"ServiceRequest?patient={HUGE}", 200), (f"ServiceRequest/{HUGE}", 404),
+     (f"Patient/{HUGE}", 404), (f"AllergyIntolerance?patient={HUGE}", 404)],
+)  # fmt: skip
+def test_fhir_searches_with_impossible_values_answer_an_operation_outcome(fhir, query, status):
+    response = fhir.get(f"/fhir/r4/{query}")
+    assert response.status_code == status
+    if status != 200:
+        assert response.json()["resourceType"] == "OperationOutcome"
+
+
+def test_a_body_nested_past_the_recursion_limit_is_refused(fhir, make_staff):
+    nested = "[" * 100_000
+    response = fhir.post("/fhir/r4/ServiceRequest", nested, content_type="application/fhir+json")
+    assert response.status_code == 400 and response.json()["resourceType"] == "OperationOutcome"
+    _token, key = accounts.create_token(make_staff(Role.CLINICIAN).user, "probe")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    response = api.post("/api/requisitions", nested, content_type="application/json")
+    assert response.status_code in (400, 422)
