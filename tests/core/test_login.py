@@ -127,3 +127,31 @@ def test_password_rules(clerk, client_for):
     assert good.status_code == 302
     clerk.user.refresh_from_db()
     assert clerk.user.check_password("Xk39vbq2Lm")
+
+
+def test_the_lock_is_per_address_so_one_machine_cannot_lock_a_user_out_everywhere(clerk, director):
+    from yiji.core.models import Notice
+
+    limit = policy.value("sec.lockout_failures")
+    start = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        ward_pc, office_pc = Client(REMOTE_ADDR="10.0.8.31"), Client(REMOTE_ADDR="10.0.1.5")
+        for _ in range(limit):
+            _login(ward_pc, "director", "wrong")
+        assert "锁定" in _login(ward_pc, "director", PASSWORD).text
+        assert _login(office_pc, "director", PASSWORD).status_code == 302  # elsewhere: in
+        told = Notice.objects.get(recipient=director)
+        assert "10.0.8.31" in told.message  # the person learns of it
+        locked = AuditEntry.objects.get(action=AuditAction.LOCKED_OUT)
+        assert locked.object_id == "director" and locked.ip == "10.0.8.31"
+
+
+def test_an_address_guessing_many_names_is_slowed_down(clerk, director):
+    limit = policy.value("sec.lockout_failures")
+    start = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        guesser = Client(REMOTE_ADDR="10.9.9.9")
+        for n in range(4 * limit):
+            _login(guesser, f"user{n}", "wrong")  # never the same name twice
+        assert "锁定" in _login(guesser, "clerk", PASSWORD).text
+        assert _login(Client(REMOTE_ADDR="10.0.1.6"), "clerk", PASSWORD).status_code == 302

@@ -14,7 +14,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yiji.core import audit, policy
+from yiji.core import audit, notices, policy
 from yiji.core.models import ApiToken, AuditAction, ElectronicSignature, LoginThrottle, Staff
 
 
@@ -22,18 +22,31 @@ class LoginRefused(Exception):
     """Wrong credentials, or a name locked after repeated failures."""
 
 
-def locked_until(username: str):
-    throttle = LoginThrottle.objects.filter(username=username).first()
+# A source address that fails this many times the per-user limit, whatever the names tried,
+# is slowed down: refused for the lockout time (a password-guessing machine, not a person).
+ADDRESS_FACTOR = 4
+
+
+def locked_until(key: str):
+    throttle = LoginThrottle.objects.filter(username=key).first()
     if throttle and throttle.locked_until and throttle.locked_until > timezone.now():
         return throttle.locked_until
     return None
 
 
+def _login_keys(username: str, ip: str | None) -> tuple[str, str]:
+    """The lock is per user and source address, so wrong passwords typed on one machine do
+    not lock the person out everywhere; the address alone is counted too."""
+    return f"{username}@{ip or '-'}", f"@{ip or '-'}"
+
+
 def log_in(request, username: str, password: str):
-    """Authenticate, counting failures; after the policy number of failures the name is locked."""
+    """Authenticate, counting failures: after the policy number of failures the name is
+    locked from that address, and an address failing for many names is slowed down."""
     username = username.strip()
     ip = request.META.get("REMOTE_ADDR")
-    until = locked_until(username)
+    user_key, address_key = _login_keys(username, ip)
+    until = locked_until(user_key) or locked_until(address_key)
     if until:
         raise LoginRefused(
             _("Too many failed attempts. This account is locked until %(time)s.")
@@ -41,30 +54,46 @@ def log_in(request, username: str, password: str):
         )
     user = authenticate(request, username=username, password=password)
     if user is None:
-        _count_failure(username, ip)
+        _count_failure(user_key, ip, object_id=username)
+        _count_failure(address_key, ip, limit_factor=ADDRESS_FACTOR, object_id=username)
         raise LoginRefused(_("Wrong user name or password."))
-    LoginThrottle.objects.filter(username=username).delete()
+    LoginThrottle.objects.filter(username=user_key).delete()
     audit.record(user, AuditAction.LOGIN, user, ip=ip)
     return user
 
 
 def _count_failure(
-    username: str, ip: str | None, failed: AuditAction = AuditAction.LOGIN_FAILED
-) -> None:
-    limit = policy.value("sec.lockout_failures")
+    key: str, ip: str | None, failed: AuditAction = AuditAction.LOGIN_FAILED, *,
+    limit_factor: int = 1, object_id: str = "",
+) -> bool:  # fmt: skip
+    """Count one failure under `key`; returns whether it locked."""
+    limit = policy.value("sec.lockout_failures") * limit_factor
     minutes = policy.value("sec.lockout_minutes")
     with transaction.atomic():
-        throttle, _created = LoginThrottle.objects.select_for_update().get_or_create(
-            username=username
-        )
+        throttle, _created = LoginThrottle.objects.select_for_update().get_or_create(username=key)
         throttle.failures += 1
         locked = throttle.failures >= limit
         if locked:
             throttle.locked_until = timezone.now() + timedelta(minutes=minutes)
             throttle.failures = 0
         throttle.save()
-        action = AuditAction.LOCKED_OUT if locked else failed
-        audit.record(None, action, object_type="auth.user", object_id=username, ip=ip)
+        if limit_factor == 1:  # the address's own count is not a second audit entry
+            action = AuditAction.LOCKED_OUT if locked else failed
+            audit.record(None, action, object_type="auth.user", object_id=object_id or key, ip=ip)
+    if locked and limit_factor == 1:
+        _tell_locked(object_id or key, ip, throttle.locked_until)
+    return locked
+
+
+def _tell_locked(username: str, ip: str | None, until) -> None:
+    """The person learns that their account was locked from an address (maybe not theirs)."""
+    staff = Staff.objects.filter(user__username=username).first()
+    if staff is not None:
+        notices.notify(
+            [staff], "ARC-5", f"locked:{username}:{until:%Y%m%d%H%M}",
+            f"您的账号在{ip or '未知地址'}连续登录失败，已在该地址锁定至"
+            f"{timezone.localtime(until):%H:%M}。如非本人操作，请告知信息科。", "/account/",
+        )  # fmt: skip
 
 
 class SignatureRefused(Exception):

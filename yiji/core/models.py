@@ -553,9 +553,10 @@ class AuditHead(models.Model):
 
 
 class LoginThrottle(models.Model):
-    """Failed attempts per user name, for lockout after repeated failures."""
+    """Failed attempts per user name and source address (and per address alone), for lockout
+    after repeated failures."""
 
-    username = models.CharField(max_length=150, unique=True)
+    username = models.CharField(max_length=250, unique=True)
     failures = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
 
