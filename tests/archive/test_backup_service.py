@@ -30,6 +30,9 @@ def test_the_backup_command_and_verify(tmp_path):
     call_command("backup", str(tmp_path / "b1"), stdout=out)
     assert "verified" in out.getvalue()
     assert Backup.objects.get().ok
+    # Patient data: the folder and every file in it are its owner's only.
+    made = [tmp_path / "b1", *(tmp_path / "b1").rglob("*")]
+    assert all(path.stat().st_mode & 0o077 == 0 for path in made)
     call_command("backup", str(tmp_path / "b1"), "--verify", stdout=out)
     (tmp_path / "b1" / "manifest.json").write_text("[]")
     with pytest.raises(CommandError, match="does not verify"):

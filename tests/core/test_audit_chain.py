@@ -39,8 +39,9 @@ def test_changing_one_row_is_found(entries):
         cursor.execute(
             "UPDATE core_auditentry SET reason = %s WHERE id = %s", ["edited", target.pk]
         )
-    with pytest.raises(CommandError, match=f"entry {target.seq}: altered"):
+    with pytest.raises(CommandError, match=f"entry {target.seq}: altered") as broken:
         _verify()
+    assert f"({target.seq - 1} entries before it are intact)" in str(broken.value)
 
 
 def test_changing_a_json_value_is_found(entries):

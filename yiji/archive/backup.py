@@ -186,7 +186,15 @@ def create(target: Path | str, *, database: dict | None = None, media_root=None)
         "files": _files(target),
     }
     (target / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True))
+    _owner_only(target)
     return manifest
+
+
+def _owner_only(folder: Path) -> None:
+    """A backup holds every patient's record: readable by its owner only (ARC-5)."""
+    folder.chmod(0o700)
+    for path in folder.rglob("*"):
+        path.chmod(0o700 if path.is_dir() else 0o600)
 
 
 def manifest_of(folder: Path | str) -> dict:

@@ -17,9 +17,11 @@ class Command(BaseCommand):
         checked = 0
         for result in audit.verify():
             if isinstance(result, audit.ChainProblem):
+                # The walk is in order and stops at the first problem: every entry before
+                # it was checked and is intact.
                 raise CommandError(
                     f"audit log broken at entry {result.seq}: {result.problem} "
-                    f"({checked} entries before it are intact)"
+                    f"({result.seq - 1} entries before it are intact)"
                 )
             checked = result
         self.stdout.write(f"audit log intact: {checked} entries")
