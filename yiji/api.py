@@ -319,6 +319,8 @@ class RequisitionOut(Schema):
 def create_requisition(request, payload: RequisitionIn):
     """ORD-1 applies here exactly as on the form. A resent `submission_key` returns the
     first requisition (200) instead of creating a second."""
+    # Permission first: a role that may not order learns nothing of patients or catalogue.
+    require(request.user, Action.ORDER_EXAM)
     patient = Patient.objects.filter(patient_id=payload.patient_id).first()
     codes = list(dict.fromkeys(payload.items))
     items = list(ExamItem.objects.filter(code__in=codes).select_related("department"))

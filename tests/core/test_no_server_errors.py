@@ -51,3 +51,12 @@ def test_a_body_nested_past_the_recursion_limit_is_refused(fhir, make_staff):
     api = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
     response = api.post("/api/requisitions", nested, content_type="application/json")
     assert response.status_code in (400, 422)
+
+
+def test_a_role_that_may_not_order_learns_nothing_from_the_api_s_errors(make_staff):
+    _token, key = accounts.create_token(make_staff(Role.TECHNOLOGIST).user, "probe")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    body = {"patient_id": "P-NOBODY", "items": ["NO-SUCH-ITEM"], "clinical_history": "x"}
+    response = api.post("/api/requisitions", body, content_type="application/json")
+    assert response.status_code == 403
+    assert "NO-SUCH-ITEM" not in response.text and "无此患者" not in response.text
