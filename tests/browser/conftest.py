@@ -44,11 +44,19 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    """A page that fails its test when the Content-Security-Policy blocks anything: every
+    script and handler a page needs must be allowed by the policy the server sends."""
     context = browser.new_context(locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(15000)
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and blocked.append(message.text),
+    )
     yield page
     context.close()
+    assert blocked == []
 
 
 @pytest.fixture
