@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
-from yiji.core import accounts, policy, rulebook, services
+from yiji.core import access, accounts, policy, rulebook, services
 from yiji.core.models import Department, Patient, Room
 from yiji.core.permissions import Action, PermissionRefused, require, roles_of
 from yiji.core.rulebook import RuleViolation, record_refusal
@@ -143,10 +143,10 @@ class PatientFilter(Schema):
 
 @api.get("/patients", response=list[PatientOut], tags=["patients"])
 def list_patients(request, filters: Query[PatientFilter]):
-    found = services.search_patients(
-        request.user, filters.q, filters.source, ip=request.META.get("REMOTE_ADDR")
-    )
-    return list(found[filters.offset : filters.offset + filters.limit])
+    found = services.search_patients(request.user, filters.q, filters.source)
+    rows = list(found[filters.offset : filters.offset + filters.limit])
+    access.record_list(request.user, "api", rows, filters.q, ip=request.META.get("REMOTE_ADDR"))
+    return rows
 
 
 class RuleRefusal(Schema):
@@ -410,4 +410,4 @@ def worklist(request, status: str = "", modality: str = "", room: str = "", afte
     filters = {"status": status, "modality": modality}
     if room:
         filters["room"] = Room.objects.filter(code=room).first()
-    return list(worklist_page(filters, after, 100))
+    return list(worklist_page(filters, after, 100, request.user))

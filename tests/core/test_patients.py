@@ -87,7 +87,8 @@ def test_searching_for_a_patient_is_logged_with_the_query(clerk, client_for):
     response = client_for(clerk).get("/patients/", {"q": "张"})
     assert "张三" in response.text
     entry = AuditEntry.objects.get(action=AuditAction.SEARCH)
-    assert entry.reason == "张" and entry.actor == clerk.user
+    assert entry.reason == "web: 张" and entry.actor == clerk.user
+    assert entry.after["returned"] == ["P0001"]  # what the search showed
 
 
 @pytest.mark.rules("ORD-7")

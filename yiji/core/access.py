@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.apps import apps
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from yiji.core import audit, notices, policy
@@ -35,6 +35,71 @@ def _related(staff: Staff, patient: Patient) -> bool:
             Q(ordering_physician=staff) | Q(ordering_department_id__in=departments)
         ).exists()
     )
+
+
+# Roles whose work is every patient who comes (the desk, the director), and the hospital's
+# systems: their lists are not narrowed to related patients (each opening is still logged).
+WHOLE_DEPARTMENT = {
+    Role.CLERK, Role.DIRECTOR, Role.DEPUTY_DIRECTOR, Role.MEDICAL_AFFAIRS, Role.QC_OFFICER,
+    Role.INTERFACE,
+}  # fmt: skip
+
+
+def sees_every_patient(user) -> bool:
+    return any(a.role in WHOLE_DEPARTMENT for a in role_assignments(user))
+
+
+def _related_exams(staff: Staff) -> Q:
+    """The exams a person has a relation to: their departments' work, and what their
+    departments or they ordered."""
+    departments = list(staff.memberships.values_list("department_id", flat=True))
+    return (
+        Q(department_id__in=departments)
+        | Q(requisition__ordering_department_id__in=departments)
+        | Q(requisition__ordering_physician=staff)
+    )
+
+
+@carries_out("ARC-5")
+def visible_exams(user, exams):
+    """A list of exams narrowed to those of related patients (ARC-5), unless the person's
+    work is the whole department."""
+    if sees_every_patient(user):
+        return exams
+    staff = getattr(user, "staff", None)
+    if staff is None:
+        return exams.none()
+    opened = BreakGlass.objects.filter(staff=staff, expires_at__gt=timezone.now())
+    return exams.filter(_related_exams(staff) | Q(patient_id__in=opened.values("patient_id")))
+
+
+@carries_out("ARC-5")
+def visible_patients(user, patients):
+    """A list of patients narrowed to related ones (ARC-5): those with related exams, with an
+    open break-glass, or with nothing held yet (being registered)."""
+    if sees_every_patient(user):
+        return patients
+    staff = getattr(user, "staff", None)
+    if staff is None:
+        return patients.none()
+    Exam = apps.get_model("orders", "Exam")  # noqa: N806 - orders builds on core
+    Requisition = apps.get_model("orders", "Requisition")  # noqa: N806
+    related = Exam.objects.filter(_related_exams(staff)).values("patient_id")
+    opened = BreakGlass.objects.filter(staff=staff, expires_at__gt=timezone.now())
+    held = Requisition.objects.filter(patient=OuterRef("pk"))
+    return patients.filter(
+        Q(pk__in=related) | Q(pk__in=opened.values("patient_id")) | ~Exists(held)
+    )
+
+
+@carries_out("ORD-7")
+def record_list(user, via: str, patients, query: str = "", ip: str | None = None) -> None:
+    """A list or search of patients is logged with what it returned."""
+    ids = sorted({p.patient_id for p in patients})
+    audit.record(
+        user, AuditAction.SEARCH, object_type="core.patient", reason=f"{via}: {query}"[:200],
+        after={"returned": ids[:200], "count": len(ids)}, ip=ip,
+    )  # fmt: skip
 
 
 def open_break_glass(staff: Staff, patient: Patient) -> BreakGlass | None:
@@ -66,6 +131,16 @@ def require_open(user, patient: Patient) -> None:
             "the record (break-glass); it is logged and reported to the director.",
             overridable=True,
         )
+
+
+@carries_out("ARC-5", "ORD-7")
+def open_record(user, patient: Patient, *, via: str, ip: str | None = None) -> Patient:
+    """The one gate to a patient's data, whichever page, API call, FHIR read or file shows
+    it: refused without a relation or a break-glass reason (ARC-5), and every opening
+    logged (ORD-7)."""
+    require_open(user, patient)
+    audit.record(user, AuditAction.VIEW, patient, reason=via, ip=ip)
+    return patient
 
 
 @carries_out("ARC-5")

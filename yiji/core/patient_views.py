@@ -16,7 +16,7 @@ from yiji.core import access, rulebook, services
 from yiji.core.forms import PatientFilterForm, PatientForm
 from yiji.core.models import AuditEntry, BreakGlass, Patient
 from yiji.core.permissions import Action, may
-from yiji.core.views import BoundedPaginator, break_glass_form, client_ip, requires
+from yiji.core.views import BoundedPaginator, break_glass_form, client_ip, gate, requires
 
 
 @requires(Action.VIEW_PATIENT)
@@ -25,8 +25,9 @@ def patients(request: HttpRequest) -> HttpResponse:
     query = source = ""
     if form.is_valid():
         query, source = form.cleaned_data["q"], form.cleaned_data["source"]
-    found = services.search_patients(request.user, query, source, ip=client_ip(request))
+    found = services.search_patients(request.user, query, source)
     page = BoundedPaginator(found, 25).get_page(request.GET.get("page"))
+    access.record_list(request.user, "web", page.object_list, query, ip=client_ip(request))
     template = (
         "core/patients_rows.html" if request.headers.get("HX-Request") else "core/patients.html"
     )
@@ -53,6 +54,8 @@ def patient_new(request: HttpRequest) -> HttpResponse:
 @requires(Action.REGISTER_PATIENT)
 def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=pk)
+    if refused := gate(request, patient, "web"):
+        return refused
     form = PatientForm(request.POST or None, instance=Patient.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

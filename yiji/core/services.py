@@ -244,14 +244,13 @@ def open_patient_record(actor, patient: Patient, *, via: str, ip: str | None = N
     """Every view of a patient's record is checked — by role, then by relationship, else a
     break-glass reason (ARC-5) — and logged (ORD-7)."""
     require(actor, Action.VIEW_PATIENT, patient)
-    access.require_open(actor, patient)
-    audit.record(actor, AuditAction.VIEW, patient, reason=via, ip=ip)
-    return patient
+    return access.open_record(actor, patient, via=via, ip=ip)
 
 
 @carries_out("ORD-7")
-def search_patients(actor, query: str, source: str = "", *, ip: str | None = None) -> QuerySet:
-    """Patients matching a query; a search that names someone is logged like a view (ORD-7)."""
+def search_patients(actor, query: str, source: str = "") -> QuerySet:
+    """Patients matching a query, among those the person may see (ARC-5). The caller logs
+    the page it shows with `access.record_list` (ORD-7)."""
     require(actor, Action.VIEW_PATIENT)
     patients = Patient.objects.filter(merged_into=None).order_by("-created_at", "-pk")
     query = query.strip()
@@ -262,12 +261,9 @@ def search_patients(actor, query: str, source: str = "", *, ip: str | None = Non
             | Q(id_card=query.upper())
             | Q(phone=query)
         )
-        audit.record(
-            actor, AuditAction.SEARCH, object_type="core.patient", reason=query[:200], ip=ip
-        )
     if source:
         patients = patients.filter(source=source)
-    return patients
+    return access.visible_patients(actor, patients)
 
 
 @dataclass(frozen=True)

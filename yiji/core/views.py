@@ -22,7 +22,7 @@ from django.template import loader
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
-from yiji.core import rulebook
+from yiji.core import access, rulebook
 from yiji.core.middleware import database_unavailable
 from yiji.core.models import Patient
 from yiji.core.permissions import may, require
@@ -156,6 +156,16 @@ def requires_any(*actions: str):
 
 def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR")
+
+
+def gate(request: HttpRequest, patient: Patient, via: str) -> HttpResponse | None:
+    """For a page that shows a patient's data: None when the user may see it now (the view is
+    logged), else the break-glass page that asks for a reason (ARC-5, ORD-7)."""
+    try:
+        access.open_record(request.user, patient, via=via, ip=client_ip(request))
+    except rulebook.RuleViolation as violation:
+        return break_glass_form(request, patient, violation)
+    return None
 
 
 def break_glass_form(request: HttpRequest, record: Patient, violation) -> HttpResponse:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from yiji.core.models import Room
 from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation
-from yiji.core.views import form_pk, requires, show_refusal
+from yiji.core.views import form_pk, gate, requires, show_refusal
 from yiji.equipment.models import Device, DeviceStatus
 from yiji.exams import services
 from yiji.exams.disinfection import schedule as disinfection_schedule
@@ -45,7 +45,9 @@ def exam_room_context(request: HttpRequest, exam: Exam) -> dict:
 @require_POST
 @requires(Action.PERFORM_EXAM)
 def act(request: HttpRequest, pk: int) -> HttpResponse:
-    exam = get_object_or_404(Exam, pk=pk)
+    exam = get_object_or_404(Exam.objects.select_related("patient"), pk=pk)
+    if refused := gate(request, exam.patient, "exam"):
+        return refused
     action = request.POST.get("action", "")
     try:
         if action == "technique":
@@ -89,6 +91,8 @@ def exam_detail(request: HttpRequest, pk: int) -> HttpResponse:
     exam = get_object_or_404(
         Exam.objects.select_related("item", "patient", "requisition", "room"), pk=pk
     )
+    if refused := gate(request, exam.patient, "exam"):
+        return refused
     rooms = scheduling.rooms_for(exam)
     proposal = None
     urgent = exam.priority == Priority.URGENT  # ORD-2: straight to a room's queue, no slot

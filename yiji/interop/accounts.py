@@ -38,6 +38,20 @@ def interface_user(username: str):
     return user
 
 
+def has_scope(user, scope: str) -> bool:
+    """Whether an interface account was granted `scope` in the reference data (ARC-5)."""
+    from yiji.interop.models import InterfaceScope
+
+    staff = getattr(user, "staff", None)
+    return staff is not None and InterfaceScope.objects.filter(account=staff, scope=scope).exists()
+
+
+def grant(user, scope: str) -> None:
+    from yiji.interop.models import InterfaceScope
+
+    InterfaceScope.objects.get_or_create(account=user.staff, scope=scope)
+
+
 class Acting:
     """The interface account a listener acts as, looked up when first needed: a listener may
     start before the hospital is set up, and answers with an error until it is."""

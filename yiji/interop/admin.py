@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from yiji.core.admin import AuditedAdmin, site
-from yiji.interop.models import CodeMapping, Endpoint
+from yiji.interop.models import CodeMapping, Endpoint, InterfaceScope
 
 
 @admin.register(Endpoint, site=site)
@@ -15,3 +15,9 @@ class CodeMappingAdmin(AuditedAdmin):
     list_display = ["kind", "external_code", "internal_code", "created_at"]
     list_filter = ["kind"]
     search_fields = ["external_code", "internal_code"]
+
+
+@admin.register(InterfaceScope, site=site)
+class InterfaceScopeAdmin(AuditedAdmin):
+    list_display = ["account", "scope"]
+    list_filter = ["scope"]

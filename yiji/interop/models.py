@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from yiji.core.models import Patient
+from yiji.core.models import Patient, Staff
 from yiji.orders.models import Exam
 
 
@@ -95,6 +95,30 @@ class CodeMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.external_code} → {self.internal_code}"
+
+
+class Scope(models.TextChoices):
+    """What an interface account may receive beyond its role (ARC-5)."""
+
+    ID_CARD = "id_card", _("Whole resident ID-card numbers")
+
+
+class InterfaceScope(models.Model):
+    """A scope granted to one interface account, in the reference data: a system receives
+    only what its work needs (a HIS that matches patients by ID card; others see it masked)."""
+
+    account = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="scopes")
+    scope = models.CharField(_("scope"), max_length=16, choices=Scope.choices)
+
+    class Meta:
+        verbose_name = _("interface scope")
+        verbose_name_plural = _("interface scopes")
+        constraints = [
+            models.UniqueConstraint(fields=["account", "scope"], name="interface_scope_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.get_scope_display()}"
 
 
 class Endpoint(models.Model):

@@ -16,7 +16,7 @@ from yiji.core.accounts import home_department
 from yiji.core.models import Patient, Room
 from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation, record_refusal
-from yiji.core.views import form_pk, requires, show_refusal
+from yiji.core.views import form_pk, gate, requires, show_refusal
 from yiji.orders import checkin, figures, scheduling, services, windows
 from yiji.orders.forms import CancelForm, RequisitionForm, WorklistFilter
 from yiji.orders.models import (
@@ -96,6 +96,8 @@ def requisition(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_object_or_404(
         Requisition.objects.select_related("patient", "ordering_department"), pk=pk
     )
+    if refused := gate(request, record.patient, "requisition"):
+        return refused
     exams = record.exams.select_related("item", "room").prefetch_related("events")
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -123,11 +125,11 @@ def worklist(request: HttpRequest) -> HttpResponse:
     form = WorklistFilter(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     after = request.GET.get("after", "")
-    rows = list(worklist_page(filters, after, PAGE + 1))
+    rows = list(worklist_page(filters, after, PAGE + 1, request.user))
     more = len(rows) > PAGE
     rows = rows[:PAGE]
     counts = dict(
-        worklist_rows({**filters, "status": ""}, "")
+        worklist_rows({**filters, "status": ""}, "", request.user)
         .order_by()
         .values_list("status")
         .annotate(n=Count("pk"))

@@ -19,6 +19,7 @@ from yiji.core.rulebook import RuleViolation
 from yiji.core.views import (
     form_date,
     form_pk,
+    gate,
     requested_period,
     requires,
     requires_any,
@@ -104,6 +105,8 @@ def reading(request: HttpRequest) -> HttpResponse:
 @requires(Action.WRITE_REPORT)
 def report_page(request: HttpRequest, pk: int) -> HttpResponse:
     exam = get_object_or_404(Exam.objects.select_related("patient", "item", "requisition"), pk=pk)
+    if refused := gate(request, exam.patient, "report"):
+        return refused
     report = (
         Report.objects.filter(exam=exam)
         .select_related("author", "reviewer", "author_signature", "reviewer_signature")

@@ -87,10 +87,12 @@ def allergy_intolerance(a) -> dict:
     return resource
 
 
-def patient(p) -> dict:
+def patient(p, whole_id_card: bool = False) -> dict:
+    """A Patient; the ID-card number whole only for an account granted it, masked otherwise."""
     identifiers = [{"use": "usual", "system": PATIENT_ID_SYSTEM, "value": p.patient_id}]
     if p.id_card:
-        identifiers.append({"use": "official", "system": ID_CARD_SYSTEM, "value": p.id_card})
+        card = p.id_card if whole_id_card else p.id_card_masked
+        identifiers.append({"use": "official", "system": ID_CARD_SYSTEM, "value": card})
     resource = {
         "resourceType": "Patient",
         "id": str(p.pk),

@@ -16,16 +16,17 @@ from django.views.decorators.csrf import csrf_exempt
 from fhir.resources.R4B import get_fhir_model_class
 from pydantic import ValidationError as ModelError
 
-from yiji.core import accounts, policy
+from yiji.core import access, accounts, policy
 from yiji.core import services as core_services
 from yiji.core.models import Allergy, Department, Patient, Role, Staff
 from yiji.core.operation_outcome import outcome
 from yiji.core.permissions import GRANTS, Action, PermissionRefused, require, roles_of
 from yiji.core.rulebook import RuleViolation, record_refusal
+from yiji.interop.accounts import has_scope
 from yiji.interop.dicom.worklist import study_uid
 from yiji.interop.fhir import oauth
 from yiji.interop.fhir import resources as fhir
-from yiji.interop.models import CodeMapping, MappingKind
+from yiji.interop.models import CodeMapping, MappingKind, Scope
 from yiji.orders import services as order_services
 from yiji.orders.models import Exam, ExamItem, OrderSource, Priority
 from yiji.reports.services import results_for
@@ -214,13 +215,17 @@ def resource_id(value: str) -> int:
 # --- Patient -------------------------------------------------------------------------------
 
 
+def _whole_id_card(request: HttpRequest) -> bool:
+    return has_scope(request.user, Scope.ID_CARD)
+
+
 @endpoint
 def patient_read(request: HttpRequest, pk: str) -> JsonResponse:
     found = Patient.objects.filter(pk=resource_id(pk)).first()
     if found is None:
         raise Problem(404, "not-found", f"患者不存在：Patient/{pk}")
     core_services.open_patient_record(request.user, found, via="fhir")
-    return respond(fhir.patient(found))
+    return respond(fhir.patient(found, _whole_id_card(request)))
 
 
 @endpoint
@@ -235,7 +240,17 @@ def patient_search(request: HttpRequest) -> JsonResponse:
         rows = rows.filter(name__startswith=request.GET["name"])
     if "identifier" not in request.GET and "name" not in request.GET:
         raise Problem(400, "too-costly", "请按 identifier 或 name 检索患者。")
-    return searchset(request, rows, fhir.patient)
+    shown: list[Patient] = []
+
+    whole = _whole_id_card(request)
+
+    def resource(patient: Patient) -> dict:
+        shown.append(patient)
+        return fhir.patient(patient, whole)
+
+    response = searchset(request, access.visible_patients(request.user, rows), resource)
+    access.record_list(request.user, "fhir", shown, request.GET.urlencode())
+    return response
 
 
 @endpoint
@@ -279,9 +294,10 @@ def filter_patient(rows: QuerySet, request: HttpRequest, field: str) -> QuerySet
 @endpoint
 def service_request_read(request: HttpRequest, pk: str) -> JsonResponse:
     require(request.user, Action.VIEW_PATIENT)
-    exam = _exams().filter(pk=resource_id(pk)).first()
+    exam = _exams().select_related("patient").filter(pk=resource_id(pk)).first()
     if exam is None:
         raise Problem(404, "not-found", f"医嘱不存在：ServiceRequest/{pk}")
+    core_services.open_patient_record(request.user, exam.patient, via="fhir")
     return respond(fhir.service_request(exam))
 
 
@@ -302,7 +318,16 @@ def service_requests(request: HttpRequest) -> JsonResponse:
         statuses = [s for s, fhir_status in fhir.REQUEST_STATUS.items() if fhir_status in wanted]
         rows = rows.filter(status__in=statuses)
     rows = date_filter(rows, "created_at", request.GET.getlist("date"))
-    return searchset(request, rows, fhir.service_request)
+    shown: list[Patient] = []
+
+    def resource(exam: Exam) -> dict:
+        shown.append(exam.patient)
+        return fhir.service_request(exam)
+
+    rows = access.visible_exams(request.user, rows.select_related("patient"))
+    response = searchset(request, rows, resource)
+    access.record_list(request.user, "fhir ServiceRequest", shown, request.GET.urlencode())
+    return response
 
 
 def read_resource(request: HttpRequest, resource_type: str) -> dict:
