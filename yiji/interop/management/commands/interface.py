@@ -1,7 +1,8 @@
-"""`yiji interface account NAME [--token] [--client] [--scope id_card]`: make (or find) the account a hospital
-system acts as — `hl7`, `dicom`, `fhir` or any other name — and optionally print a new API
-token for it, or an OAuth2 client ID and secret (client credentials at /fhir/r4/auth/token),
-so a FHIR client need not wait for a listener's first message."""
+"""`yiji interface account NAME [--token] [--client] [--scope id_card]`: make (or find) the
+account a hospital system acts as — `hl7`, `dicom`, `fhir` or any other name — and optionally
+print a new API token for it, or an OAuth2 client ID and secret (client credentials at
+/fhir/r4/auth/token), so a FHIR client need not wait for a listener's first message; grant it
+a scope from the reference data (`id_card`: whole ID-card numbers)."""
 
 from __future__ import annotations
 
