@@ -60,3 +60,29 @@ def test_a_role_that_may_not_order_learns_nothing_from_the_api_s_errors(make_sta
     response = api.post("/api/requisitions", body, content_type="application/json")
     assert response.status_code == 403
     assert "NO-SUCH-ITEM" not in response.text and "无此患者" not in response.text
+
+
+ODD_VALUES = ["0", HUGE, "abc", "１２３", "%E4%BD%A0", "-1"]
+
+
+def test_every_url_with_a_parameter_answers_odd_values_without_a_server_error(
+    client_for, director, hospital
+):
+    """Every route that takes a parameter (pages, API, FHIR), with values no form would send."""
+    from tests.test_privacy_doors import _params, _patterns
+
+    web = client_for(director)
+    _token, key = accounts.create_token(interface_user("fhir"), "odd")
+    fhir_client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    failures = []
+    for route, name, *_rest in _patterns():
+        if not _params(route) or name in ("logout", "set_language"):
+            continue
+        for value in ODD_VALUES:
+            path = "/" + route.lstrip("^").rstrip("$")
+            for param in _params(route):
+                path = path.replace(f"<{param}>", value)
+            client = fhir_client if path.startswith("/fhir/") else web
+            if client.get(path).status_code >= 500:
+                failures.append(path)
+    assert failures == []
