@@ -37,16 +37,16 @@ def _related(staff: Staff, patient: Patient) -> bool:
     )
 
 
-# Roles whose work is every patient who comes (the desk, the director), and the hospital's
-# systems: their lists are not narrowed to related patients (each opening is still logged).
-WHOLE_DEPARTMENT = {
-    Role.CLERK, Role.DIRECTOR, Role.DEPUTY_DIRECTOR, Role.MEDICAL_AFFAIRS, Role.QC_OFFICER,
-    Role.INTERFACE,
-}  # fmt: skip
-
-
 def sees_every_patient(user) -> bool:
-    return any(a.role in WHOLE_DEPARTMENT for a in role_assignments(user))
+    """Whose lists are not narrowed to related patients: the desk, which must find a returning
+    patient whatever department saw them before (or register a duplicate), the hospital-wide
+    oversight roles and the hospital's systems. Opening a record still needs a relation or
+    break-glass, and is logged."""
+    return any(
+        a.role in (Role.CLERK, Role.INTERFACE)
+        or (a.role in OVERSIGHT and a.department_id is None)
+        for a in role_assignments(user)
+    )
 
 
 def _related_exams(staff: Staff) -> Q:
