@@ -217,3 +217,27 @@ def test_the_id_card_leaves_whole_only_to_an_interface_granted_it(records, capsy
     assert card_seen("pacs") == "110105********002X"  # masked by default
     call_command("interface", "account", "his", "--scope", "id_card")
     assert card_seen("his") == "11010519491231002X"
+
+
+def test_who_reviewed_the_report_or_holds_an_open_loan_is_related(records, strangers, client_for):
+    from yiji.archive.models import Loan, LoanKind, LoanStatus, Medium
+    from yiji.core.models import AuditAction, AuditEntry
+
+    clinician, physician, _tech = strangers
+    exam_page = f"/exams/{IDS['exam']}/"
+    assert client_for(physician).get(exam_page).status_code == 403
+    Report.objects.filter(pk=IDS["report"]).update(reviewer=physician)
+    assert client_for(physician).get(exam_page).status_code == 200
+    assert AuditEntry.objects.filter(
+        action=AuditAction.VIEW, patient=records, actor=physician.user
+    ).exists()
+    loan = Loan.objects.create(
+        exam_id=IDS["exam"], kind=LoanKind.choices[0][0], medium=Medium.choices[0][0],
+        borrower=clinician, borrower_name=clinician.name, borrower_unit="骨科", purpose="会诊",
+        requested_by=clinician, status=LoanStatus.REQUESTED,
+    )  # fmt: skip
+    assert client_for(clinician).get(exam_page).status_code == 403  # not yet approved
+    Loan.objects.filter(pk=loan.pk).update(status=LoanStatus.HANDED_OUT)
+    assert client_for(clinician).get(exam_page).status_code == 200
+    Loan.objects.filter(pk=loan.pk).update(status=LoanStatus.RETURNED)
+    assert client_for(clinician).get(exam_page).status_code == 403  # returned: closed again

@@ -24,17 +24,9 @@ OVERSIGHT = {Role.DIRECTOR, Role.MEDICAL_AFFAIRS, Role.QC_OFFICER}
 def _related(staff: Staff, patient: Patient) -> bool:
     Exam = apps.get_model("orders", "Exam")  # noqa: N806 - orders builds on core
     Requisition = apps.get_model("orders", "Requisition")  # noqa: N806
-    exams = Exam.objects.filter(patient=patient)
-    orders = Requisition.objects.filter(patient=patient)
-    if not exams.exists() and not orders.exists():
+    if not Requisition.objects.filter(patient=patient).exists():
         return True  # being registered: nothing of the patient's is held anywhere yet
-    departments = list(staff.memberships.values_list("department_id", flat=True))
-    return (
-        exams.filter(department_id__in=departments).exists()
-        or orders.filter(
-            Q(ordering_physician=staff) | Q(ordering_department_id__in=departments)
-        ).exists()
-    )
+    return Exam.objects.filter(patient=patient).filter(_related_exams(staff)).exists()
 
 
 def sees_every_patient(user) -> bool:
@@ -43,20 +35,34 @@ def sees_every_patient(user) -> bool:
     oversight roles and the hospital's systems. Opening a record still needs a relation or
     break-glass, and is logged."""
     return any(
-        a.role in (Role.CLERK, Role.INTERFACE)
-        or (a.role in OVERSIGHT and a.department_id is None)
+        a.role in (Role.CLERK, Role.INTERFACE) or (a.role in OVERSIGHT and a.department_id is None)
         for a in role_assignments(user)
     )
 
 
+# A loan open to its borrower: approved or handed out (archive.LoanStatus).
+OPEN_LOANS = ("approved", "handed_out")
+
+
 def _related_exams(staff: Staff) -> Q:
-    """The exams a person has a relation to: their departments' work, and what their
-    departments or they ordered."""
+    """The exams a person has a relation to: their departments' work, what their departments
+    or they ordered, what they performed, reported or reviewed, an open loan of theirs, and
+    a consultation they asked for or answered."""
     departments = list(staff.memberships.values_list("department_id", flat=True))
+    Report = apps.get_model("reports", "Report")  # noqa: N806 - looked up, not imported:
+    Loan = apps.get_model("archive", "Loan")  # noqa: N806 - the apps build on core
+    Consultation = apps.get_model("quality", "Consultation")  # noqa: N806
+    exam = OuterRef("pk")
     return (
         Q(department_id__in=departments)
         | Q(requisition__ordering_department_id__in=departments)
         | Q(requisition__ordering_physician=staff)
+        | Q(performed_by=staff)
+        | Exists(Report.objects.filter(Q(author=staff) | Q(reviewer=staff), exam=exam))
+        | Exists(Loan.objects.filter(exam=exam, borrower=staff, status__in=OPEN_LOANS))
+        | Exists(
+            Consultation.objects.filter(Q(requested_by=staff) | Q(answered_by=staff), exam=exam)
+        )
     )
 
 
