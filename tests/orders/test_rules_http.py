@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from tests.orders.fixtures import at
+from tests.orders.fixtures import at, credentialed
 from yiji.core.models import PhysicianTitle, Role
 from yiji.orders.checkin import Identifiers, check_in
 from yiji.orders.models import AllergyScreen, ExamStatus
@@ -268,9 +268,10 @@ def test_exm7_through_the_exam_page(
     exam = check_in(
         clerk.user, order(treadmill)[0], Identifiers(name=patient.name, patient_id="P100")
     )
-    tech = client_for(technologist)
+    # The ECG room's own staff (ARC-5: the imaging department's would need break-glass).
+    tech = client_for(credentialed(make_staff(Role.TECHNOLOGIST, department=ecg)))
     assert "EXM-7" in _act(tech, exam, "start").text
-    doctor = make_staff(Role.PHYSICIAN, physician_title=PhysicianTitle.ATTENDING)
+    doctor = make_staff(Role.PHYSICIAN, physician_title=PhysicianTitle.ATTENDING, department=ecg)
     _act(client_for(doctor), exam, "present")
     _act(tech, exam, "start")
     exam.refresh_from_db()
