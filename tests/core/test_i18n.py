@@ -3,6 +3,7 @@ was left out of translation."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -248,3 +249,21 @@ def test_the_language_switch_gives_english(db):
     assert "Every exam needs a requisition" in page
     client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
     assert "制度规则" in client.get("/rules/").text
+
+
+def test_words_the_walkthrough_found_mistranslated(client_for, director, completed, items):
+    from django.utils import translation
+
+    from yiji.core.templatetags.durations import seconds
+
+    page = client_for(director).get("/", HTTP_ACCEPT_LANGUAGE="zh-hans").text
+    assert ">English</option>" in page and ">简体中文</option>" in page  # not 英语
+    with translation.override("zh-hans"):
+        assert translation.gettext("Open") == "打开"  # a button, not 未完成
+        assert translation.pgettext("status", "Open") == "未完成"
+        assert translation.gettext("Due") == "截止时间"  # not 应随访日期
+    exam = completed(items["chest"])
+    text = client_for(director).get(f"/exams/{exam.pk}/").text
+    assert not re.search(r"\d:\d\d:\d\d\.\d{6}", text)  # no microseconds in a duration
+    with translation.override("en"):
+        assert seconds(dt.timedelta(seconds=55.928143)) == "56 s"
