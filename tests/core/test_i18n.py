@@ -267,3 +267,5 @@ def test_words_the_walkthrough_found_mistranslated(client_for, director, complet
     assert not re.search(r"\d:\d\d:\d\d\.\d{6}", text)  # no microseconds in a duration
     with translation.override("en"):
         assert seconds(dt.timedelta(seconds=55.928143)) == "56 s"
+    log = client_for(director).get("/audit/", HTTP_ACCEPT_LANGUAGE="zh-hans").text
+    assert "患者" in log and "core.patient" not in log  # the record's kind in words

@@ -536,6 +536,16 @@ class AuditEntry(models.Model):
             models.Index(fields=["actor", "at"]),
         ]
 
+    @property
+    def object_label(self) -> str:
+        """The kind of record in words ("报告", "user"), not its internal name."""
+        from django.apps import apps
+
+        try:
+            return str(apps.get_model(self.object_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return self.object_type
+
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise PermissionError("The audit log is append-only")

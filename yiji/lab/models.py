@@ -389,6 +389,11 @@ class QcRun(models.Model):
     def blocks_release(self) -> bool:
         return self.status == RunStatus.REJECTED and self.corrected_at is None
 
+    @property
+    def violation_names(self) -> list[str]:
+        """The Westgard rules violated as written (1-3s, R-4s), not their codes (1_3s)."""
+        return [code.replace("_", "-") for code in self.violations]
+
 
 class QcException(models.Model):
     """A reviewer's documented exception (LAB-5): results of this test on this instrument are

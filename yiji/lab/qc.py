@@ -177,7 +177,7 @@ def record_run(actor, test: LabTest, instrument: Device, values: dict[int, str])
 
 
 def _tell_rejected(run: QcRun) -> None:
-    rules = "、".join(r.replace("_", "-") for r in run.violations)
+    rules = "、".join(run.violation_names)
     dept = run.instrument.department
     notices.notify(
         notices.holders(Role.LAB_REVIEWER, dept) + notices.holders(Role.LAB_TECHNOLOGIST, dept),
