@@ -536,6 +536,14 @@ class AuditEntry(models.Model):
             models.Index(fields=["actor", "at"]),
         ]
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("The audit log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit log is append-only")
+
     @property
     def object_label(self) -> str:
         """The kind of record in words ("报告", "user"), not its internal name."""
@@ -545,14 +553,6 @@ class AuditEntry(models.Model):
             return str(apps.get_model(self.object_type)._meta.verbose_name)
         except (LookupError, ValueError):
             return self.object_type
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionError("The audit log is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("The audit log is append-only")
 
 
 class AuditHead(models.Model):
