@@ -7,6 +7,7 @@ a rule with `@pytest.mark.rules("ORD-1")`. A rule is `implemented` only when bot
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,8 +90,10 @@ def implementing_functions(rule_id: str) -> list[str]:
     return list(impl.functions) if impl else []
 
 
+@functools.cache
 def _load_services() -> None:
-    """Import every module of Yiji's apps so their @carries_out marks are registered."""
+    """Import every module of Yiji's apps so their @carries_out marks are registered (once:
+    a module imported stays imported)."""
     import pkgutil
     from importlib import import_module
 
@@ -108,20 +111,30 @@ TESTS_DIR = Path(__file__).resolve().parents[2] / "tests"
 
 
 def tests_naming_rules(tests_dir: Path = TESTS_DIR) -> dict[str, list[str]]:
-    """Test node IDs per rule, read from `@pytest.mark.rules(...)` marks in the test sources."""
+    """Test node IDs per rule, read from `@pytest.mark.rules(...)` marks in the test sources.
+    Each file is parsed once until it changes, so the rules page does not re-read them all."""
     found: dict[str, list[str]] = {}
     if not tests_dir.is_dir():
         return found
     for path in sorted(tests_dir.rglob("test_*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        stat = path.stat()
         relative = path.relative_to(tests_dir.parent).as_posix()
-        whole_module = _marked_rules_of_module(tree)
-        for node, owner in _test_functions(tree):
-            node_id = f"{relative}::{owner}{node.name}"
-            marked = _marked_rules(node) | _marked_rules_of_class(tree, owner) | whole_module
-            for rule_id in marked:
-                found.setdefault(rule_id, []).append(node_id)
+        for rule_id, node_id in _rules_in_file(path, relative, stat.st_mtime_ns, stat.st_size):
+            found.setdefault(rule_id, []).append(node_id)
     return found
+
+
+@functools.lru_cache(maxsize=2048)
+def _rules_in_file(path: Path, relative: str, mtime_ns: int, size: int) -> tuple:
+    """(rule ID, test node ID) pairs of one test file; cached by its modification time."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    whole_module = _marked_rules_of_module(tree)
+    pairs = []
+    for node, owner in _test_functions(tree):
+        node_id = f"{relative}::{owner}{node.name}"
+        marked = _marked_rules(node) | _marked_rules_of_class(tree, owner) | whole_module
+        pairs.extend((rule_id, node_id) for rule_id in sorted(marked))
+    return tuple(pairs)
 
 
 def _test_functions(tree: ast.Module):
