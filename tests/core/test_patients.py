@@ -173,3 +173,13 @@ def test_the_desk_s_id_card_fills_sex_and_birth_date_and_a_mismatch_names_both(c
 def test_the_registration_page_fills_sex_and_birth_date_as_the_card_is_typed(clerk, client_for):
     page = client_for(clerk).get("/patients/new/").text
     assert 'id="id_id_card"' in page and "idCardFacts" in page
+
+
+@pytest.mark.rules("ORD-7")
+def test_the_desk_finds_a_patient_by_pinyin_initials(clerk, client_for):
+    client = client_for(clerk)
+    for name, sex in (("王建国", "M"), ("单田芳", "M"), ("汪洁", "F")):
+        client.post("/patients/new/", {"name": name, "sex": sex, "source": "outpatient"})
+    found = client.get("/patients/", {"q": "wj"}).text
+    assert "王建国" in found and "汪洁" in found and "单田芳" not in found
+    assert "单田芳" in client.get("/patients/", {"q": "STF"}).text  # 单 as a surname: shàn

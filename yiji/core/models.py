@@ -344,6 +344,8 @@ class Patient(models.Model):
     # surname such as 欧阳 stays whole.
     family_name = models.CharField(_("family name"), max_length=30, blank=True)
     given_name = models.CharField(_("given name"), max_length=30, blank=True)
+    # Pinyin initials of the name (王建国 → wjg), what the desk types to find a patient.
+    name_initials = models.CharField(_("name initials"), max_length=16, blank=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     id_card = models.CharField(_("ID-card number"), max_length=18, blank=True)
@@ -378,6 +380,11 @@ class Patient(models.Model):
                 fields=["name"], name="patient_name_prefix", opclasses=["varchar_pattern_ops"]
             ),
             models.Index(fields=["phone"], name="patient_phone"),
+            models.Index(
+                fields=["name_initials"],
+                name="patient_initials_prefix",
+                opclasses=["varchar_pattern_ops"],
+            ),  # fmt: skip
             models.Index(fields=["-created_at", "-id"], name="patient_newest_first"),
         ]
 

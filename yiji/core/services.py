@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from pypinyin import Style, lazy_pinyin
 
 from yiji.core import access, audit, numbering
 from yiji.core.models import (
@@ -82,6 +83,22 @@ def id_card_facts(number: str) -> tuple[str, dt.date]:
     return (Sex.MALE if int(number[16]) % 2 else Sex.FEMALE), birth
 
 
+# Surnames read otherwise than the character's common reading (单 shàn, 曾 zēng, 解 xiè...).
+SURNAME_INITIALS = {
+    "单": "s", "曾": "z", "解": "x", "仇": "q", "区": "o", "查": "z", "盖": "g", "朴": "p",
+    "覃": "q", "召": "s", "缪": "m", "尉迟": "yc", "万俟": "mq",
+}  # fmt: skip
+
+
+def name_initials(name: str) -> str:
+    """The pinyin initials the desk types to find a patient: 王建国 → wjg, 单田芳 → stf."""
+    family, given = split_name(name)
+    if not family:
+        return "".join(lazy_pinyin(name.strip(), style=Style.FIRST_LETTER)).lower()[:16]
+    head = SURNAME_INITIALS.get(family) or "".join(lazy_pinyin(family, style=Style.FIRST_LETTER))
+    return (head + "".join(lazy_pinyin(given, style=Style.FIRST_LETTER))).lower()[:16]
+
+
 def split_name(name: str) -> tuple[str, str]:
     """A Chinese name's family and given parts; a compound surname stays whole. Names in
     Latin letters are not guessed at."""
@@ -122,6 +139,8 @@ def clean_patient_data(data: dict[str, Any], *, from_his: bool = False) -> dict[
             cleaned[key] = (cleaned[key] or "").strip()
     if cleaned.get("name") and not (cleaned.get("family_name") or cleaned.get("given_name")):
         cleaned["family_name"], cleaned["given_name"] = split_name(cleaned["name"])
+    if cleaned.get("name"):
+        cleaned["name_initials"] = name_initials(cleaned["name"])
     if "patient_id" in cleaned and not cleaned["patient_id"] and from_his:
         errors["patient_id"] = _("The patient ID is required.")
     if "name" in cleaned and not cleaned["name"]:
@@ -255,12 +274,15 @@ def search_patients(actor, query: str, source: str = "") -> QuerySet:
     patients = Patient.objects.filter(merged_into=None).order_by("-created_at", "-pk")
     query = query.strip()
     if query:
-        patients = patients.filter(
+        matches = (
             Q(patient_id=query)
             | Q(name__startswith=query)
             | Q(id_card=query.upper())
             | Q(phone=query)
         )
+        if query.isascii() and query.isalpha():  # pinyin initials: wjg finds 王建国
+            matches |= Q(name_initials__startswith=query.lower())
+        patients = patients.filter(matches)
     if source:
         patients = patients.filter(source=source)
     return access.visible_patients(actor, patients)

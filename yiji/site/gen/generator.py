@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
+from yiji.core.services import name_initials
 from yiji.site.gen.hospital import Hospital
 from yiji.site.gen.imaging import ImagingRows
 from yiji.site.gen.lab import LabRows
@@ -83,6 +84,7 @@ class Generator(ImagingRows, LabRows):
             id=pk,
             patient_id=f"G{pk:09d}",
             name=name,
+            name_initials=name_initials(name),
             sex=sex,
             birth_date=birth,
             source=source,
