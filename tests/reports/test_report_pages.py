@@ -179,3 +179,18 @@ def test_the_reading_list_filters_by_modality_group_and_day(
     assert shown(group=ct.pk) == {head}
     assert shown(day=at(0).date().isoformat()) == {head, chest}
     assert shown(day="2020-01-01") == set()
+
+
+def test_the_page_title_is_text_and_the_template_script_is_in_the_page(
+    doctor, completed, items, client_for
+):
+    exam = completed(items["chest"])
+    page = (
+        client_for(doctor("attending"))
+        .get(f"/exams/{exam.pk}/report/", HTTP_ACCEPT_LANGUAGE="en")
+        .text
+    )
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<script" not in title and "querySelectorAll" not in title
+    assert "button.insert" in page.split("</title>", 1)[1]  # the editor's script still runs
+    assert ">Findings" in page  # a label starts with a capital in English
