@@ -27,7 +27,8 @@ from yiji.quality.kpi.sources import (
 from yiji.quality.models import DiagnosticError, RejectedImage
 from yiji.reports.models import ImageGrade
 
-DEPARTMENT_SET = ("科室工作制度质量指标", "Yiji")
+# The version column names where the set comes from: the hospital's own regulations.
+DEPARTMENT_SET = ("科室工作制度质量指标", "本院规章制度")
 
 
 def _graded(start, end):
