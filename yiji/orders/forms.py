@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yiji.core.models import Department, DepartmentKind, Room
 from yiji.orders.catalogue import COLUMNS
@@ -121,7 +122,9 @@ class WorklistFilter(forms.Form):
         label=_("Modality"), required=False, choices=[("", _("All"))] + Modality.choices
     )
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("Open"))] + ExamStatus.choices
+        label=_("Status"),
+        required=False,
+        choices=[("", pgettext_lazy("status", "Open"))] + ExamStatus.choices,
     )
     priority = forms.ChoiceField(
         label=_("Priority"), required=False, choices=[("", _("All"))] + Priority.choices

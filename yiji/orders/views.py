@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiji.core.accounts import home_department
-from yiji.core.models import Patient, Room
+from yiji.core.models import DepartmentKind, Patient, Room
 from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation, record_refusal
 from yiji.core.views import form_pk, gate, requires, show_refusal
@@ -120,14 +121,55 @@ def requisition(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+WORKLIST_FILTERS = "worklist_filters"
+
+
+def _worklist_query(request: HttpRequest) -> dict[str, str]:
+    """The worklist's filters: those asked for (and remembered for next time), else the last
+    ones, else the person's own department, so a CT technologist opens on CT work and not on
+    ultrasound, ECG and the lab."""
+    asked = {k: v for k, v in request.GET.items() if k != "after"}
+    if "reset" in asked:
+        request.session.pop(WORKLIST_FILTERS, None)
+        asked = {}
+    elif asked:
+        request.session[WORKLIST_FILTERS] = asked
+        return asked
+    if remembered := request.session.get(WORKLIST_FILTERS):
+        return remembered
+    staff = getattr(request.user, "staff", None)
+    own = (
+        staff.memberships.exclude(department__kind__in=[DepartmentKind.CLINICAL, "admin"])
+        .order_by("-primary", "pk")
+        .values_list("department_id", flat=True)
+        .first()
+        if staff
+        else None
+    )
+    return {"department": str(own)} if own else {}
+
+
+def _with_details(rows: list[Exam], now) -> list[Exam]:
+    """Age on the day and minutes waited, for the worklist's columns."""
+    today = timezone.localdate(now)
+    for exam in rows:
+        exam.age = exam.patient.age_on(today)
+        waited = (
+            now - exam.queued_at if exam.status == ExamStatus.ARRIVED and exam.queued_at else None
+        )
+        exam.waited_seconds = waited.total_seconds() if waited else None
+    return rows
+
+
 @requires(Action.VIEW_PATIENT)
 def worklist(request: HttpRequest) -> HttpResponse:
-    form = WorklistFilter(request.GET or None)
+    query = _worklist_query(request)
+    form = WorklistFilter(query or None)
     filters = form.cleaned_data if form.is_valid() else {}
     after = request.GET.get("after", "")
     rows = list(worklist_page(filters, after, PAGE + 1, request.user))
     more = len(rows) > PAGE
-    rows = rows[:PAGE]
+    rows = _with_details(rows[:PAGE], timezone.now())
     counts = dict(
         worklist_rows({**filters, "status": ""}, "", request.user)
         .order_by()
@@ -141,6 +183,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         "orders/worklist.html",
         {
             "form": form,
+            "query": urlencode(query),
             "rows": rows,
             "tabs": [(s.value, s.label, counts.get(s.value, 0)) for s in OPEN_STATUSES],
             "status": filters.get("status", ""),

@@ -21,13 +21,15 @@ def worklist_page(filters: dict, after: str, size: int, user=None) -> QuerySet:
     growing with the patient table; docs/performance.md)."""
     keys = worklist_rows(filters, after, user).values("pk")[:size]
     return (
-        Exam.objects.filter(pk__in=keys).select_related("patient", "item", "room").order_by(*ORDER)
+        Exam.objects.filter(pk__in=keys)
+        .select_related("patient", "item", "room", "requisition")
+        .order_by(*ORDER)
     )
 
 
 def worklist_rows(filters: dict, after: str, user=None):
     """The open (or filtered) exams in worklist order, without their related rows; for a
-    user, only the exams of patients they are related to (ARC-5)."""
+    user, only the exams they are related to (ARC-5)."""
     rows = Exam.objects.order_by(*ORDER)
     if user is not None:
         rows = access.visible_exams(user, rows)

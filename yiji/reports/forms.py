@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from yiji.core.forms import SignatureForm
@@ -17,19 +18,23 @@ class PositiveSelect(forms.NullBooleanSelect):
 class ReportForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     findings = forms.CharField(
-        label=_("findings"), widget=forms.Textarea(attrs={"rows": 10}), required=False
+        label=capfirst(_("findings")), widget=forms.Textarea(attrs={"rows": 10}), required=False
     )
     impression = forms.CharField(
-        label=_("impression"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=capfirst(_("impression")), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
     positive = forms.NullBooleanField(
-        label=_("positive finding"), required=False, widget=PositiveSelect
+        label=capfirst(_("positive finding")), required=False, widget=PositiveSelect
     )
-    difficult = forms.BooleanField(label=_("difficult case"), required=False)
-    teaching = forms.BooleanField(label=_("teaching case"), required=False)
-    category = forms.CharField(label=_("structured category"), max_length=8, required=False)
+    difficult = forms.BooleanField(label=capfirst(_("difficult case")), required=False)
+    teaching = forms.BooleanField(label=capfirst(_("teaching case")), required=False)
+    category = forms.CharField(
+        label=capfirst(_("structured category")), max_length=8, required=False
+    )
     image_grade = forms.ChoiceField(
-        label=_("image quality grade"), choices=[("", "—")] + ImageGrade.choices, required=False
+        label=capfirst(_("image quality grade")),
+        choices=[("", "—")] + ImageGrade.choices,
+        required=False,
     )
 
 
