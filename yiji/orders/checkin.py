@@ -302,11 +302,12 @@ def masked_name(name: str) -> str:
     return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
-def current(room: Room) -> Exam | None:
-    """The patient called last in this room who has not finished yet."""
+def current_call(room: Room):
+    """The last call in this room of a patient who has not finished yet (a recall is a new
+    call: the waiting-room screen announces it again)."""
     from yiji.orders.models import ExamEvent
 
-    called = (
+    return (
         ExamEvent.objects.filter(
             kind=EventKind.CALLED,
             exam__room=room,
@@ -316,4 +317,9 @@ def current(room: Room) -> Exam | None:
         .order_by("-at", "-pk")
         .first()
     )
+
+
+def current(room: Room) -> Exam | None:
+    """The patient called last in this room who has not finished yet."""
+    called = current_call(room)
     return called.exam if called else None

@@ -198,25 +198,36 @@ def worklist(request: HttpRequest) -> HttpResponse:
 
 
 def screen(request: HttpRequest, pk: int) -> HttpResponse:
-    """The public waiting-room screen: numbers and masked names only; refreshed by htmx."""
+    """The public waiting-room screen: the patient called and the next three, numbers and
+    masked names only, refreshed by htmx; each new call is announced by voice (screen.js)."""
     room = get_object_or_404(Room, pk=pk, active=True)
+    call = checkin.current_call(room)
+    current = call.exam if call else None
     waiting = [
         {
             "number": e.queue_number,
             "name": checkin.masked_name(e.patient.name),
             "urgent": e.priority == Priority.URGENT,
         }
-        for e in checkin.queue(room)[:8]
+        for e in checkin.queue(room).exclude(pk=current.pk if current else None)[:3]
     ]
-    current = checkin.current(room)
     context = {
         "room": room,
         "waiting": waiting,
         "current": {
             "number": current.queue_number,
             "name": checkin.masked_name(current.patient.name),
+            "urgent": current.priority == Priority.URGENT,
         }
         if current
+        else None,
+        # What the screen says aloud: the number and the room, never a name.
+        "call": {
+            "key": call.pk,
+            "text": _("Number %(n)s, please come to %(room)s.")
+            % {"n": current.queue_number, "room": room.name},
+        }
+        if call
         else None,
     }
     template = (
