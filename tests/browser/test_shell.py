@@ -24,13 +24,16 @@ def test_log_in_switch_language_and_open_the_rules(page, demo_site):
     page.click("button.primary")
     page.wait_for_url(demo_site + "/")
     nav = page.locator("nav.main")
+    assert "系统管理" in nav.inner_text()  # the menus, at most eight
+    page.click("nav.main summary:text('系统管理')")  # a menu opens on a click
     assert "制度规则" in nav.inner_text() and "审计日志" in nav.inner_text()
 
     with page.expect_navigation():
         page.select_option("select[name=language]", "en")
-    assert "Rules" in page.locator("nav.main").inner_text()
+    assert "Administration" in page.locator("nav.main").inner_text()
     assert page.locator("html").get_attribute("lang") == "en"
 
+    page.click("nav.main summary:text('Administration')")
     page.click("nav.main >> text=Rules")
     page.wait_for_url("**/rules/")
     assert page.locator("tr#ORD-1").is_visible()

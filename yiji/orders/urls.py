@@ -8,6 +8,7 @@ urlpatterns = [
     path("exams/<id:pk>/slip.pdf", views.slip, name="slip"),
     path("worklist/", views.worklist, name="worklist"),
     path("windows/", views.windows_page, name="windows"),
+    path("go/", views.go, name="go"),
     path("special-contrast/", views.special_contrast, name="special_contrast"),
     path("screen/<id:pk>/", views.screen, name="screen"),
     path("catalogue/", catalogue_views.catalogue_list, name="catalogue"),

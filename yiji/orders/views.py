@@ -6,15 +6,18 @@ import uuid
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiji.core.accounts import home_department
 from yiji.core.models import DepartmentKind, Patient, Room
+from yiji.core.navigation import items_for
 from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation, record_refusal
 from yiji.core.views import form_pk, gate, requires, show_refusal
@@ -318,3 +321,19 @@ def windows_page(request: HttpRequest) -> HttpResponse:
             "opened_by", "closed_by"
         )[:100],
     })  # fmt: skip
+
+
+@login_required
+def go(request: HttpRequest) -> HttpResponse:
+    """The header's search box: an accession opens its exam, a page's name opens the page,
+    anything else searches the patients (name, pinyin initials, ID, phone, ID card)."""
+    query = request.GET.get("q", "").strip()
+    if not query:
+        return redirect("home")
+    exam = Exam.objects.filter(accession=query.upper()).only("pk").first()
+    if exam is not None:
+        return redirect("exam", pk=exam.pk)
+    for item in items_for(request.user):
+        if query.lower() in str(item["label"]).lower():
+            return redirect(item["url"])
+    return redirect(f"{reverse('patients')}?{urlencode({'q': query})}")

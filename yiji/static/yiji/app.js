@@ -10,3 +10,10 @@ document.addEventListener("click", (event) => {
 window.addEventListener("load", () => {
   if (document.body.hasAttribute("data-print-on-load")) window.print();
 });
+
+// One navigation menu open at a time; a click elsewhere closes it.
+document.addEventListener("click", (event) => {
+  for (const menu of document.querySelectorAll("nav.main details.menu[open]")) {
+    if (!menu.contains(event.target)) menu.open = false;
+  }
+});
