@@ -60,3 +60,22 @@ def test_a_call_is_shown_and_announced_by_voice_and_a_recall_again(page, site):
     _wait_for_speech(page, 2)
     page.click("#repeat")
     _wait_for_speech(page, 3)  # the desk repeats it on demand
+
+
+def test_the_screen_recovers_by_itself_after_the_network_drops(page, site):
+    from django.contrib.auth import get_user_model
+
+    from yiji.orders import checkin
+    from yiji.orders.models import Exam, ExamStatus
+
+    room = Exam.objects.filter(status=ExamStatus.ARRIVED, room__isnull=False).first().room
+    tech = get_user_model().objects.get(username="tech")
+    page.add_init_script(RECORD_SPEECH)
+    page.goto(f"{site}/screen/{room.pk}/")
+    page.context.set_offline(True)
+    page.wait_for_selector(".offline-note", state="visible", timeout=15000)
+    called = checkin.call_next(tech, room)  # called while the screen cannot hear
+    page.context.set_offline(False)
+    page.wait_for_selector(".offline-note", state="hidden", timeout=15000)
+    _wait_for_speech(page, 1)
+    assert page.locator(".now strong").inner_text() == str(called.queue_number)
