@@ -37,6 +37,7 @@ GROUPS = {
 
 NAV: list[NavItem] = [
     NavItem("home", _("Workbench")),
+    NavItem("desk", _("Registration desk"), Action.BOOK_EXAM, group="clinical"),
     NavItem("worklist", _("Worklist"), Action.VIEW_PATIENT, group="clinical"),
     NavItem("reading", _("Reading"), Action.WRITE_REPORT, group="clinical"),
     NavItem(

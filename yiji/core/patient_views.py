@@ -28,6 +28,11 @@ def patients(request: HttpRequest) -> HttpResponse:
     found = services.search_patients(request.user, query, source)
     page = BoundedPaginator(found, 25).get_page(request.GET.get("page"))
     access.record_list(request.user, "web", page.object_list, query, ip=client_ip(request))
+    if (pick := request.GET.get("pick", "")) and request.headers.get("HX-Request"):
+        # A form's patient picker: the matches as choices (the requisition form).
+        return render(request, "core/patient_choices.html", {
+            "found": page.object_list[:8] if query else [], "query": query, "pick": pick[:32],
+        })  # fmt: skip
     template = (
         "core/patients_rows.html" if request.headers.get("HX-Request") else "core/patients.html"
     )

@@ -280,6 +280,8 @@ def search_patients(actor, query: str, source: str = "") -> QuerySet:
             | Q(id_card=query.upper())
             | Q(phone=query)
         )
+        if query.isalnum() and len(query) >= 6:  # an accession number on a slip or a film
+            matches |= Q(pk__in=Patient.objects.filter(exams__accession=query.upper()).values("pk"))
         if query.isascii() and query.isalpha():  # pinyin initials: wjg finds 王建国
             matches |= Q(name_initials__startswith=query.lower())
         patients = patients.filter(matches)

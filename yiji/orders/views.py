@@ -244,15 +244,20 @@ __all__ = ["ValidationError"]
 
 @requires(Action.VIEW_PATIENT)
 def slip(request: HttpRequest, pk: int) -> HttpResponse:
+    """The appointment slip, printed at booking and reprinted from the exam page or the desk."""
     from yiji.core import policy
     from yiji.orders.slip import appointment_slip
 
-    exam = get_object_or_404(Exam.objects.select_related("item", "patient", "room"), pk=pk)
+    exam = get_object_or_404(
+        Exam.objects.select_related("item", "patient", "room", "department"), pk=pk
+    )
+    if refused := gate(request, exam.patient, "slip"):
+        return refused
     if exam.status not in (ExamStatus.BOOKED, ExamStatus.ARRIVED):
         messages.error(request, _("Only a booked or checked-in exam has a slip."))
         return redirect("exam", pk=pk)
     hospital = policy.current_hospital()
-    pdf = appointment_slip(exam, hospital.name if hospital else "")
+    pdf = appointment_slip([exam], hospital.name if hospital else "")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="slip-{exam.accession}.pdf"'
     return response

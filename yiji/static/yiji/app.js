@@ -17,3 +17,15 @@ document.addEventListener("click", (event) => {
     if (!menu.contains(event.target)) menu.open = false;
   }
 });
+
+// A search's result ticked in a picker (items or the patient on a requisition) moves into
+// the chosen list, so the next search does not take it away; a radio replaces the last one.
+document.addEventListener("change", (event) => {
+  const box = event.target.closest("input[data-move-to]");
+  if (!box || !box.checked) return;
+  const target = document.querySelector(box.dataset.moveTo);
+  if (!target) return;
+  if (box.type === "radio") target.replaceChildren();
+  box.removeAttribute("data-move-to");
+  target.appendChild(box.closest("label"));
+});
