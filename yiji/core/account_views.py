@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yiji.core import accounts, audit, notices, policy
+from yiji.core import accounts, audit, hooks, notices, policy
 from yiji.core.forms import LoginForm, PinForm, TokenForm
 from yiji.core.models import ApiToken, AuditAction
 from yiji.core.permissions import role_assignments
@@ -54,10 +54,15 @@ def home(request: HttpRequest) -> HttpResponse:
     credentials = (
         staff.credentials.filter(expires_on__lte=soon).order_by("expires_on") if staff else []
     )
+    panels = sorted(
+        (panel for answer in hooks.home_panels(request) for panel in answer),
+        key=lambda panel: panel.order,
+    )
     return render(
         request,
         "core/home.html",
         {
+            "panels": panels,
             "staff": staff,
             "assignments": role_assignments(request.user),
             "memberships": staff.memberships.select_related("department", "group") if staff else [],

@@ -15,6 +15,7 @@ handover) as well as tell.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 REGISTRY: list[Hook] = []
@@ -47,3 +48,28 @@ def connections() -> list[tuple[Hook, str]]:
         for hook in REGISTRY
         for handler in hook.handlers
     ]
+
+
+@dataclass
+class HomePanel:
+    """A part of a person's home page: its template and context, lowest `order` first."""
+
+    order: int
+    template: str
+    context: dict = field(default_factory=dict)
+
+
+def queue_panel(order: int, title, url: str, open_label, tiles: list, rows: list = ()) -> HomePanel:
+    """A role's own queue on its home page: counts as tiles (label, count, url, level: ""
+    "warn" or "bad" when non-zero), optional rows (text, url, level), and the queue's page."""
+    return HomePanel(order, "core/queue_panel.html", {
+        "title": title, "url": url, "open_label": open_label, "tiles": tiles, "rows": list(rows),
+    })  # fmt: skip
+
+
+home_panels = Hook(
+    "home panels",
+    "A person's home page asks each app, (request) -> list[HomePanel], for the panels of the "
+    "work that person's roles do: the leaders' cockpit, the desk, the rooms' queues, the "
+    "reading list, a clinician's critical results; the role's own queue comes first.",
+)

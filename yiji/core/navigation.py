@@ -37,7 +37,7 @@ GROUPS = {
 
 NAV: list[NavItem] = [
     NavItem("home", _("Workbench")),
-    NavItem("desk", _("Registration desk"), Action.BOOK_EXAM, group="clinical"),
+    NavItem("desk", pgettext_lazy("page", "Registration desk"), Action.BOOK_EXAM, group="clinical"),
     NavItem("worklist", _("Worklist"), Action.VIEW_PATIENT, group="clinical"),
     NavItem("reading", _("Reading"), Action.WRITE_REPORT, group="clinical"),
     NavItem(
@@ -50,6 +50,7 @@ NAV: list[NavItem] = [
         group="clinical",
     ),  # fmt: skip
     NavItem("windows", _("Windows"), Action.BOOK_EXAM, group="clinical"),
+    NavItem("cockpit", _("Cockpit"), Action.VIEW_QUALITY, group="quality"),
     NavItem("tat", _("Turnaround"), Action.VIEW_QUALITY, group="quality"),
     NavItem(
         "reading_sessions", _("Reading sessions"), Action.RUN_READING_SESSION, group="clinical"

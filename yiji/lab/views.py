@@ -10,14 +10,16 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from yiji.core import policy
 from yiji.core.calendar import day_bounds
-from yiji.core.models import Hospital
-from yiji.core.permissions import Action, may
+from yiji.core.hooks import HomePanel, queue_panel
+from yiji.core.models import Hospital, Role
+from yiji.core.permissions import Action, may, role_assignments
 from yiji.core.rulebook import RuleViolation
 from yiji.core.views import (
     form_date,
@@ -449,3 +451,15 @@ def indicators(request: HttpRequest) -> HttpResponse:
             "criticals": critical.rates(first, last, modality=Modality.LAB),
         },
     )
+
+
+def home_panels(request: HttpRequest) -> list[HomePanel]:
+    """The lab workbench's tabs, with their counts, first on a lab member's home."""
+    held = {a.role for a in role_assignments(request.user)}
+    if not held & {Role.LAB_TECHNOLOGIST, Role.LAB_REVIEWER}:
+        return []
+    url = reverse("lab")
+    return [queue_panel(10, _("Laboratory"), url, _("Open the workbench"), [
+        (label, _rows(tab).count(), f"{url}?tab={tab}", "warn" if tab != "released" else "")
+        for tab, label in TABS.items()
+    ])]  # fmt: skip

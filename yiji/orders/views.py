@@ -14,11 +14,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from yiji.core.accounts import home_department
-from yiji.core.models import DepartmentKind, Patient, Room
+from yiji.core.hooks import HomePanel, queue_panel
+from yiji.core.models import DepartmentKind, Patient, Role, Room
 from yiji.core.navigation import items_for
-from yiji.core.permissions import Action, may
+from yiji.core.permissions import Action, may, role_assignments
 from yiji.core.rulebook import RuleViolation, record_refusal
 from yiji.core.views import form_pk, gate, requires, show_refusal
 from yiji.orders import checkin, figures, scheduling, services, windows
@@ -342,3 +344,35 @@ def go(request: HttpRequest) -> HttpResponse:
         if query.lower() in str(item["label"]).lower():
             return redirect(item["url"])
     return redirect(f"{reverse('patients')}?{urlencode({'q': query})}")
+
+
+def home_panels(request: HttpRequest) -> list[HomePanel]:
+    """The desk's and the rooms' own queues, first on a clerk's or technologist's home."""
+    held = {a.role for a in role_assignments(request.user)}
+    staff = getattr(request.user, "staff", None)
+    if staff is None:
+        return []
+    departments = list(staff.memberships.values_list("department_id", flat=True))
+    today = timezone.localdate()
+    worklist_url = reverse("worklist")
+    panels = []
+    if Role.CLERK in held:
+        exams = Exam.objects.filter(department__in=departments)
+        desk = pgettext("page", "Registration desk")
+        panels.append(queue_panel(10, desk, reverse("desk"), _("Open the desk"), [
+            (_("Requested, not booked"),
+             exams.filter(status=ExamStatus.REQUESTED, item__needs_appointment=True).count(),
+             f"{worklist_url}?status=requested", "warn"),
+            (_("Booked for today"),
+             exams.filter(status=ExamStatus.BOOKED, scheduled_start__date=today).count(),
+             f"{worklist_url}?status=booked&day={today:%Y-%m-%d}", ""),
+            (_("Checked in, waiting"), exams.filter(status=ExamStatus.ARRIVED).count(),
+             f"{worklist_url}?status=arrived", ""),
+        ]))  # fmt: skip
+    if Role.TECHNOLOGIST in held:
+        rooms = _rooms_with_waiting().filter(department__in=departments)
+        panels.append(queue_panel(10, _("My rooms' queues"), worklist_url, _("Open the worklist"), [
+            (room.name, room.waiting, reverse("room_queue", args=[room.pk]), "warn")
+            for room in rooms
+        ]))  # fmt: skip
+    return panels

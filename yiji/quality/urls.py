@@ -1,6 +1,13 @@
 from django.urls import path
 
-from yiji.quality import assessment_views, kpi_views, qc_views, technique_views, views
+from yiji.quality import (
+    assessment_views,
+    cockpit_views,
+    kpi_views,
+    qc_views,
+    technique_views,
+    views,
+)
 
 urlpatterns = [
     path("quality/sessions/", views.session_list, name="reading_sessions"),
@@ -14,6 +21,7 @@ urlpatterns = [
     path("quality/consultations/", views.consultation_list, name="consultations"),
     path("quality/consultations/<id:pk>/", views.consultation_detail, name="consultation"),
     path("quality/difficult/", views.difficult_cases, name="difficult_cases"),
+    path("quality/cockpit/", cockpit_views.cockpit_page, name="cockpit"),
     path("quality/kpi/", kpi_views.summary, name="kpi"),
     path("quality/kpi/<str:code>/", kpi_views.detail, name="kpi_detail"),
     path("quality/kpi/<str:code>/records/", kpi_views.records, name="kpi_records"),

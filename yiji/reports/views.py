@@ -6,14 +6,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from yiji.core import policy
-from yiji.core.models import Membership, Staff, WorkGroup
-from yiji.core.permissions import Action, may
+from yiji.core.hooks import HomePanel, queue_panel
+from yiji.core.models import Membership, Role, Staff, WorkGroup
+from yiji.core.permissions import Action, may, role_assignments
 from yiji.core.routing import reads_from_replica
 from yiji.core.rulebook import RuleViolation
 from yiji.core.views import (
@@ -451,3 +453,29 @@ def tat_late(request: HttpRequest) -> HttpResponse:
         "reports/tat_late.html",
         {"exams": exams, "by": by, "key": key, "first": first, "last": last},
     )
+
+
+def home_panels(request: HttpRequest) -> list[HomePanel]:
+    """The reading list's counts first on a radiologist's home; a clinician's patients'
+    critical results not yet acknowledged first on theirs."""
+    held = {a.role for a in role_assignments(request.user)}
+    panels = []
+    if held & {Role.PHYSICIAN, Role.TRAINEE}:
+        reading_url = reverse("reading")
+        tiles = [
+            (label, reading_rows(request.user, tab).count(), f"{reading_url}?tab={tab}", "warn")
+            for tab, label in TABS.items()
+        ]
+        overdue = reading_rows(request.user, "unreported").filter(report_due_at__lt=timezone.now())
+        tiles.insert(1, (_("Overdue"), overdue.count(), reverse("tat_late"), "bad"))
+        panels.append(queue_panel(10, _("Reading"), reading_url, _("Open the reading list"), tiles))
+    if Role.CLINICIAN in held:
+        alerts = critical.clinician_alerts(request.user)
+        url = reverse("critical")
+        panels.append(queue_panel(
+            5, _("Critical results"), url, _("Acknowledge"),
+            [(_("Not yet acknowledged"), len(alerts), url, "bad")],
+            [(f"{a.exam.patient.name} · {a.exam.item.name} · {a.finding}", url, "bad")
+             for a in alerts],
+        ))  # fmt: skip
+    return panels
