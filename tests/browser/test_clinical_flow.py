@@ -28,12 +28,15 @@ def test_requisition_booking_check_in_call_exam_and_timeline(page, site, login):
 
     login(site, "clinician")
     page.goto(site + "/requisitions/new/")
-    page.fill("#id_patient_id", patient.patient_id)
+    page.fill("#id_patient_id", patient.patient_id)  # chosen from the search, not typed
+    page.check(f"#patient-results input[value='{patient.patient_id}']")
     page.select_option("#id_ordering_department", label="急诊科")
     page.fill("#id_clinical_history", "咳嗽两周，发热")
     page.fill("#id_clinical_diagnosis", "肺炎？")
     page.fill("#id_purpose", "明确肺部病变")
-    page.select_option("#id_items", label="胸部正位DR摄影")
+    page.fill("#id_items", "xbzw")  # the item by its pinyin initials
+    page.check("#item-results label:has-text('胸部正位DR摄影') input")
+    assert page.locator("#items-chosen input:checked").count() == 1
     page.click("button.primary")
     page.wait_for_url("**/requisitions/*/")
     assert "申请单" in page.locator("h1").inner_text()

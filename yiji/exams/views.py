@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yiji.core import access
 from yiji.core.models import Room
 from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation
-from yiji.core.views import form_pk, gate, requires, show_refusal
+from yiji.core.views import client_ip, form_pk, gate, requires, show_refusal
 from yiji.equipment.models import Device, DeviceStatus
 from yiji.exams import services
 from yiji.exams.disinfection import schedule as disinfection_schedule
@@ -66,7 +67,7 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
                         if field in form.fields
                         else " ".join(errors),
                     )
-                return redirect("exam", pk=pk)
+                return _back(request, exam)
             services.record_details(request.user, exam, form.cleaned_data)
         elif action == "aseptic":
             services.record_aseptic_check(request.user, exam, request.POST.getlist("aseptic"))
@@ -78,12 +79,19 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
             services.discontinue_exam(request.user, exam, request.POST.get("reason", ""))
         else:
             messages.error(request, _("Unknown action."))
-            return redirect("exam", pk=pk)
+            return _back(request, exam)
     except RuleViolation as violation:
         show_refusal(request, violation)
     else:
         messages.success(request, _("Saved."))
-    return redirect("exam", pk=pk)
+    return _back(request, exam)
+
+
+def _back(request: HttpRequest, exam: Exam) -> HttpResponse:
+    """Back to the room screen when the action came from it, else to the exam page."""
+    if request.POST.get("next") == "room" and exam.room_id:
+        return redirect("room_queue", pk=exam.room_id)
+    return redirect("exam", pk=exam.pk)
 
 
 @requires(Action.VIEW_PATIENT)
@@ -201,17 +209,33 @@ def room_queue(request: HttpRequest, pk: int) -> HttpResponse:
         except RuleViolation as violation:
             show_refusal(request, violation)
         return redirect("room_queue", pk=pk)
-    return render(
-        request,
-        "orders/queue.html",
-        {
-            "room": room,
-            "waiting": checkin.queue(room),
-            "current": checkin.current(room),
-            "disinfection": services.pending_disinfection(room),
-            "to_accept": services.awaiting_image_acceptance(room),
-        },
-    )
+    current = checkin.current(room)
+    context = {
+        "room": room,
+        "waiting": checkin.queue(room),
+        "current": current,
+        "disinfection": services.pending_disinfection(room),
+        "to_accept": services.awaiting_image_acceptance(room),
+        "back": "room",
+    }
+    if current is not None:
+        # Everything for the patient in front of the machine on this one page.
+        context.update(_patient_in_room(request, current))
+    return render(request, "orders/queue.html", context)
+
+
+def _patient_in_room(request: HttpRequest, exam: Exam) -> dict:
+    exam = Exam.objects.select_related("patient", "item", "requisition", "room").get(pk=exam.pk)
+    try:
+        access.open_record(request.user, exam.patient, via="room", ip=client_ip(request))
+    except RuleViolation:
+        return {}  # not this person's patient: the queue shows the exam link only (ARC-5)
+    return {
+        "exam": exam,
+        "age": exam.patient.age_on(timezone.localdate()),
+        "consent_needed": checkin.needs_consent(exam),
+        **exam_room_context(request, exam),
+    }
 
 
 @require_POST

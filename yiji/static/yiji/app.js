@@ -29,3 +29,15 @@ document.addEventListener("change", (event) => {
   box.removeAttribute("data-move-to");
   target.appendChild(box.closest("label"));
 });
+
+// One key for the commonest action of a screen (data-hotkey="n": call the next patient),
+// never while the user is typing in a field.
+document.addEventListener("keydown", (event) => {
+  if (event.ctrlKey || event.metaKey || event.altKey) return;
+  if (event.target.closest("input, textarea, select, [contenteditable]")) return;
+  const target = document.querySelector(`[data-hotkey="${event.key.toLowerCase()}"]`);
+  if (target) {
+    event.preventDefault();
+    target.click();
+  }
+});
