@@ -2000,6 +2000,20 @@ SETTINGS: tuple[PolicySetting, ...] = (
         en="Minutes of inactivity after which a session is logged out.",
     ),
     PolicySetting(
+        key="arc.patient_link_days",
+        kind=K.INTEGER,
+        default=30,
+        unit="d",
+        minimum=1,
+        maximum=365,
+        per_department=False,
+        rules=("ARC-5",),
+        group="security",
+        zh="患者凭预约单二维码查看预约须知和报告的链接有效天数（无需登录，每次查看均记录）。",
+        en="Days the patient's link on the slip's QR code (the appointment notice and, once "
+        "released, the report; no login, every opening logged) stays valid.",
+    ),
+    PolicySetting(
         key="sec.break_glass_hours",
         kind=K.INTEGER,
         default=4,

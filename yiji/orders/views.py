@@ -23,7 +23,7 @@ from yiji.core.navigation import items_for
 from yiji.core.permissions import Action, may, role_assignments
 from yiji.core.rulebook import RuleViolation, record_refusal
 from yiji.core.views import form_pk, gate, requires, show_refusal
-from yiji.orders import checkin, figures, scheduling, services, windows
+from yiji.orders import checkin, figures, patient_link, scheduling, services, windows
 from yiji.orders.forms import CancelForm, RequisitionForm, WorklistFilter
 from yiji.orders.models import (
     OPEN_STATUSES,
@@ -259,7 +259,11 @@ def slip(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Only a booked or checked-in exam has a slip."))
         return redirect("exam", pk=pk)
     hospital = policy.current_hospital()
-    pdf = appointment_slip([exam], hospital.name if hospital else "")
+    # The QR code: the patient's own link to the notice and, later, the report.
+    link = request.build_absolute_uri(
+        reverse("patient_link", args=[patient_link.token_for(exam)])
+    )
+    pdf = appointment_slip([exam], hospital.name if hospital else "", link)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="slip-{exam.accession}.pdf"'
     return response

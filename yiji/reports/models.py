@@ -137,6 +137,9 @@ class ReportPrint(models.Model):
     )
     printed_at = models.DateTimeField(default=timezone.now)
     content_hash = models.CharField(max_length=64)
+    # Who printed it: staff, or the patient at the self-service kiosk (once; reprints at the
+    # desk), or the patient's own link.
+    via = models.CharField(max_length=12, default="staff")
 
     class Meta:
         ordering = ["-printed_at"]
