@@ -22,6 +22,7 @@ ALLOWED = {
     "mGy",
     "Gy",
     "Excel",
+    "Word",
     "xlsx",
     "API",
     "PIN",
@@ -271,3 +272,81 @@ def test_words_the_walkthrough_found_mistranslated(client_for, director, complet
         assert seconds(dt.timedelta(seconds=55.928143)) == "56 s"
     log = client_for(director).get("/audit/", HTTP_ACCEPT_LANGUAGE="zh-hans").text
     assert "患者" in log and "core.patient" not in log  # the record's kind in words
+
+
+ROLES = (
+    "director", "deputy", "leader", "physician", "trainee", "tech", "clerk", "nurse", "engineer",
+    "qc", "clinician", "medaffairs", "labtech", "labreviewer", "admin",
+)  # fmt: skip
+
+# What a page must never show, in either language: internals that leaked into the text.
+INTERNALS = {
+    "a Python repr": re.compile(
+        r"<(QuerySet|\w+ object at|bound method|function \w)|\bobject at 0x"
+    ),
+    "a raw model label": re.compile(
+        r"\b(auth|core|orders|exams|reports|lab|equipment|people|quality|archive|incidents"
+        r"|interop)\.[a-z]+\b"
+    ),
+    "a duration with microseconds": re.compile(r"\b\d+:\d\d:\d\d\.\d{3,6}\b"),
+    "an untranslated placeholder": re.compile(r"%\(\w+\)[sd]|\{\{|\{%"),
+}
+
+
+def test_every_role_s_pages_in_both_languages_show_no_internals(site):
+    """Each demo role's home, and every page of the roles' menus (each once, as the first
+    role that has it), in Chinese and in English: answered in the asked language, with no
+    Python repr, raw model label, microsecond duration or placeholder; in Chinese, no English
+    left untranslated."""
+    from django.contrib.auth import get_user_model
+
+    from yiji.core.navigation import items_for
+
+    visits, seen = [], set()
+    for username in ROLES:
+        user = get_user_model().objects.get(username=username)
+        visits.append((username, "/"))
+        for url in sorted({item["url"] for item in items_for(user)} - seen):
+            seen.add(url)
+            visits.append((username, url))
+    problems: dict[str, list[str]] = {}
+    for language in ("zh-hans", "en"):
+        clients = {username: _login(username, language) for username in ROLES}
+        for username, url in visits:
+            response = clients[username].get(url)
+            where = f"{language} {username} {url}"
+            if response.status_code != 200:
+                problems[where] = [f"status {response.status_code}"]
+                continue
+            assert f'lang="{language}"' in response.text, where
+            parser = _VisibleText()
+            parser.feed(response.text)
+            text = " ".join(parser.parts)
+            found = [name for name, pattern in INTERNALS.items() if pattern.search(text)]
+            if language == "zh-hans":
+                found += sorted(_english_words(response.text, site["usernames"]))
+            if found:
+                problems[where] = found
+    assert not problems, "\n".join(f"{k}: {v}" for k, v in problems.items())
+
+
+def test_stored_notices_read_in_english_for_an_english_reader(director):
+    from django.utils import translation
+
+    from yiji.core import notices
+    from yiji.core.models import Notice
+
+    notices.notify([director], "RPT-7", "a", "【RPT-7】报告已超时：张三 胸部CT")
+    notices.notify(
+        [director],
+        "RPT-7",
+        "b",
+        "【RPT-7】报告即将到期：李四 头颅CT",
+        message_en="[RPT-7] Report due: 李四 头颅CT",
+    )
+    plain, written = Notice.objects.order_by("key")
+    with translation.override("en"):
+        assert plain.text.startswith("[RPT-7] ") and "报告" not in plain.text
+        assert written.text == "[RPT-7] Report due: 李四 头颅CT"
+    with translation.override("zh-hans"):
+        assert plain.text == "【RPT-7】报告已超时：张三 胸部CT"

@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -634,6 +635,7 @@ class Notice(models.Model):
     rule = models.CharField(_("rule"), max_length=8)
     key = models.CharField(max_length=100)  # what it is about, so it is sent once
     message = models.CharField(_("message"), max_length=300)
+    message_en = models.CharField(_("message in English"), max_length=300, blank=True)
     url = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -644,6 +646,19 @@ class Notice(models.Model):
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="notice_once")]
         indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    @property
+    def text(self) -> str:
+        """The notice in the reader's language: stored in Chinese (the department's), and in
+        English where the sender wrote it, else the rule it reminds of, in English."""
+        if not (get_language() or "").startswith("en"):
+            return self.message
+        if self.message_en:
+            return self.message_en
+        from yiji.core.rulebook import rules_by_id
+
+        rule = rules_by_id().get(self.rule)
+        return f"[{self.rule}] {rule.en}" if rule else self.message
 
 
 class RefusalChannel(models.TextChoices):

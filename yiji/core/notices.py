@@ -9,14 +9,27 @@ from django.db import IntegrityError, transaction
 from yiji.core.models import Notice, Role, RoleAssignment, Staff
 
 
-def notify(recipients: Iterable[Staff], rule: str, key: str, message: str, url: str = "") -> int:
-    """Send a notice to each recipient once per key; returns how many were new."""
+def notify(
+    recipients: Iterable[Staff],
+    rule: str,
+    key: str,
+    message: str,
+    url: str = "",
+    message_en: str = "",
+) -> int:
+    """Send a notice to each recipient once per key; returns how many were new. The message
+    is in Chinese; an English one is shown to English readers (else the rule's text)."""
     sent = 0
     for staff in {s.pk: s for s in recipients}.values():
         try:
             with transaction.atomic():
                 Notice.objects.create(
-                    recipient=staff, rule=rule, key=key, message=message[:300], url=url
+                    recipient=staff,
+                    rule=rule,
+                    key=key,
+                    message=message[:300],
+                    url=url,
+                    message_en=message_en[:300],
                 )
             sent += 1
         except IntegrityError:

@@ -43,8 +43,9 @@ def remind_and_escalate(now: dt.datetime | None = None) -> int:
             continue
         sent += _escalate(
             exam, rule, due, now, f"report-{{}}-{exam.pk}", _readers(exam),
-            warn="报告即将到期（{due}）", late="报告已超时（应于{due}前发出）",
-            director="报告超时未发，已升级至科主任",
+            warn=("报告即将到期（{due}）", "Report due at {due}"),
+            late=("报告已超时（应于{due}前发出）", "Report overdue (due at {due})"),
+            director=("报告超时未发，已升级至科主任", "Report overdue, escalated to the director"),
         )  # fmt: skip
     return sent
 
@@ -58,21 +59,23 @@ def _escalate(exam, rule, due, now, key, readers, *, warn, late, director) -> in
     url = reverse("report", args=[exam.pk])
     what = f"{exam.patient.name} {exam.item.name}"
     due_text = timezone.localtime(due).strftime("%m-%d %H:%M")
+
+    def tell(recipients, step: str, text: tuple[str, str]) -> int:
+        zh, en = (t.format(due=due_text) for t in text)
+        return notices.notify(
+            recipients, rule, key.format(step), f"【{rule}】{zh}：{what}", url,
+            message_en=f"[{rule}] {en}: {what}",
+        )  # fmt: skip
+
     sent = 0
     if now >= due - warning:
-        text = warn.format(due=due_text)
-        sent += notices.notify(readers, rule, key.format("warn"), f"【{rule}】{text}：{what}", url)
+        sent += tell(readers, "warn", warn)
     if now >= due:
         leaders, directors = notices.escalation_chain(dept, exam.room.group if exam.room else None)
-        text = late.format(due=due_text)
-        sent += notices.notify(
-            leaders or directors, rule, key.format("late"), f"【{rule}】{text}：{what}", url
-        )
+        sent += tell(leaders or directors, "late", late)
     if now >= due + later:
         _leaders, directors = notices.escalation_chain(dept)
-        sent += notices.notify(
-            directors, rule, key.format("late-director"), f"【{rule}】{director}：{what}", url
-        )
+        sent += tell(directors, "late-director", director)
     return sent
 
 
@@ -104,7 +107,9 @@ def remind_preliminary(now: dt.datetime | None = None) -> int:
         readers = [report.author, *notices.holders(Role.PHYSICIAN, exam.department)]
         sent += _escalate(
             exam, "RPT-7", finalise_due(report), now, f"preliminary-{{}}-{report.pk}", readers,
-            warn="初步报告须于{due}前审核定稿", late="初步报告超时未定稿（应于{due}前）",
-            director="初步报告超时未定稿，已升级至科主任",
+            warn=("初步报告须于{due}前审核定稿", "Preliminary report to finalise by {due}"),
+            late=("初步报告超时未定稿（应于{due}前）", "Preliminary report late (due {due})"),
+            director=("初步报告超时未定稿，已升级至科主任",
+                      "Preliminary report not finalised, escalated to the director"),
         )  # fmt: skip
     return sent
