@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 VENDOR := yiji/static/vendor
 
-.PHONY: demo test bench install static messages lint clean
+.PHONY: demo test bench screenshots install static messages lint clean
 
 demo: install
 	$(BIN)/yiji migrate --noinput -v0
@@ -15,6 +15,10 @@ demo: install
 
 test: install
 	$(BIN)/pytest
+
+# The cockpit, desk, room and queue screen at 1366x768 into var/screenshots/ (needs Chromium).
+screenshots: install
+	$(BIN)/python scripts/screenshots.py
 
 # The benchmark table on 1M generated exams in the local PostgreSQL (docs/performance.md).
 bench: install $(VENV)/.bench

@@ -3,10 +3,7 @@ department's frequent items first, one-click earliest booking, the booking grid,
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from pypdf import PdfReader
 
 from tests.orders.fixtures import at
 from yiji.core.models import Patient, Role
@@ -101,21 +98,6 @@ def test_a_click_on_a_free_slot_books_it_and_a_refused_one_says_why(
     assert exam.scheduled_start == at(9)
     bad = client.post(f"/exams/{exam.pk}/grid/", {"room": rooms["US2"].pk, "start": "nonsense"})
     assert bad.status_code == 302
-
-
-@pytest.mark.rules("SCH-9")
-def test_the_slip_has_the_weekday_the_department_phone_and_the_preparation(
-    us_clerk, client_for, order, items, rooms, ultrasound
-):
-    ultrasound.phone = "010-88886666"
-    ultrasound.save()
-    items["us_liver"].preparation = "检查前禁食8小时。"
-    items["us_liver"].save()
-    exam = book(us_clerk.user, order(items["us_liver"])[0], rooms["US1"], at(8, 30))
-    response = client_for(us_clerk).get(f"/exams/{exam.pk}/slip.pdf")
-    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
-    for expected in ("星期一", "010-88886666", "预约须知", "禁食8小时"):
-        assert expected in text
 
 
 def test_the_requisition_form_picks_patient_and_items_by_search(

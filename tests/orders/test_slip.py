@@ -12,17 +12,22 @@ from yiji.orders.scheduling import book
 
 
 @pytest.mark.rules("SCH-9")
-def test_the_slip_prints_time_room_preparation_and_accession(
-    clerk, client_for, order, items, rooms
+def test_the_slip_prints_time_weekday_room_phone_preparation_and_accession(
+    clerk, client_for, order, items, rooms, imaging
 ):
-    items["us_liver"].preparation = "检查前禁食8小时。"
-    items["us_liver"].save()
-    exam = book(clerk.user, order(items["us_liver"])[0], rooms["US1"], at(8, 30))
+    imaging.phone = "010-88886666"
+    imaging.save()
+    items["barium"].preparation = "检查前禁食8小时。"
+    items["barium"].save()
+    exam = book(clerk.user, order(items["barium"])[0], rooms["RF1"], at(8, 30))
     assert exam.accession
     response = client_for(clerk).get(f"/exams/{exam.pk}/slip.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
-    for expected in ("2026-11-23 08:30", "超声一室", "禁食8小时", exam.accession, "张三明"):
+    for expected in (
+        "2026-11-23 星期一 08:30", "造影室", "010-88886666", "预约须知", "禁食8小时",
+        exam.accession, "张三明",
+    ):  # fmt: skip
         assert expected in text
 
 

@@ -19,7 +19,7 @@ function drawCockpit() {
   });
   draw("rooms", {
     tooltip: {trigger: "axis"},
-    grid: {top: 10, bottom: 30, left: 40, right: 10},
+    grid: {top: 10, bottom: 10, left: 10, right: 10, containLabel: true},
     xAxis: {type: "category", data: data.rooms, axisLabel: {rotate: data.rooms.length > 6 ? 40 : 0}},
     yAxis: {type: "value", minInterval: 1},
     series: [{type: "bar", data: data.waiting, label: {show: true, position: "top"}}],
