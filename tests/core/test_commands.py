@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -29,6 +30,24 @@ def _yiji(*args, env, timeout=120):
     )
 
 
+@pytest.fixture(scope="session")
+def migrated_site(tmp_path_factory):
+    """One site migrated by `yiji migrate` for the whole session (migrating takes seconds);
+    each test that needs a migrated site gets its own copy of it."""
+    var = tmp_path_factory.mktemp("migrated")
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["YIJI_VAR_DIR"] = str(var)
+    done = _yiji("migrate", "-v0", env=env)
+    assert done.returncode == 0, done.stderr
+    return var
+
+
+@pytest.fixture
+def migrated(site_env, tmp_path, migrated_site):
+    shutil.copytree(migrated_site, tmp_path, dirs_exist_ok=True)
+    return site_env
+
+
 @pytest.fixture
 def site_env(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
@@ -41,8 +60,8 @@ def site_env(tmp_path):
     return env
 
 
-def test_serve_runs_gunicorn_with_a_chinese_login_page(site_env, tmp_path):
-    assert _yiji("migrate", "-v0", env=site_env).returncode == 0
+def test_serve_runs_gunicorn_with_a_chinese_login_page(migrated, tmp_path):
+    site_env = migrated
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0  # owner-only key file
     server = subprocess.Popen(
         [sys.executable, "-m", "yiji", "serve", "--workers", "1"],
@@ -71,8 +90,8 @@ def test_serve_runs_gunicorn_with_a_chinese_login_page(site_env, tmp_path):
         server.wait(timeout=20)
 
 
-def test_sqlite_runs_in_wal_mode(site_env, tmp_path):
-    _yiji("migrate", "-v0", env=site_env)
+def test_sqlite_runs_in_wal_mode(migrated):
+    site_env = migrated
     out = _yiji(
         "shell",
         "-c",
@@ -93,8 +112,8 @@ def test_a_bad_setting_stops_start_up_naming_the_variable(site_env, name, value)
     assert "Traceback" not in out.stderr.splitlines()[-1]
 
 
-def test_audit_verify_exit_codes(site_env, tmp_path):
-    _yiji("migrate", "-v0", env=site_env)
+def test_audit_verify_exit_codes(migrated):
+    site_env = migrated
     assert _yiji("audit", "verify", env=site_env).returncode == 0
     script = (
         "from yiji.core import audit; audit.record(None, 'create', reason='a'); "
@@ -124,10 +143,10 @@ def test_https_mode_makes_cookies_secure(site_env):
     )
 
 
-def test_up_starts_every_process_and_ctrl_c_stops_them_all(site_env):
+def test_up_starts_every_process_and_ctrl_c_stops_them_all(migrated):
     import signal
 
-    _yiji("migrate", "-v0", env=site_env)
+    site_env = migrated
     up = subprocess.Popen(
         [sys.executable, "-m", "yiji", "up"],
         env=site_env,
