@@ -36,6 +36,7 @@ def test_the_pdf_carries_findings_both_signers_and_is_logged(signed, client_for)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     for expected in (
+        "申请科室",  # on one line, not 申请科/室
         "右肺下叶见小结节",
         "建议随访",
         writer.name,

@@ -86,7 +86,8 @@ def report_pdf(report: Report, hospital_name: str, verify_url: str) -> bytes:
     ]
     table = Table(
         [[Paragraph(str(cell), SMALL) for cell in row] for row in facts],
-        colWidths=[16 * mm, 30 * mm, 18 * mm, 42 * mm, 18 * mm, 50 * mm],
+        # Each label column fits its four characters on one line (申请科室 wrapped at 16 mm).
+        colWidths=[20 * mm, 30 * mm, 20 * mm, 40 * mm, 20 * mm, 44 * mm],
     )
     table.setStyle(TableStyle([("LINEBELOW", (0, -1), (-1, -1), 0.5, "#888888")]))
     story = [
