@@ -35,16 +35,36 @@ def test_draft_review_sign_print_verify_and_amend(page, site, login):
     page.fill("#id_impression", "右下肺炎症，建议治疗后复查。")
     page.select_option("#id_positive", "true")
     page.fill("#id_signature", demo.DEMO_PASSWORD)
-    page.click("#submit")
-    page.wait_for_url(url)
+    page.press("#id_signature", "Enter")  # Enter in the signature field signs
+    page.wait_for_url(lambda moved: moved != url)  # and the next case of the list opens
+    page.goto(url)
     assert "待审核" in page.locator("h1").inner_text()
+    page.click("header form button.link")
+
+    login(site, "physician")  # sends it back (退回) with a reason, Enter in the reason box
+    page.goto(url)
+    page.fill("form.send-back input[name=reason]", "印象未写明范围")
+    page.press("form.send-back input[name=reason]", "Enter")
+    page.wait_for_url(lambda moved: moved != url)
+    page.click("header form button.link")
+
+    login(site, "trainee")  # sees why at the top, revises, signs again from the keyboard
+    page.goto(f"{site}/reading/?tab=sent_back")
+    page.click(f"a[href*='/exams/{exam.pk}/report/']")
+    assert "印象未写明范围" in page.locator("main .editor").inner_text()
+    page.fill("#id_impression", "右下肺炎症（右肺下叶外基底段），建议治疗后复查。")
+    page.fill("#id_signature", demo.DEMO_PASSWORD)
+    page.press("#id_signature", "Enter")
+    page.wait_for_url(lambda moved: "/report/" not in moved or str(exam.pk) not in moved)
     page.click("header form button.link")
 
     login(site, "physician")
     page.goto(url)
-    page.locator("form:has(#sign-final) #id_signature").fill(demo.DEMO_PASSWORD)
-    page.click("#sign-final")
-    page.wait_for_url(url)
+    assert "外基底段" in page.locator(".changes").inner_text()  # what changed since signing
+    page.fill("#review-signature", demo.DEMO_PASSWORD)
+    page.keyboard.press("Control+Enter")  # the reviewer's signature, from the keyboard
+    page.wait_for_url(lambda moved: moved != url)
+    page.goto(url)
     assert "正式报告" in page.locator("h1").inner_text()
 
     pdf = page.request.get(site + page.locator("#pdf").get_attribute("href"))

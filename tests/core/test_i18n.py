@@ -23,6 +23,9 @@ ALLOWED = {
     "Gy",
     "Excel",
     "Word",
+    "Ctrl",  # key names, as printed on the keyboard
+    "Alt",
+    "Enter",
     "xlsx",
     "API",
     "PIN",

@@ -655,9 +655,9 @@ class Notice(models.Model):
             return self.message
         if self.message_en:
             return self.message_en
-        from yiji.core.rulebook import rules_by_id
+        from yiji.core.rulebook_data import RULES
 
-        rule = rules_by_id().get(self.rule)
+        rule = next((r for r in RULES if r.id == self.rule), None)
         return f"[{self.rule}] {rule.en}" if rule else self.message
 
 

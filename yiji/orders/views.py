@@ -260,9 +260,7 @@ def slip(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("exam", pk=pk)
     hospital = policy.current_hospital()
     # The QR code: the patient's own link to the notice and, later, the report.
-    link = request.build_absolute_uri(
-        reverse("patient_link", args=[patient_link.token_for(exam)])
-    )
+    link = request.build_absolute_uri(reverse("patient_link", args=[patient_link.token_for(exam)]))
     pdf = appointment_slip([exam], hospital.name if hospital else "", link)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="slip-{exam.accession}.pdf"'

@@ -71,6 +71,12 @@ class Report(models.Model):
     final_at = models.DateTimeField(null=True, blank=True)
     # When clinicians and the HIS may see it (RPT-4: routine CT after the next morning's session).
     released_at = models.DateTimeField(_("released at"), null=True, blank=True)
+    # The reviewer's send-back (退回) to the author, with the reason; cleared on resubmission.
+    sent_back_at = models.DateTimeField(_("sent back at"), null=True, blank=True)
+    sent_back_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sent_back_reason = models.CharField(_("reason for sending back"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("report")

@@ -39,7 +39,7 @@ def kiosk(request: HttpRequest) -> HttpResponse:
                 report, "kiosk", _hospital_name(), request.build_absolute_uri("/"), ip
             )
         except RuleViolation as violation:
-            record_refusal(violation, None, "kiosk", request.path)
+            record_refusal(violation, None, "web", request.path)
             error = violation.message
         else:
             return _pdf(pdf, report.exam.accession)
@@ -52,7 +52,7 @@ def patient_link(request: HttpRequest, token: str) -> HttpResponse:
     try:
         exam, report = self_service.open_link(token, client_ip(request))
     except RuleViolation as violation:
-        record_refusal(violation, None, "patient link", request.path)
+        record_refusal(violation, None, "web", request.path)
         return render(
             request, "reports/patient_link.html", {"error": violation.message}, status=404
         )
@@ -67,7 +67,7 @@ def patient_link_pdf(request: HttpRequest, token: str) -> HttpResponse:
     try:
         exam, report = self_service.open_link(token, ip)
     except RuleViolation as violation:
-        record_refusal(violation, None, "patient link", request.path)
+        record_refusal(violation, None, "web", request.path)
         return render(
             request, "reports/patient_link.html", {"error": violation.message}, status=404
         )

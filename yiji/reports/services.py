@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from yiji.core import access, accounts, audit, calendar, policy
+from yiji.core import access, accounts, audit, calendar, notices, policy
 from yiji.core.models import AuditAction, Staff
 from yiji.core.permissions import Action, may, require
 from yiji.core.rulebook import RuleViolation, carries_out
@@ -184,6 +185,7 @@ def submit(actor, report: Report, secret: str, *, confirm_warnings: bool = False
         signature = _sign(actor, secret, "report author", report)
         report.author_signature = signature
         report.submitted_at = signature.signed_at
+        report.sent_back_at, report.sent_back_by, report.sent_back_reason = None, None, ""
         if _needs_review(report):
             report.status = ReportStatus.SUBMITTED
         else:
@@ -274,6 +276,52 @@ def sign_final(actor, report: Report, secret: str, *, confirm_warnings: bool = F
         report.version += 1
         report.save()
         _snapshot(report, actor)
+    return report
+
+
+@carries_out("RPT-2", "RPT-3")
+def send_back(actor, report: Report, reason: str) -> Report:
+    """The reviewer sends a submitted report back to its author (退回) with the reason: it
+    is a draft again, the author's signature is set aside (the version keeps it), and the
+    author is told; it waits at the top of the author's reading list."""
+    require(actor, Action.SIGN_REPORT)
+    reviewer = _staff(actor)
+    reason = reason.strip()
+    if len(reason) < 2:
+        raise RuleViolation(
+            "RPT-2", "退回报告须写明理由。", "Give the reason for sending it back.",
+            field="reason",
+        )  # fmt: skip
+    with transaction.atomic():
+        report = (
+            Report.objects.select_for_update()
+            .select_related("exam__patient", "exam__item", "author")
+            .get(pk=report.pk)
+        )
+        if report.status != ReportStatus.SUBMITTED:
+            raise RuleViolation(
+                "RPT-2", "只有待审核的报告可以退回。", "Only a report awaiting review goes back."
+            )
+        if reviewer.pk == report.author_id:
+            raise RuleViolation(
+                "RPT-2", "书写医师不能退回自己的报告。", "The author cannot send their own back."
+            )
+        report.status = ReportStatus.DRAFT
+        report.author_signature = None
+        report.sent_back_at = timezone.now()
+        report.sent_back_by = reviewer
+        report.sent_back_reason = reason[:300]
+        report.version += 1
+        report.save()
+        _snapshot(report, actor)
+        exam = report.exam
+        notices.notify(
+            [report.author], "RPT-2", f"sent-back-{report.pk}-{report.version}",
+            f"【RPT-2】报告被{reviewer.name}退回：{exam.patient.name} {exam.item.name}（{reason}）",
+            reverse("report", args=[exam.pk]),
+            message_en=f"[RPT-2] Report sent back by {reviewer.name}: {exam.patient.name} "
+            f"{exam.item.name} ({reason})",
+        )  # fmt: skip
     return report
 
 

@@ -28,13 +28,15 @@ from yiji.core.views import (
     show_refusal,
 )
 from yiji.exams import clocks as exam_clocks
+from yiji.orders.desk import item_initials
 from yiji.orders.models import Exam, ExamStatus, Modality
-from yiji.reports import critical, services
+from yiji.reports import critical, services, workstation
 from yiji.reports.critical import critical_items
 from yiji.reports.forms import AddendumForm, SignForm, report_form_for
 from yiji.reports.models import Channel, CriticalResult, Report, ReportStatus
 
 TABS = {
+    "sent_back": gettext_lazy("Sent back to me"),
     "unreported": gettext_lazy("Awaiting a report"),
     "drafts": gettext_lazy("My drafts"),
     "review": gettext_lazy("Awaiting my review"),
@@ -47,6 +49,12 @@ def reading_rows(user, tab: str):
     exams = Exam.objects.select_related("patient", "item", "report").order_by(
         "-priority", "completed_at", "pk"
     )
+    if tab == "sent_back":
+        return exams.filter(
+            report__status=ReportStatus.DRAFT,
+            report__author=staff,
+            report__sent_back_at__isnull=False,
+        )
     if tab == "drafts":
         return exams.filter(report__status=ReportStatus.DRAFT, report__author=staff)
     if tab == "review":
@@ -142,7 +150,7 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
                             confirm_warnings=confirmed,
                         )
                         messages.success(request, _("Report signed."))
-                        return redirect("report", pk=pk)
+                        return _next_case(request, exam, "unreported")
                 else:
                     messages.success(request, _("Draft saved."))
                     return redirect("report", pk=pk)
@@ -156,7 +164,11 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
                         confirm_warnings=confirmed,
                     )
                     messages.success(request, _("Report signed and released."))
-                    return redirect("report", pk=pk)
+                    return _next_case(request, exam, "review")
+            elif action == "send_back" and report:
+                services.send_back(request.user, report, request.POST.get("reason", ""))
+                messages.success(request, _("Report sent back to its author."))
+                return _next_case(request, exam, "review")
             elif action == "phrase":
                 services.save_phrase(
                     request.user,
@@ -196,14 +208,8 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
             warnings = violation.data.get("warnings", [])
             if not warnings:
                 show_refusal(request, violation)
-    priors = (
-        Report.objects.filter(
-            exam__patient=exam.patient, status__in=[ReportStatus.FINAL, ReportStatus.AMENDED]
-        )
-        .exclude(exam=exam)
-        .select_related("exam__item")
-        .order_by("-final_at")[:10]
-    )
+    tab = _tab_of(request, report)
+    previous_case, next_case = workstation.neighbours(exam, reading_rows(request.user, tab))
     return render(
         request,
         "reports/report.html",
@@ -213,17 +219,52 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "sign_form": sign_form,
             "addendum_form": addendum_form,
-            "priors": priors,
+            "priors": workstation.priors(exam),
+            "ws": workstation.context(exam),
+            "tab": tab,
+            "previous_case": previous_case,
+            "next_case": next_case,
+            "changes": workstation.changes(report) if report else None,
             "versions": report.versions.select_related("saved_by__staff") if report else [],
             "addenda": report.addenda.select_related("author") if report else [],
             "editable": report is None or report.status in services.EDITABLE,
             "can_sign": may(request.user, Action.SIGN_REPORT),
             "warnings": warnings,
             "critical_items": critical_items(exam),
-            "templates": services.templates_for(exam, getattr(request.user, "staff", None)),
+            "templates": _with_initials(
+                services.templates_for(exam, getattr(request.user, "staff", None))
+            ),
             "now": timezone.now(),
         },
     )
+
+
+def _with_initials(templates):
+    """Each template with its name's pinyin initials, for the editor's search box."""
+    for group in templates:
+        for template in group:
+            template.initials = item_initials(template.name)
+    return templates
+
+
+def _tab_of(request: HttpRequest, report: Report | None) -> str:
+    """The reading list the report was opened from: its neighbours are the previous and next
+    cases, and signing opens the next one."""
+    if request.GET.get("tab") in TABS:
+        return request.GET["tab"]
+    if report and report.status == ReportStatus.SUBMITTED:
+        return "review"
+    if report and report.sent_back_at:
+        return "sent_back"
+    return "unreported"
+
+
+def _next_case(request: HttpRequest, exam: Exam, tab: str) -> HttpResponse:
+    """After signing or sending back, the next case of the same list, else the list."""
+    _previous, following = workstation.neighbours(exam, reading_rows(request.user, tab))
+    if following is None:
+        return redirect(f"{reverse('reading')}?tab={tab}")
+    return redirect(f"{reverse('report', args=[following])}?tab={tab}")
 
 
 def _save(request, exam, form) -> Report:

@@ -41,3 +41,45 @@ document.addEventListener("keydown", (event) => {
     target.click();
   }
 });
+
+// Keyboard shortcuts a page declares: data-shortcut="ctrl+s" (or "ctrl+enter", "alt+n");
+// a field is focused, anything else clicked. They work while typing, as an editor's must.
+document.addEventListener("keydown", (event) => {
+  if (!(event.ctrlKey || event.metaKey || event.altKey)) return;
+  const combo = [
+    event.ctrlKey || event.metaKey ? "ctrl" : "",
+    event.altKey ? "alt" : "",
+    event.key.toLowerCase(),
+  ].filter(Boolean).join("+");
+  const target = document.querySelector(`[data-shortcut~="${combo}"]`);
+  if (!target) return;
+  event.preventDefault();
+  if (target.matches("input, textarea, select")) target.focus();
+  else target.click();
+});
+
+// Enter in a field clicks the button it names (data-enter-clicks="#submit"): Enter in the
+// signature field signs, rather than submitting the form's first button.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Enter") return;
+  const field = event.target.closest("[data-enter-clicks]");
+  if (!field) return;
+  const button = document.querySelector(field.dataset.enterClicks);
+  if (button) {
+    event.preventDefault();
+    button.click();
+  }
+});
+
+// A search box that narrows a list on the page (data-filter="selector"): by the text, or by
+// the pinyin initials an element carries (data-initials).
+document.addEventListener("input", (event) => {
+  const box = event.target.closest("[data-filter]");
+  if (!box) return;
+  const query = box.value.trim().toLowerCase();
+  for (const element of document.querySelectorAll(box.dataset.filter)) {
+    const text = element.textContent.toLowerCase();
+    element.hidden = Boolean(query) && !text.includes(query)
+      && !(element.dataset.initials || "").startsWith(query);
+  }
+});

@@ -1,0 +1,109 @@
+"""The reading workstation (issue 26, part): the context beside the text, priors of the same
+body part first with the comparison sentence, the reviewer's send-back with a reason and the
+diff since submission, the next case after signing, templates searchable by pinyin initials."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import PASSWORD
+from yiji.core.models import Notice
+from yiji.reports import services
+from yiji.reports.models import ReportStatus
+
+
+def _draft(writer, exam, findings="双肺纹理清晰。", impression="胸部未见异常。"):
+    return services.save_draft(
+        writer.user, exam, services.Draft(findings, impression), expected_version=0
+    )
+
+
+def test_the_editor_shows_the_requisition_the_clock_and_the_priors(
+    doctor, completed, items, client_for
+):
+    items["ct_head"].body_part = "头颅"
+    items["ct_head"].save()
+    writer, chief = doctor("attending"), doctor("chief")
+    old_head = completed(items["ct_head"])
+    head_draft = _draft(writer, old_head, "脑实质未见异常。", "颅脑CT平扫未见异常。")
+    services.sign_final(chief.user, services.submit(writer.user, head_draft, PASSWORD), PASSWORD)
+    old_chest = completed(items["chest"])
+    services.sign_final(
+        chief.user, services.submit(writer.user, _draft(writer, old_chest), PASSWORD), PASSWORD
+    )
+    exam = completed(items["ct_head"])
+    page = client_for(writer).get(f"/exams/{exam.pk}/report/").content.decode()
+    for shown in ("咳嗽两周", "明确诊断", "肺炎？", "急诊科", "报告时限", "分钟"):
+        assert shown in page, shown
+    # The head CT (same body part) comes before the later chest film, with its comparison.
+    assert page.index("颅脑CT平扫未见异常") < page.index("胸部未见异常")
+    assert "与2026-11-23 CT比较：" in page and "同一部位" in page
+
+
+@pytest.mark.rules("RPT-2")
+def test_the_reviewer_sends_a_report_back_with_a_reason_and_the_author_sees_it_first(
+    doctor, completed, items, client_for
+):
+    writer, chief = doctor("attending"), doctor("chief")
+    report = services.submit(writer.user, _draft(writer, completed(items["chest"])), PASSWORD)
+    assert report.status == ReportStatus.SUBMITTED
+    reviewer = client_for(chief)
+    url = f"/exams/{report.exam_id}/report/"
+    refused = reviewer.post(url, {"action": "send_back", "reason": ""}, follow=True)
+    assert "RPT-2" in refused.content.decode()
+    reviewer.post(url, {"action": "send_back", "reason": "印象与所见不符"})
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT and report.sent_back_reason == "印象与所见不符"
+    assert report.author_signature is None
+    assert Notice.objects.filter(recipient=writer, rule="RPT-2").exists()
+    author = client_for(writer)
+    listed = author.get("/reading/", {"tab": "sent_back"}).content.decode()
+    assert url in listed
+    page = author.get(url).content.decode()
+    assert "印象与所见不符" in page and "已退回" in page
+    services.submit(writer.user, report, PASSWORD)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED and report.sent_back_at is None
+
+
+def test_the_reviewer_sees_what_changed_since_the_author_signed(
+    doctor, completed, items, client_for
+):
+    writer, chief = doctor("attending"), doctor("chief")
+    report = services.submit(writer.user, _draft(writer, completed(items["chest"])), PASSWORD)
+    services.save_draft(
+        chief.user, report.exam,
+        services.Draft("双肺纹理清晰，右下肺小结节。", "右下肺小结节。"),
+        expected_version=report.version,
+    )  # fmt: skip
+    page = client_for(chief).get(f"/exams/{report.exam_id}/report/").content.decode()
+    assert "<ins>，右下肺小结节</ins>" in page and "<del>胸部未见异常</del>" in page
+
+
+def test_signing_opens_the_next_case_of_the_list(doctor, completed, items, client_for):
+    writer = doctor("attending")
+    first, second = completed(items["chest"]), completed(items["chest"])
+    client = client_for(writer)
+    client.post(
+        f"/exams/{first.pk}/report/",
+        {"action": "save", "version": 0, "findings": "双肺纹理清晰。", "impression": "未见异常。"},
+    )
+    page = client.get(f"/exams/{first.pk}/report/?tab=unreported").content.decode()
+    assert f"/exams/{second.pk}/report/?tab=unreported" in page and 'data-shortcut="alt+n"' in page
+    signed = client.post(
+        f"/exams/{first.pk}/report/",
+        {"action": "submit", "version": 1, "findings": "双肺纹理清晰。", "impression": "未见异常。",
+         "signature": PASSWORD},
+    )  # fmt: skip
+    assert signed["Location"] == f"/exams/{second.pk}/report/?tab=unreported"
+
+
+def test_templates_carry_their_pinyin_initials_for_the_search(doctor, completed, items, client_for):
+    from yiji.reports.models import ReportTemplate
+
+    ReportTemplate.objects.create(
+        name="头颅CT平扫正常", modality="CT", findings="脑实质密度均匀。", impression="未见异常。"
+    )
+    exam = completed(items["ct_head"])
+    page = client_for(doctor("attending")).get(f"/exams/{exam.pk}/report/").content.decode()
+    assert 'data-initials="tlctpszc"' in page and 'data-shortcut="ctrl+k"' in page
