@@ -123,6 +123,8 @@ def test_a_stale_save_keeps_both_texts_and_says_why(doctor, completed, items, cl
     first.post(
         f"/exams/{exam.pk}/report/", {**_form(version=1, findings="第一位"), "action": "save"}
     )
+    # The colleague takes the case over (the first still holds it), with a form opened at v1.
+    second.post(f"/exams/{exam.pk}/report/", {"action": "take_over", "reason": "协助完成"})
     stale = second.post(
         f"/exams/{exam.pk}/report/", {**_form(version=1, findings="第二位"), "action": "save"}
     )

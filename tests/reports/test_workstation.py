@@ -107,3 +107,28 @@ def test_templates_carry_their_pinyin_initials_for_the_search(doctor, completed,
     exam = completed(items["ct_head"])
     page = client_for(doctor("attending")).get(f"/exams/{exam.pk}/report/").content.decode()
     assert 'data-initials="tlctpszc"' in page and 'data-shortcut="ctrl+k"' in page
+
+
+def test_opening_a_case_claims_it_and_a_colleague_takes_over_with_a_reason(
+    doctor, completed, items, client_for, frozen_clock
+):
+    first, second = doctor("attending"), doctor("attending")
+    exam = completed(items["chest"])
+    url = f"/exams/{exam.pk}/report/"
+    client_for(first).get(url)  # claims it
+    listed = client_for(second).get("/reading/").content.decode()
+    assert first.name in listed  # who reads what
+    page = client_for(second).get(url).content.decode()
+    assert f"{first.name}正在阅此病例" in page and 'id="take-over"' in page
+    assert 'id="id_findings"' not in page  # no editor while a colleague holds the case
+    refused = client_for(second).post(
+        url, {"action": "save", "version": 0, "findings": "x", "impression": "y"}, follow=True
+    )
+    assert "RPT-1" in refused.content.decode() and not hasattr(exam, "report")
+    assert "RPT-1" in client_for(second).post(url, {"action": "take_over"}, follow=True).text
+    client_for(second).post(url, {"action": "take_over", "reason": "急诊优先处理"})
+    assert 'id="id_findings"' in client_for(second).get(url).content.decode()
+    assert Notice.objects.filter(recipient=first, rule="RPT-1").exists()
+    # A claim lapses after rpt.claim_minutes without activity.
+    frozen_clock.shift(16 * 60)
+    assert 'id="id_findings"' in client_for(first).get(url).content.decode()

@@ -514,6 +514,19 @@ SETTINGS: tuple[PolicySetting, ...] = (
         en="Lowest title of the physician who signs off a difficult-case report.",
     ),
     PolicySetting(
+        key="rpt.claim_minutes",
+        kind=K.INTEGER,
+        default=15,
+        unit="min",
+        minimum=1,
+        maximum=240,
+        rules=("RPT-1",),
+        group="reports",
+        zh="阅片认领（打开病例即认领）在无操作多少分钟后失效，他人可直接接手。",
+        en="Minutes of inactivity after which a reading claim (opening a case claims it) "
+        "lapses and another reader may take the case.",
+    ),
+    PolicySetting(
         key="rpt.deadline_warning_minutes",
         kind=K.INTEGER,
         default=10,

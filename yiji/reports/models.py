@@ -231,3 +231,17 @@ class ReportTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ReadingClaim(models.Model):
+    """Who is reading a case now: opening it to report claims it; the claim lapses after
+    rpt.claim_minutes without a save, or is taken over with a reason."""
+
+    exam = models.OneToOneField(Exam, on_delete=models.CASCADE, related_name="claim")
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="+")
+    claimed_at = models.DateTimeField(default=timezone.now)
+    touched_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reading claim")
+        verbose_name_plural = _("reading claims")

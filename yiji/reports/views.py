@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -29,8 +31,8 @@ from yiji.core.views import (
 )
 from yiji.exams import clocks as exam_clocks
 from yiji.orders.desk import item_initials
-from yiji.orders.models import Exam, ExamStatus, Modality
-from yiji.reports import critical, services, workstation
+from yiji.orders.models import Exam, ExamStatus, Modality, Priority
+from yiji.reports import claims, critical, services, workstation
 from yiji.reports.critical import critical_items
 from yiji.reports.forms import AddendumForm, SignForm, report_form_for
 from yiji.reports.models import Channel, CriticalResult, Report, ReportStatus
@@ -93,15 +95,26 @@ def reading(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(room__group_id=int(group))
     if day:
         rows = rows.filter(completed_at__date=day)
+    if request.GET.get("priority") in Priority.values:
+        rows = rows.filter(priority=request.GET["priority"])
     with policy.batch():
         rows = [(exam, *exam_clocks.deadline(exam)) for exam in rows[:100]]
+    # Most urgent first, then the nearest deadline (a late one before all others).
+    far = timezone.now() + dt.timedelta(days=3650)
+    rows.sort(key=lambda row: (row[0].priority != Priority.URGENT, row[1] or far))
+    reading_now = claims.readers([exam.pk for exam, _due, _rule in rows])
     return render(
         request,
         "reports/reading.html",
         {
             "tabs": TABS,
             "tab": tab,
-            "rows": rows,
+            "tab_counts": [
+                (key, label, reading_rows(request.user, key).count()) for key, label in TABS.items()
+            ],
+            "rows": [(exam, due, rule, reading_now.get(exam.pk)) for exam, due, rule in rows],
+            "priorities": Priority.choices,
+            "priority": request.GET.get("priority", ""),
             "modality": modality,
             "now": timezone.now(),
             "modalities": Modality.choices,
@@ -122,6 +135,11 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("author", "reviewer", "author_signature", "reviewer_signature")
         .first()
     )
+    editable = report is None or report.status in services.EDITABLE
+    reader = None  # a colleague's live claim on the case, when there is one
+    if editable and may(request.user, Action.WRITE_REPORT) and hasattr(request.user, "staff"):
+        holder = claims.claim(request.user, exam)
+        reader = holder if holder != request.user.staff else None
     initial = {"version": report.version if report else 0}
     if report:
         initial |= {field: getattr(report, field) for field in services.DRAFT_FIELDS}
@@ -132,6 +150,16 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
         action = request.POST.get("action", "save")
         confirmed = request.POST.get("confirm_warnings") == "on"
         try:
+            if action == "take_over":
+                claims.take_over(request.user, exam, request.POST.get("reason", ""))
+                messages.success(request, _("The case is yours now."))
+                return redirect("report", pk=pk)
+            if action in ("save", "submit", "preliminary") and reader is not None:
+                raise RuleViolation(
+                    "RPT-1",
+                    f"{reader.name}正在阅片此病例；请先接手（写明理由）。",
+                    f"{reader.name} is reading this case; take it over first, saying why.",
+                )
             if action in ("save", "submit", "preliminary") and form.is_valid():
                 report = _save(request, exam, form)
                 # The draft is saved whatever the signature does next: a page shown again (a
@@ -227,7 +255,8 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
             "changes": workstation.changes(report) if report else None,
             "versions": report.versions.select_related("saved_by__staff") if report else [],
             "addenda": report.addenda.select_related("author") if report else [],
-            "editable": report is None or report.status in services.EDITABLE,
+            "editable": editable and reader is None,
+            "reader": reader,
             "can_sign": may(request.user, Action.SIGN_REPORT),
             "warnings": warnings,
             "critical_items": critical_items(exam),
@@ -435,6 +464,8 @@ def autosave(request: HttpRequest, pk: int) -> HttpResponse:
     state, version = "", None
     if not form.is_valid():
         state = _("Not saved: check the form.")
+    elif (holder := claims.claim(request.user, exam)) != request.user.staff:
+        state = _("Not saved: %(name)s is reading this case.") % {"name": holder.name}
     else:
         try:
             version = _save(request, exam, form).version
