@@ -44,6 +44,14 @@ def _reason(report: Report) -> str | None:
 
 
 @carries_out("QLT-1", "QLT-8")
+def _due_days(report: Report) -> int:
+    """The policy's days, or longer where a structured report set the next exam later (a
+    Lung-RADS 4A: a CT in 3 months): the outcome is looked for once that exam is done."""
+    days = policy.value("qlt.follow_up_due_days", department=report.exam.department)
+    months = (report.structured or {}).get("follow_up_months")
+    return max(days, months * 30) if months else days
+
+
 def open_follow_ups(now: dt.datetime | None = None) -> int:
     """A follow-up task for every released positive, suspicious or critical report of the
     last 60 days that has none yet; returns how many were opened."""
@@ -68,14 +76,13 @@ def open_follow_ups(now: dt.datetime | None = None) -> int:
         reason = _reason(report)
         if reason is None:
             continue
-        days = policy.value("qlt.follow_up_due_days", department=report.exam.department)
         tasks.append(
             FollowUp(
                 exam=report.exam,
                 reason=reason,
                 reader_id=report.author_id,
                 created_at=report.released_at,
-                due_at=report.released_at + dt.timedelta(days=days),
+                due_at=report.released_at + dt.timedelta(days=_due_days(report)),
             )
         )
     FollowUp.objects.bulk_create(tasks, ignore_conflicts=True)

@@ -62,3 +62,37 @@ def report_form_for(item, *args, **kwargs) -> ReportForm:
     else:
         form.fields.pop("category")
     return form
+
+
+class LungRadsForm(forms.Form):
+    """The dominant nodule of a low-dose CT lung screening (Lung-RADS v2022)."""
+
+    density = forms.ChoiceField(label=_("Nodule density"), choices=[])
+    size_mm = forms.DecimalField(
+        label=_("Mean diameter (mm)"), required=False, min_value=0, max_value=300,
+        decimal_places=1,
+    )  # fmt: skip
+    solid_mm = forms.DecimalField(
+        label=_("Solid component (mm)"), required=False, min_value=0, max_value=300,
+        decimal_places=1, help_text=_("Part-solid nodules only."),
+    )  # fmt: skip
+    lobe = forms.ChoiceField(label=_("Location"), choices=[], required=False)
+    behaviour = forms.ChoiceField(label=_("Behaviour"), choices=[])
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        from yiji.reports import lung_rads
+
+        super().__init__(*args, **kwargs)
+        self.fields["density"].choices = [(k, v[1]) for k, v in lung_rads.DENSITIES.items()]
+        self.fields["lobe"].choices = [("", "—")] + [(k, v[1]) for k, v in lung_rads.LOBES.items()]
+        self.fields["behaviour"].choices = [(k, v[1]) for k, v in lung_rads.BEHAVIOURS.items()]
+
+    def nodule(self):
+        from yiji.reports.lung_rads import Nodule
+
+        data = self.cleaned_data
+        return Nodule(
+            density=data["density"], size_mm=data["size_mm"], solid_mm=data["solid_mm"],
+            lobe=data["lobe"], behaviour=data["behaviour"],
+        )  # fmt: skip

@@ -49,6 +49,9 @@ class Report(models.Model):
     )
     # BI-RADS / PI-RADS / Lung-RADS category, where the item needs one.
     category = models.CharField(_("structured category"), max_length=8, blank=True)
+    # The structured report's fields and what they gave (Lung-RADS: the dominant nodule, the
+    # category and the follow-up interval), read by follow-up and the quality figures.
+    structured = models.JSONField(_("structured values"), default=dict, blank=True)
     # The key in the QR code of printed copies; random, so it reveals nothing by itself.
     verification_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # RPT-10 warnings the signer saw and signed anyway: they count against compliance (R3).

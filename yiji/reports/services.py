@@ -130,6 +130,26 @@ def save_draft(actor, exam: Exam, draft: Draft, *, expected_version: int) -> Rep
     return report
 
 
+@carries_out("RPT-10")
+def apply_lung_rads(actor, exam: Exam, nodule, *, expected_version: int) -> Report:
+    """A Lung-RADS structured report: the category and the follow-up interval come from the
+    dominant nodule's fields, the findings and impression are written from them (editable
+    afterwards), and the fields are kept on the report."""
+    from yiji.reports import lung_rads
+
+    found = lung_rads.category(nodule)
+    findings, impression = lung_rads.text(nodule, found)
+    with transaction.atomic():
+        report = save_draft(
+            actor, exam,
+            Draft(findings, impression, positive=found in ("3", "4A", "4B"), category=found),
+            expected_version=expected_version,
+        )  # fmt: skip
+        report.structured = lung_rads.structured_values(nodule, found)
+        report.save(update_fields=["structured"])
+    return report
+
+
 # The post whose credentials a signer needs (RAD-1, the `stf.post_requirements_*` policy).
 SIGNING_POST = {Modality.US: Post.ULTRASOUND, Modality.ECG: Post.ECG}
 

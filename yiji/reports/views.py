@@ -34,8 +34,9 @@ from yiji.orders.desk import item_initials
 from yiji.orders.models import Exam, ExamStatus, Modality, Priority
 from yiji.reports import claims, critical, services, workstation
 from yiji.reports.critical import critical_items
-from yiji.reports.forms import AddendumForm, SignForm, report_form_for
+from yiji.reports.forms import AddendumForm, LungRadsForm, SignForm, report_form_for
 from yiji.reports.models import Channel, CriticalResult, Report, ReportStatus
+from yiji.reports.structured import scheme_for
 
 TABS = {
     "sent_back": gettext_lazy("Sent back to me"),
@@ -145,6 +146,12 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
         initial |= {field: getattr(report, field) for field in services.DRAFT_FIELDS}
     form = report_form_for(exam.item, request.POST or None, initial=initial)
     sign_form, addendum_form = SignForm(), AddendumForm()
+    lung_form = None
+    if scheme_for(exam.item) == "Lung-RADS":
+        kept = (report.structured or {}).get("nodule", {}) if report else {}
+        lung_form = LungRadsForm(
+            initial={**kept, "version": report.version if report else 0}, prefix="lung"
+        )
     warnings: list[str] = []
     if request.method == "POST":
         action = request.POST.get("action", "save")
@@ -160,6 +167,15 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
                     f"{reader.name}正在阅片此病例；请先接手（写明理由）。",
                     f"{reader.name} is reading this case; take it over first, saying why.",
                 )
+            if action == "lung_rads" and reader is None:
+                lung_form = LungRadsForm(request.POST, prefix="lung")
+                if lung_form.is_valid():
+                    services.apply_lung_rads(
+                        request.user, exam, lung_form.nodule(),
+                        expected_version=lung_form.cleaned_data["version"],
+                    )  # fmt: skip
+                    messages.success(request, _("Category, interval and text written."))
+                    return redirect("report", pk=pk)
             if action in ("save", "submit", "preliminary") and form.is_valid():
                 report = _save(request, exam, form)
                 # The draft is saved whatever the signature does next: a page shown again (a
@@ -257,6 +273,7 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
             "addenda": report.addenda.select_related("author") if report else [],
             "editable": editable and reader is None,
             "reader": reader,
+            "lung_form": lung_form,
             "can_sign": may(request.user, Action.SIGN_REPORT),
             "warnings": warnings,
             "critical_items": critical_items(exam),
