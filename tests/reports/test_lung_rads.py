@@ -106,3 +106,37 @@ def test_the_follow_up_waits_for_the_structured_interval(doctor, completed, item
     open_follow_ups(report.released_at + dt.timedelta(minutes=1))
     follow_up = FollowUp.objects.get(exam=exam)
     assert (follow_up.due_at - report.released_at).days == 180
+
+
+def test_the_values_go_out_as_hl7_obx_and_fhir_components(doctor, completed, items):
+    from fhir.resources.R4B import get_fhir_model_class
+
+    from tests.conftest import PASSWORD
+    from yiji.interop.fhir.resources import diagnostic_report
+    from yiji.interop.hl7.outbound import oru_text
+    from yiji.interop.models import Endpoint
+    from yiji.reports import services
+
+    writer, chief = doctor("attending"), doctor("chief")
+    report = services.apply_lung_rads(
+        writer.user, completed(items["ct_head"]),
+        Nodule("part_solid", Decimal("12"), Decimal("6.5"), "RUL", "baseline"),
+        expected_version=0,
+    )  # fmt: skip
+    report = services.sign_final(
+        chief.user, services.submit(writer.user, report, PASSWORD), PASSWORD
+    )
+    endpoint = Endpoint(name="HIS", receiving_application="HIS", receiving_facility="H1")
+    message = oru_text(report, "final", "C1", endpoint)
+    assert "|ST|LUNG_RADS^Lung-RADS分类^99YIJI||4A|" in message
+    assert "|NM|NODULE_SOLID^实性成分^99YIJI||6.5|mm|" in message
+    assert "|NM|FOLLOW_UP^建议复查间隔^99YIJI||3|mo|" in message
+    resource = diagnostic_report(report, pdf_url="http://yiji.example/r.pdf")
+    get_fhir_model_class("DiagnosticReport").model_validate(resource)
+    [observation] = resource["contained"]
+    assert resource["result"] == [{"reference": "#lung-rads"}]
+    assert observation["valueString"] == "4A"
+    sizes = {
+        c["code"]["coding"][0]["code"]: c.get("valueQuantity") for c in observation["component"]
+    }
+    assert sizes["size_mm"]["value"] == 12.0 and sizes["follow_up"]["value"] == 3

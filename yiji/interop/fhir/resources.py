@@ -189,7 +189,52 @@ def diagnostic_report(report: Report, pdf: bytes | None = None, pdf_url: str = "
         "conclusion": report.impression,
         "presentedForm": [form],
     }
+    if structured := structured_observation(report):
+        resource["contained"] = [structured]
+        resource["result"] = [{"reference": f"#{structured['id']}"}]
     return {k: v for k, v in resource.items() if v not in ([], None)}
+
+
+STRUCTURED_SYSTEM = "urn:yiji:structured-report"
+
+
+def structured_observation(report: Report) -> dict | None:
+    """A structured report's values as one Observation with components (Lung-RADS: the
+    category, the dominant nodule's size, solid part, density and lobe, the interval)."""
+    values = report.structured or {}
+    if values.get("scheme") != "Lung-RADS":
+        return None
+
+    def code(key: str, display: str) -> dict:
+        return {"coding": [{"system": STRUCTURED_SYSTEM, "code": key, "display": display}]}
+
+    nodule = values.get("nodule", {})
+    components = []
+    for key, display in (("size_mm", "Nodule mean diameter"), ("solid_mm", "Solid component")):
+        if nodule.get(key):
+            components.append({
+                "code": code(key, display),
+                "valueQuantity": {"value": float(nodule[key]), "unit": "mm",
+                                  "system": "http://unitsofmeasure.org", "code": "mm"},
+            })  # fmt: skip
+    for key, display in (("density", "Nodule density"), ("lobe", "Nodule location")):
+        if nodule.get(key):
+            components.append({"code": code(key, display), "valueString": nodule[key]})
+    if values.get("follow_up_months") is not None:
+        components.append({
+            "code": code("follow_up", "Follow-up interval"),
+            "valueQuantity": {"value": values["follow_up_months"], "unit": "mo",
+                              "system": "http://unitsofmeasure.org", "code": "mo"},
+        })  # fmt: skip
+    return {
+        "resourceType": "Observation",
+        "id": "lung-rads",
+        "status": "final" if report.signed else "preliminary",
+        "code": code("Lung-RADS", "Lung-RADS assessment"),
+        "subject": {"reference": f"Patient/{report.exam.patient_id}"},
+        "valueString": values.get("category", ""),
+        "component": components,
+    }
 
 
 LAB_TEST_SYSTEM = "urn:yiji:lab-test"

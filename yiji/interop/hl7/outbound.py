@@ -131,7 +131,33 @@ def oru_text(report, status: str, control_id: str, endpoint: Endpoint) -> str:
     ]
     for number, (key, label, text) in enumerate(observations, start=1):
         segments.append(f"OBX|{number}|TX|{key}^{label}^99YIJI||{escape(text)}||||||{code}")
+    for number, (kind, key, label, value, unit) in enumerate(
+        _structured(report), start=len(observations) + 1
+    ):
+        segments.append(
+            f"OBX|{number}|{kind}|{key}^{label}^99YIJI||{escape(value)}|{unit}|||||{code}"
+        )
     return "\r".join(segments) + "\r"
+
+
+def _structured(report) -> list[tuple[str, str, str, str, str]]:
+    """A structured report's values as coded observations (Lung-RADS: category, the dominant
+    nodule and the follow-up interval), so the HIS can act on them, not only show text."""
+    values = report.structured or {}
+    if values.get("scheme") != "Lung-RADS":
+        return []
+    nodule = values.get("nodule", {})
+    rows = [("ST", "LUNG_RADS", "Lung-RADS分类", values.get("category", ""), "")]
+    if nodule.get("size_mm"):
+        rows.append(("NM", "NODULE_SIZE", "结节平均直径", nodule["size_mm"], "mm"))
+    if nodule.get("solid_mm"):
+        rows.append(("NM", "NODULE_SOLID", "实性成分", nodule["solid_mm"], "mm"))
+    rows.append(("ST", "NODULE_DENSITY", "结节密度", nodule.get("density", ""), ""))
+    if nodule.get("lobe"):
+        rows.append(("ST", "NODULE_LOBE", "结节部位", nodule["lobe"], ""))
+    if values.get("follow_up_months") is not None:
+        rows.append(("NM", "FOLLOW_UP", "建议复查间隔", str(values["follow_up_months"]), "mo"))
+    return rows
 
 
 def lab_oru_text(report, control_id: str, endpoint: Endpoint) -> str:
