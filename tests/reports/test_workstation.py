@@ -132,3 +132,36 @@ def test_opening_a_case_claims_it_and_a_colleague_takes_over_with_a_reason(
     # A claim lapses after rpt.claim_minutes without activity.
     frozen_clock.shift(16 * 60)
     assert 'id="id_findings"' in client_for(first).get(url).content.decode()
+
+
+def test_the_revision_rate_counts_material_changes_and_send_backs_per_author(
+    doctor, completed, items, client_for, director
+):
+    import datetime as dt
+
+    from yiji.reports.revisions import revision_rates
+
+    trainee = doctor("resident", trainee="residency")
+    chief = doctor("chief")
+    kept = services.submit(trainee.user, _draft(trainee, completed(items["chest"])), PASSWORD)
+    services.sign_final(chief.user, kept, PASSWORD)  # signed as written
+    rewritten = services.submit(trainee.user, _draft(trainee, completed(items["chest"])), PASSWORD)
+    services.save_draft(
+        chief.user, rewritten.exam,
+        services.Draft("右下肺见斑片状高密度影，边界模糊。", "右下肺炎症，建议治疗后复查。"),
+        expected_version=rewritten.version,
+    )  # fmt: skip
+    services.sign_final(chief.user, rewritten, PASSWORD)
+    returned = services.submit(trainee.user, _draft(trainee, completed(items["chest"])), PASSWORD)
+    services.send_back(chief.user, returned, "印象不全")
+    returned.refresh_from_db()
+    services.submit(trainee.user, returned, PASSWORD)
+    services.sign_final(chief.user, returned, PASSWORD)
+    day = dt.date(2026, 11, 23)
+    [row] = revision_rates(day, day)
+    assert (row.author, row.reviewed, row.revised, row.sent_back) == (trainee, 3, 1, 1)
+    assert row.rate == 33.3
+    page = client_for(director).get(
+        "/quality/revisions/", {"from": "2026-11-23", "to": "2026-11-23"}
+    )
+    assert page.status_code == 200 and "33.3%" in page.content.decode()

@@ -19,6 +19,7 @@ from yiji.core.views import requested_period, requires, xlsx_response
 from yiji.equipment import services as equipment
 from yiji.orders.models import Modality
 from yiji.quality import kpi, rollup
+from yiji.reports.revisions import revision_rates
 
 GROUPING_LABELS = {
     "department": gettext_lazy("Department"),
@@ -211,3 +212,14 @@ def records(request: HttpRequest, code: str) -> HttpResponse:
             "lines": [kpi.describe(row) for row in page],
         },
     )
+
+
+@requires(Action.VIEW_QUALITY)
+@reads_from_replica
+def revisions(request: HttpRequest) -> HttpResponse:
+    """How much reviewers change each author's reports: revised share and sent back, per
+    author (trainees marked), with a chart and the numbers beside it."""
+    scope = _scope(request)
+    rows = revision_rates(scope["first"], scope["last"], scope["department"])
+    chart = {"names": [r.author.name for r in rows], "rates": [r.rate for r in rows]}
+    return render(request, "quality/revisions.html", {**scope, "rows": rows, "chart": chart})

@@ -23,6 +23,7 @@ urlpatterns = [
     path("quality/difficult/", views.difficult_cases, name="difficult_cases"),
     path("quality/cockpit/", cockpit_views.cockpit_page, name="cockpit"),
     path("quality/kpi/", kpi_views.summary, name="kpi"),
+    path("quality/revisions/", kpi_views.revisions, name="revisions"),
     path("quality/kpi/<str:code>/", kpi_views.detail, name="kpi_detail"),
     path("quality/kpi/<str:code>/records/", kpi_views.records, name="kpi_records"),
     path("quality/assessments/", assessment_views.assessment_list, name="assessments"),
