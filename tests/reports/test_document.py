@@ -80,3 +80,29 @@ def test_a_draft_cannot_be_printed(doctor, completed, items, client_for):
     services.save_draft(writer.user, exam, services.Draft("所见", "意见"), expected_version=0)
     response = client_for(writer).get(f"/exams/{exam.pk}/report.pdf")
     assert response.status_code == 302 and not ReportPrint.objects.exists()
+
+
+def _validate(pdf: bytes):
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    from yiji.reports.pades import signer
+
+    root = asn1_x509.Certificate.load(signer().signing_cert.dump())
+    [embedded] = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
+    return validate_pdf_signature(embedded, ValidationContext(trust_roots=[root]))
+
+
+def test_the_pdf_carries_a_pades_signature_that_fails_after_one_byte_changes(
+    signed, client_for
+):
+    report, _writer, reviewer = signed
+    pdf = client_for(reviewer).get(f"/exams/{report.exam_id}/report.pdf").content
+    status = _validate(pdf)
+    assert status.intact and status.valid and status.trusted
+    assert status.signer_reported_dt is not None
+    at = pdf.index(b"stream") + 20  # a byte of the first content stream, inside the signed range
+    tampered = pdf[:at] + bytes([pdf[at] ^ 0x01]) + pdf[at + 1 :]
+    assert not _validate(tampered).intact

@@ -14,6 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from yiji.orders.slip import FONT, draw_qr
+from yiji.reports import pades
 from yiji.reports.models import Report
 
 BODY = ParagraphStyle("body", fontName=FONT, fontSize=11, leading=17, wordWrap="CJK")
@@ -108,7 +109,10 @@ def report_pdf(report: Report, hospital_name: str, verify_url: str) -> bytes:
         if sig:
             story.append(
                 Paragraph(
-                    f"{label}：{sig.signer_name}（{sig.title}）  {_when(sig.signed_at)}", BODY
+                    f"{label}：{sig.signer_name}（{sig.title}"
+                    + (f"，执业证书{sig.licence_number}" if sig.licence_number else "")
+                    + f"）  {_when(sig.signed_at)}",
+                    BODY,
                 )
             )
     for addendum in report.addenda.select_related("signature"):
@@ -132,4 +136,9 @@ def report_pdf(report: Report, hospital_name: str, verify_url: str) -> bytes:
         canvas.restoreState()
 
     document.build(story, onFirstPage=decorate, onLaterPages=decorate)
-    return buffer.getvalue()
+    signers = [s.signer_name for s in (report.author_signature, report.reviewer_signature) if s]
+    return pades.sign_pdf(
+        buffer.getvalue(),
+        name="、".join(signers) or hospital_name,
+        reason=f"{hospital_name}{exam.department.name}检查报告 {exam.accession or ''}".strip(),
+    )
