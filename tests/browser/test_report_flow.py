@@ -22,10 +22,42 @@ def site(live_server):
     return live_server.url
 
 
+def _normal_report_in_four_actions(page, site, login):
+    """A normal report from template to signature: open the case, choose the template, type
+    the signature, press Enter — four actions (issue 26, point 5)."""
+    from yiji.orders.models import Exam
+    from yiji.reports.models import Report, ReportTemplate
+
+    exam = Exam.objects.filter(status="completed", modality="DR", report__isnull=True).last()
+    ReportTemplate.objects.create(
+        name="胸部正常", modality="DR", body_part=exam.item.body_part,
+        findings="双肺纹理清晰，未见实质性病变。", impression="胸部未见异常。",
+    )  # fmt: skip
+    login(site, "physician")
+    url = f"{site}/exams/{exam.pk}/report/"
+    actions = 0
+
+    def act(step):
+        nonlocal actions
+        actions += 1
+        step()
+
+    act(lambda: page.goto(url))
+    act(lambda: page.click(".templates button.insert:has-text('胸部正常')"))
+    act(lambda: page.fill("#id_signature", demo.DEMO_PASSWORD))
+    act(lambda: page.press("#id_signature", "Enter"))
+    page.wait_for_url(lambda moved: moved != url)
+    assert actions <= 4
+    report = Report.objects.get(exam=exam)
+    assert report.impression == "胸部未见异常。" and report.status in ("submitted", "final")
+    page.click("header form button.link")
+
+
 def test_draft_review_sign_print_verify_and_amend(page, site, login):
     from yiji.orders.models import Exam
     from yiji.reports.models import ReportPrint
 
+    _normal_report_in_four_actions(page, site, login)
     exam = Exam.objects.filter(status="completed", modality="DR", report__isnull=True).first()
     url = f"{site}/exams/{exam.pk}/report/"
 
