@@ -95,9 +95,7 @@ def _validate(pdf: bytes):
     return validate_pdf_signature(embedded, ValidationContext(trust_roots=[root]))
 
 
-def test_the_pdf_carries_a_pades_signature_that_fails_after_one_byte_changes(
-    signed, client_for
-):
+def test_the_pdf_carries_a_pades_signature_that_fails_after_one_byte_changes(signed, client_for):
     report, _writer, reviewer = signed
     pdf = client_for(reviewer).get(f"/exams/{report.exam_id}/report.pdf").content
     status = _validate(pdf)

@@ -165,3 +165,27 @@ def test_the_revision_rate_counts_material_changes_and_send_backs_per_author(
         "/quality/revisions/", {"from": "2026-11-23", "to": "2026-11-23"}
     )
     assert page.status_code == 200 and "33.3%" in page.content.decode()
+
+
+def test_the_reading_list_filters_by_body_part_ward_waiting_and_mine(
+    doctor, completed, items, client_for, frozen_clock
+):
+    items["ct_head"].body_part = "头颅"
+    items["ct_head"].save()
+    head, chest = completed(items["ct_head"]), completed(items["chest"])
+    reader = doctor("attending")
+    client = client_for(reader)
+
+    def listed(**filters):
+        rows = client.get("/reading/", filters).context["rows"]
+        return {row[0].pk for row in rows}
+
+    assert listed() == {head.pk, chest.pk}
+    assert listed(body_part="头颅") == {head.pk}
+    assert listed(ward=str(head.requisition.ordering_department_id)) == {head.pk, chest.pk}
+    assert listed(waited="20") == set()
+    frozen_clock.shift(21 * 60)  # within the session's idle time-out
+    assert listed(waited="20") == {head.pk, chest.pk}
+    client.get(f"/exams/{chest.pk}/report/")  # opening claims it
+    assert listed(mine="1") == {chest.pk}
+    assert listed(waited="soon") == {head.pk, chest.pk}  # a bad value is ignored

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from yiji.core import policy
 from yiji.core.hooks import HomePanel, queue_panel
-from yiji.core.models import Membership, Role, Staff, WorkGroup
+from yiji.core.models import Department, DepartmentKind, Membership, Role, Staff, WorkGroup
 from yiji.core.permissions import Action, may, role_assignments
 from yiji.core.routing import reads_from_replica
 from yiji.core.rulebook import RuleViolation
@@ -31,7 +32,7 @@ from yiji.core.views import (
 )
 from yiji.exams import clocks as exam_clocks
 from yiji.orders.desk import item_initials
-from yiji.orders.models import Exam, ExamStatus, Modality, Priority
+from yiji.orders.models import Exam, ExamItem, ExamStatus, Modality, Priority
 from yiji.reports import claims, critical, services, workstation
 from yiji.reports.critical import critical_items
 from yiji.reports.forms import AddendumForm, LungRadsForm, SignForm, report_form_for
@@ -98,6 +99,16 @@ def reading(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(completed_at__date=day)
     if request.GET.get("priority") in Priority.values:
         rows = rows.filter(priority=request.GET["priority"])
+    if body_part := request.GET.get("body_part", "")[:50]:
+        rows = rows.filter(item__body_part=body_part)
+    if (ward := request.GET.get("ward", "")).isdigit():
+        rows = rows.filter(requisition__ordering_department_id=int(ward))
+    if (waited := request.GET.get("waited", "")).isdigit():
+        rows = rows.filter(completed_at__lt=timezone.now() - dt.timedelta(minutes=int(waited)))
+    if request.GET.get("mine") and hasattr(request.user, "staff"):
+        rows = rows.filter(
+            Q(claim__staff=request.user.staff) | Q(report__author=request.user.staff)
+        )
     with policy.batch():
         rows = [(exam, *exam_clocks.deadline(exam)) for exam in rows[:100]]
     # Most urgent first, then the nearest deadline (a late one before all others).
@@ -116,6 +127,13 @@ def reading(request: HttpRequest) -> HttpResponse:
             "rows": [(exam, due, rule, reading_now.get(exam.pk)) for exam, due, rule in rows],
             "priorities": Priority.choices,
             "priority": request.GET.get("priority", ""),
+            "body_parts": ExamItem.objects.filter(active=True)
+            .exclude(body_part="")
+            .order_by("body_part")
+            .values_list("body_part", flat=True)
+            .distinct(),
+            "wards": Department.objects.filter(kind=DepartmentKind.CLINICAL, active=True),
+            "filters": request.GET,
             "modality": modality,
             "now": timezone.now(),
             "modalities": Modality.choices,
