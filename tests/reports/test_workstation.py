@@ -189,3 +189,54 @@ def test_the_reading_list_filters_by_body_part_ward_waiting_and_mine(
     client.get(f"/exams/{chest.pk}/report/")  # opening claims it
     assert listed(mine="1") == {chest.pk}
     assert listed(waited="soon") == {head.pk, chest.pk}  # a bad value is ignored
+
+
+@pytest.mark.rules("RPT-10")
+def test_leaders_keep_department_templates_and_readers_their_own(
+    doctor, client_for, director, items
+):
+    from yiji.reports.models import ReportTemplate
+
+    reader = client_for(doctor("attending"))
+    refused = reader.post("/reading/templates/", {
+        "name": "头颅CT正常", "modality": "CT", "body_part": "头颅", "findings": "脑实质未见异常。",
+        "impression": "未见异常。", "shared": "on", "action": "save",
+    })  # fmt: skip
+    assert refused.status_code == 403 and not ReportTemplate.objects.exists()
+    reader.post("/reading/templates/", {
+        "name": "我的头颅正常", "findings": "脑实质未见异常。", "impression": "未见异常。",
+        "action": "save",
+    })  # fmt: skip
+    mine = ReportTemplate.objects.get()
+    assert mine.owner is not None
+    leader = client_for(director)
+    leader.post("/reading/templates/", {
+        "name": "头颅CT正常", "modality": "CT", "body_part": "头颅", "findings": "脑实质未见异常。",
+        "impression": "未见异常。", "shared": "on", "action": "save",
+    })  # fmt: skip
+    shared = ReportTemplate.objects.get(owner__isnull=True)
+    page = reader.get("/reading/templates/").content.decode()
+    assert "头颅CT正常" in page and 'data-initials="tlctzc"' in page and "我的头颅正常" in page
+    leader.post("/reading/templates/", {"pk": mine.pk, "action": "delete"})
+    assert ReportTemplate.objects.filter(pk=mine.pk).exists()  # not the leader's to delete
+    leader.post("/reading/templates/", {"pk": shared.pk, "action": "delete"})
+    assert not ReportTemplate.objects.filter(pk=shared.pk).exists()
+
+
+def test_the_demo_has_a_normal_template_for_every_catalogue_group(db):
+    from yiji.orders.catalogue import load_demo_catalogue
+    from yiji.orders.models import ExamItem
+    from yiji.reports.models import ReportTemplate
+    from yiji.site.demo import hospital
+    from yiji.site.demo.reports import load_templates
+
+    hospital.load()
+    load_demo_catalogue()
+    load_templates()
+    groups = set(
+        ExamItem.objects.filter(active=True)
+        .exclude(modality="LAB")
+        .values_list("modality", "body_part")
+    )
+    kept = set(ReportTemplate.objects.filter(owner=None).values_list("modality", "body_part"))
+    assert groups and groups <= kept

@@ -40,6 +40,7 @@ class Action(models.TextChoices):
     RECEIVE_RESULTS = "receive_results", _("Receive released reports (hospital systems)")
     MANAGE_INTERFACES = "manage_interfaces", _("Monitor interfaces and reprocess messages")
     RUN_READING_SESSION = "run_reading_session", _("Run the collective reading session")
+    MANAGE_TEMPLATES = "manage_templates", _("Maintain the department's report templates")
     EDIT_CALENDAR = "edit_calendar", _("Edit the holiday calendar")
     ASSESS_QUALITY = "assess_quality", _("Quality assessments, QC inspections, staff evaluation")
     SIGN_ASSESSMENT = "sign_assessment", _("Sign quality assessments")
@@ -238,6 +239,12 @@ GRANTS: dict[str, Grant] = {
         "RPT-11",
         "接口监控与消息重处理由系统管理员或科主任负责。",
         "Interfaces are monitored, and messages reprocessed, by the administrator or director.",
+    ),
+    Action.MANAGE_TEMPLATES: _grant(
+        {R.DIRECTOR, R.DEPUTY_DIRECTOR, R.GROUP_LEADER},
+        "RPT-10",
+        "科室报告模板由科主任和组长维护。",
+        "The department's report templates are maintained by the director and group leaders.",
     ),
     Action.RUN_READING_SESSION: _grant(
         {R.DIRECTOR, R.DEPUTY_DIRECTOR, R.GROUP_LEADER, R.PHYSICIAN},

@@ -96,3 +96,30 @@ class LungRadsForm(forms.Form):
             density=data["density"], size_mm=data["size_mm"], solid_mm=data["solid_mm"],
             lobe=data["lobe"], behaviour=data["behaviour"],
         )  # fmt: skip
+
+
+class TemplateForm(forms.ModelForm):
+    shared = forms.BooleanField(
+        label=_("Department template (for everyone)"), required=False,
+        help_text=_("The director and group leaders maintain the department's templates."),
+    )  # fmt: skip
+
+    class Meta:
+        from yiji.reports.models import ReportTemplate
+
+        model = ReportTemplate
+        fields = ["name", "modality", "body_part", "item", "findings", "impression"]
+        widgets = {
+            "findings": forms.Textarea(attrs={"rows": 4}),
+            "impression": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        from yiji.orders.models import ExamItem, Modality
+
+        super().__init__(*args, **kwargs)
+        self.fields["modality"] = forms.ChoiceField(
+            label=_("modality"), required=False, choices=[("", "—")] + Modality.choices
+        )
+        self.fields["item"].queryset = ExamItem.objects.filter(active=True).order_by("code")
+        self.fields["item"].required = False

@@ -604,3 +604,41 @@ def save_phrase(actor, name: str, findings: str, impression: str):
         findings=findings.strip(),
         impression=impression.strip(),
     )
+
+
+@carries_out("RPT-10")
+def save_template(actor, template, *, shared: bool):
+    """A template kept: the department's (shared: the director and group leaders maintain
+    them, MANAGE_TEMPLATES) or the reader's own. A shared template names its modality, so it
+    is offered only where it fits."""
+    require(actor, Action.MANAGE_TEMPLATES if shared else Action.WRITE_REPORT)
+    staff = _staff(actor)
+    if template.pk and template.owner_id not in (None, staff.pk):
+        raise RuleViolation(
+            "RPT-10", "只能修改自己的模板。", "Only your own templates can be changed."
+        )
+    if template.pk and template.owner_id is None and not shared:
+        require(actor, Action.MANAGE_TEMPLATES)
+    if not template.name.strip() or not (template.findings.strip() or template.impression.strip()):
+        raise RuleViolation(
+            "RPT-10", "模板须有名称和内容。", "A template needs a name and text.", field="name"
+        )
+    if shared and not (template.modality or template.item_id):
+        raise RuleViolation(
+            "RPT-10", "科室模板须指定检查类别或项目。",
+            "A department template names its modality or item.", field="modality",
+        )  # fmt: skip
+    template.owner = None if shared else staff
+    template.save()
+    audit.record(actor, AuditAction.UPDATE, template, after={"name": template.name})
+    return template
+
+
+def delete_template(actor, template) -> None:
+    require(actor, Action.MANAGE_TEMPLATES if template.owner_id is None else Action.WRITE_REPORT)
+    if template.owner_id not in (None, _staff(actor).pk):
+        raise RuleViolation(
+            "RPT-10", "只能删除自己的模板。", "Only your own templates can be deleted."
+        )
+    audit.record(actor, AuditAction.DELETE, template, before={"name": template.name})
+    template.delete()

@@ -4,6 +4,7 @@ from yiji.reports import self_service_views, views
 
 urlpatterns = [
     path("reading/", views.reading, name="reading"),
+    path("reading/templates/", views.templates_page, name="report_templates"),
     path("exams/<id:pk>/report/", views.report_page, name="report"),
     path("exams/<id:pk>/report.pdf", views.report_pdf, name="report_pdf"),
     path("exams/<id:pk>/report/autosave/", views.autosave, name="report_autosave"),

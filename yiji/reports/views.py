@@ -35,8 +35,14 @@ from yiji.orders.desk import item_initials
 from yiji.orders.models import Exam, ExamItem, ExamStatus, Modality, Priority
 from yiji.reports import claims, critical, services, workstation
 from yiji.reports.critical import critical_items
-from yiji.reports.forms import AddendumForm, LungRadsForm, SignForm, report_form_for
-from yiji.reports.models import Channel, CriticalResult, Report, ReportStatus
+from yiji.reports.forms import (
+    AddendumForm,
+    LungRadsForm,
+    SignForm,
+    TemplateForm,
+    report_form_for,
+)
+from yiji.reports.models import Channel, CriticalResult, Report, ReportStatus, ReportTemplate
 from yiji.reports.structured import scheme_for
 
 TABS = {
@@ -586,3 +592,48 @@ def home_panels(request: HttpRequest) -> list[HomePanel]:
              for a in alerts],
         ))  # fmt: skip
     return panels
+
+
+@requires_any(Action.WRITE_REPORT, Action.MANAGE_TEMPLATES)
+def templates_page(request: HttpRequest) -> HttpResponse:
+    """The template tree (modality, then body part) of the department's templates and the
+    reader's own phrases, searchable by name and pinyin initials; add, change, delete."""
+    staff = getattr(request.user, "staff", None)
+    chosen = None
+    if pk := form_pk(request.GET.get("edit") or request.POST.get("pk")):
+        chosen = get_object_or_404(ReportTemplate, pk=pk)
+    form = TemplateForm(
+        request.POST or None, instance=chosen,
+        initial={"shared": chosen is not None and chosen.owner_id is None},
+    )  # fmt: skip
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "delete" and chosen:
+                services.delete_template(request.user, chosen)
+                messages.success(request, _("Template deleted."))
+                return redirect("report_templates")
+            if form.is_valid():
+                services.save_template(
+                    request.user, form.save(commit=False), shared=form.cleaned_data["shared"]
+                )
+                messages.success(request, _("Template saved."))
+                return redirect("report_templates")
+        except RuleViolation as violation:
+            show_refusal(request, violation)
+    shared = ReportTemplate.objects.filter(owner__isnull=True).select_related("item")
+    tree: dict[str, dict[str, list]] = {}
+    for template in shared.order_by("modality", "body_part", "name"):
+        template.initials = item_initials(template.name)
+        tree.setdefault(template.modality or "—", {}).setdefault(
+            template.body_part or "—", []
+        ).append(template)
+    own = list(ReportTemplate.objects.filter(owner=staff)) if staff else []
+    for template in own:
+        template.initials = item_initials(template.name)
+    return render(request, "reports/templates.html", {
+        "form": form,
+        "chosen": chosen,
+        "tree": {m: sorted(parts.items()) for m, parts in sorted(tree.items())},
+        "own": own,
+        "can_manage": may(request.user, Action.MANAGE_TEMPLATES),
+    })  # fmt: skip

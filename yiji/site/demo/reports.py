@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 
 from yiji.core.rulebook import RuleViolation
-from yiji.orders.models import Exam, ExamStatus
+from yiji.orders.models import Exam, ExamItem, ExamStatus, Modality
 from yiji.reports import critical, services
 from yiji.reports.models import Report, ReportTemplate
 from yiji.site.demo.hospital import DEMO_PASSWORD
@@ -49,16 +49,33 @@ def normal_text(modality: str, body_part: str) -> tuple[str, str]:
     )
 
 
-def load() -> bool:
-    if Report.objects.exists():
-        return False
-    for (modality, body_part), (findings, impression) in NORMAL.items():
-        ReportTemplate.objects.get_or_create(
-            name=f"{modality} {body_part}正常",
+def load_templates() -> int:
+    """A normal template for every modality and body part of the catalogue (the department's
+    own, which the director and group leaders maintain); returns how many were added."""
+    groups = (
+        ExamItem.objects.filter(active=True)
+        .exclude(modality=Modality.LAB)
+        .values_list("modality", "body_part")
+        .distinct()
+    )
+    added = 0
+    for modality, body_part in groups:
+        findings, impression = normal_text(modality, body_part)
+        _template, created = ReportTemplate.objects.get_or_create(
+            name=f"{modality} {body_part or '通用'}正常",
             modality=modality,
             body_part=body_part,
+            owner=None,
             defaults={"findings": findings, "impression": impression},
         )
+        added += created
+    return added
+
+
+def load() -> bool:
+    load_templates()
+    if Report.objects.exists():
+        return False
     users = get_user_model().objects.in_bulk(
         ["trainee", "physician", "leader"], field_name="username"
     )
