@@ -41,10 +41,10 @@ class Table:
 
     @staticmethod
     def _default(f: models.Field):
+        if isinstance(f, models.JSONField):  # {} or [] for a JSON field without a value
+            return json.dumps(f.get_default())
         if f.has_default() and callable(f.default):
             return None  # the generator names these (times, keys) where they matter
-        if isinstance(f, models.JSONField):
-            return json.dumps(f.get_default())
         return f.get_db_prep_save(f.get_default(), connection)  # "" for a blank text field
 
     def add(self, **values) -> None:
