@@ -66,9 +66,9 @@ def test_the_form_writes_category_interval_and_text_and_keeps_the_fields(
     exam = completed(screening)
     client = client_for(doctor("attending"))
     url = f"/exams/{exam.pk}/report/"
-    assert 'id="lung-rads"' in client.get(url).content.decode()
+    assert 'id="structured"' in client.get(url).content.decode()
     client.post(url, {
-        "action": "lung_rads", "lung-density": "solid", "lung-size_mm": "9.5",
+        "action": "structured", "lung-density": "solid", "lung-size_mm": "9.5",
         "lung-lobe": "RUL", "lung-behaviour": "baseline", "lung-version": "0",
     })  # fmt: skip
     report = Report.objects.get(exam=exam)
@@ -80,7 +80,7 @@ def test_the_form_writes_category_interval_and_text_and_keeps_the_fields(
     page = client.get(url).content.decode()
     assert "4A类" in page and "3个月后复查" in page
     refused = client.post(url, {
-        "action": "lung_rads", "lung-density": "solid", "lung-lobe": "RUL",
+        "action": "structured", "lung-density": "solid", "lung-lobe": "RUL",
         "lung-behaviour": "baseline", "lung-version": str(report.version),
     }, follow=True)  # fmt: skip
     assert "RPT-10" in refused.content.decode() and "结节大小" in refused.content.decode()

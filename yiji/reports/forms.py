@@ -123,3 +123,43 @@ class TemplateForm(forms.ModelForm):
         )
         self.fields["item"].queryset = ExamItem.objects.filter(active=True).order_by("code")
         self.fields["item"].required = False
+
+
+class TiRadsForm(forms.Form):
+    """One thyroid nodule, scored by ACR TI-RADS."""
+
+    composition = forms.ChoiceField(label=_("Composition"), choices=[])
+    echogenicity = forms.ChoiceField(label=_("Echogenicity"), choices=[])
+    shape = forms.ChoiceField(label=_("Shape"), choices=[])
+    margin = forms.ChoiceField(label=_("Margin"), choices=[])
+    foci = forms.MultipleChoiceField(
+        label=_("Echogenic foci"), choices=[], required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    size_mm = forms.DecimalField(
+        label=_("Largest diameter (mm)"), min_value=0, max_value=200, decimal_places=1,
+        required=False,
+    )  # fmt: skip
+    lobe = forms.ChoiceField(label=_("Location"), choices=[], required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        from yiji.reports import ti_rads
+
+        super().__init__(*args, **kwargs)
+        for name, table in (
+            ("composition", ti_rads.COMPOSITION), ("echogenicity", ti_rads.ECHOGENICITY),
+            ("shape", ti_rads.SHAPE), ("margin", ti_rads.MARGIN), ("foci", ti_rads.FOCI),
+        ):  # fmt: skip
+            self.fields[name].choices = [(k, v[2]) for k, v in table.items()]
+        self.fields["lobe"].choices = [("", "—")] + [(k, v[1]) for k, v in ti_rads.LOBES.items()]
+
+    def nodule(self):
+        from yiji.reports.ti_rads import Nodule
+
+        data = self.cleaned_data
+        return Nodule(
+            composition=data["composition"], echogenicity=data["echogenicity"],
+            shape=data["shape"], margin=data["margin"], foci=tuple(data["foci"]),
+            size_mm=data["size_mm"], lobe=data["lobe"],
+        )  # fmt: skip

@@ -150,6 +150,24 @@ def apply_lung_rads(actor, exam: Exam, nodule, *, expected_version: int) -> Repo
     return report
 
 
+@carries_out("RPT-10")
+def apply_ti_rads(actor, exam: Exam, nodule, *, expected_version: int) -> Report:
+    """An ACR TI-RADS structured report: the points give the level, the level and the size
+    the advice (FNA, follow-up or neither); the text is written from the fields."""
+    from yiji.reports import ti_rads
+
+    found, total, _advice, months, findings, impression = ti_rads.assess(nodule)
+    with transaction.atomic():
+        report = save_draft(
+            actor, exam,
+            Draft(findings, impression, positive=found in ("TR4", "TR5"), category=found),
+            expected_version=expected_version,
+        )  # fmt: skip
+        report.structured = ti_rads.structured_values(nodule, found, total, months)
+        report.save(update_fields=["structured"])
+    return report
+
+
 # The post whose credentials a signer needs (RAD-1, the `stf.post_requirements_*` policy).
 SIGNING_POST = {Modality.US: Post.ULTRASOUND, Modality.ECG: Post.ECG}
 

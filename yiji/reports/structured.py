@@ -9,7 +9,11 @@ SCHEMES = {
     "BI-RADS": ["0", "1", "2", "3", "4A", "4B", "4C", "5", "6"],
     "PI-RADS": ["1", "2", "3", "4", "5"],
     "Lung-RADS": ["0", "1", "2", "3", "4A", "4B", "4X", "S"],
+    "TI-RADS": ["TR1", "TR2", "TR3", "TR4", "TR5"],
 }
+# Schemes offered but not demanded: a thyroid report without a TI-RADS level is not a
+# report-writing error (no national indicator asks for one).
+OPTIONAL = {"TI-RADS"}
 
 
 def scheme_for(item: ExamItem) -> str:
@@ -21,6 +25,8 @@ def scheme_for(item: ExamItem) -> str:
         return "PI-RADS"
     if item.modality == Modality.CT and "低剂量" in text:
         return "Lung-RADS"
+    if item.modality == Modality.US and "甲状腺" in text:
+        return "TI-RADS"
     return ""
 
 
@@ -29,7 +35,7 @@ def category_problem(item: ExamItem, category: str) -> str | None:
     if not scheme:
         return None
     if not category:
-        return f"本检查须给出{scheme}分类。"
+        return None if scheme in OPTIONAL else f"本检查须给出{scheme}分类。"
     if category not in SCHEMES[scheme]:
         return f"{category}不是有效的{scheme}分类。"
     return None
@@ -40,6 +46,7 @@ SUSPICIOUS = {
     "BI-RADS": {"4A", "4B", "4C", "5"},
     "PI-RADS": {"4", "5"},
     "Lung-RADS": {"4A", "4B", "4X"},
+    "TI-RADS": {"TR4", "TR5"},
 }
 SUSPICIOUS_CATEGORIES = set().union(*SUSPICIOUS.values())
 

@@ -40,6 +40,7 @@ from yiji.reports.forms import (
     LungRadsForm,
     SignForm,
     TemplateForm,
+    TiRadsForm,
     report_form_for,
 )
 from yiji.reports.models import Channel, CriticalResult, Report, ReportStatus, ReportTemplate
@@ -170,11 +171,13 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
         initial |= {field: getattr(report, field) for field in services.DRAFT_FIELDS}
     form = report_form_for(exam.item, request.POST or None, initial=initial)
     sign_form, addendum_form = SignForm(), AddendumForm()
-    lung_form = None
-    if scheme_for(exam.item) == "Lung-RADS":
+    structured = scheme_for(exam.item) if scheme_for(exam.item) in STRUCTURED else ""
+    structured_form = None
+    if structured:
+        form_class, prefix, _apply = STRUCTURED[structured]
         kept = (report.structured or {}).get("nodule", {}) if report else {}
-        lung_form = LungRadsForm(
-            initial={**kept, "version": report.version if report else 0}, prefix="lung"
+        structured_form = form_class(
+            initial={**kept, "version": report.version if report else 0}, prefix=prefix
         )
     warnings: list[str] = []
     if request.method == "POST":
@@ -191,12 +194,13 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
                     f"{reader.name}正在阅片此病例；请先接手（写明理由）。",
                     f"{reader.name} is reading this case; take it over first, saying why.",
                 )
-            if action == "lung_rads" and reader is None:
-                lung_form = LungRadsForm(request.POST, prefix="lung")
-                if lung_form.is_valid():
-                    services.apply_lung_rads(
-                        request.user, exam, lung_form.nodule(),
-                        expected_version=lung_form.cleaned_data["version"],
+            if action == "structured" and reader is None and structured:
+                form_class, prefix, apply = STRUCTURED[structured]
+                structured_form = form_class(request.POST, prefix=prefix)
+                if structured_form.is_valid():
+                    apply(
+                        request.user, exam, structured_form.nodule(),
+                        expected_version=structured_form.cleaned_data["version"],
                     )  # fmt: skip
                     messages.success(request, _("Category, interval and text written."))
                     return redirect("report", pk=pk)
@@ -297,7 +301,8 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
             "addenda": report.addenda.select_related("author") if report else [],
             "editable": editable and reader is None,
             "reader": reader,
-            "lung_form": lung_form,
+            "structured_form": structured_form,
+            "structured_scheme": structured,
             "can_sign": may(request.user, Action.SIGN_REPORT),
             "warnings": warnings,
             "critical_items": critical_items(exam),
@@ -307,6 +312,13 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
             "now": timezone.now(),
         },
     )
+
+
+# The structured reports the editor offers: the form, its field prefix, the service.
+STRUCTURED = {
+    "Lung-RADS": (LungRadsForm, "lung", services.apply_lung_rads),
+    "TI-RADS": (TiRadsForm, "thyroid", services.apply_ti_rads),
+}
 
 
 def _with_initials(templates):
