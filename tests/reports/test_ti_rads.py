@@ -62,3 +62,26 @@ def test_the_thyroid_report_form_writes_the_level_the_advice_and_keeps_the_field
     assert report.structured["nodule"]["foci"] == ["punctate"]
     assert "甲状腺右叶见一结节，最大径约12mm" in report.findings
     assert "TI-RADS TR5（7分）" in report.impression and "FNA" in report.impression
+
+
+def test_the_level_goes_out_in_hl7_and_fhir(doctor, completed, items):
+    from fhir.resources.R4B import get_fhir_model_class
+
+    from yiji.interop.fhir.resources import diagnostic_report
+    from yiji.interop.hl7.outbound import oru_text
+    from yiji.interop.models import Endpoint
+    from yiji.reports import services
+
+    report = services.apply_ti_rads(
+        doctor("attending").user, completed(items["us_thyroid"]),
+        Nodule("solid", "hypo", "wider", "smooth", (), Decimal("12"), "left"),
+        expected_version=0,
+    )  # fmt: skip
+    message = oru_text(report, "preliminary", "C1", Endpoint(name="HIS"))
+    assert "|ST|TI_RADS^TI-RADS分级^99YIJI||TR4|" in message
+    assert "|NM|FOLLOW_UP^建议复查间隔^99YIJI||12|mo|" in message
+    report.status = "final"  # as released (FHIR serves only released reports)
+    resource = diagnostic_report(report, pdf_url="http://yiji.example/r.pdf")
+    get_fhir_model_class("DiagnosticReport").model_validate(resource)
+    assert resource["contained"][0]["valueString"] == "TR4"
+    assert resource["result"] == [{"reference": "#ti-rads"}]

@@ -199,10 +199,11 @@ STRUCTURED_SYSTEM = "urn:yiji:structured-report"
 
 
 def structured_observation(report: Report) -> dict | None:
-    """A structured report's values as one Observation with components (Lung-RADS: the
-    category, the dominant nodule's size, solid part, density and lobe, the interval)."""
+    """A structured report's values as one Observation with components (Lung-RADS or
+    TI-RADS: the category, the nodule's size and features, the points, the interval)."""
     values = report.structured or {}
-    if values.get("scheme") != "Lung-RADS":
+    scheme = values.get("scheme")
+    if scheme not in ("Lung-RADS", "TI-RADS"):
         return None
 
     def code(key: str, display: str) -> dict:
@@ -226,11 +227,15 @@ def structured_observation(report: Report) -> dict | None:
             "valueQuantity": {"value": values["follow_up_months"], "unit": "mo",
                               "system": "http://unitsofmeasure.org", "code": "mo"},
         })  # fmt: skip
+    if values.get("points") is not None:
+        components.append(
+            {"code": code("points", "TI-RADS points"), "valueInteger": values["points"]}
+        )
     return {
         "resourceType": "Observation",
-        "id": "lung-rads",
+        "id": scheme.lower(),
         "status": "final" if report.signed else "preliminary",
-        "code": code("Lung-RADS", "Lung-RADS assessment"),
+        "code": code(scheme, f"{scheme} assessment"),
         "subject": {"reference": f"Patient/{report.exam.patient_id}"},
         "valueString": values.get("category", ""),
         "component": components,

@@ -141,13 +141,20 @@ def oru_text(report, status: str, control_id: str, endpoint: Endpoint) -> str:
 
 
 def _structured(report) -> list[tuple[str, str, str, str, str]]:
-    """A structured report's values as coded observations (Lung-RADS: category, the dominant
-    nodule and the follow-up interval), so the HIS can act on them, not only show text."""
+    """A structured report's values as coded observations (Lung-RADS or TI-RADS: the
+    category, the nodule and the follow-up interval), so the HIS can act on them."""
     values = report.structured or {}
-    if values.get("scheme") != "Lung-RADS":
+    scheme = values.get("scheme")
+    if scheme not in ("Lung-RADS", "TI-RADS"):
         return []
     nodule = values.get("nodule", {})
-    rows = [("ST", "LUNG_RADS", "Lung-RADS分类", values.get("category", ""), "")]
+    if scheme == "TI-RADS":
+        rows = [
+            ("ST", "TI_RADS", "TI-RADS分级", values.get("category", ""), ""),
+            ("NM", "TI_RADS_POINTS", "TI-RADS评分", str(values.get("points", "")), ""),
+        ]
+    else:
+        rows = [("ST", "LUNG_RADS", "Lung-RADS分类", values.get("category", ""), "")]
     if nodule.get("size_mm"):
         rows.append(("NM", "NODULE_SIZE", "结节平均直径", nodule["size_mm"], "mm"))
     if nodule.get("solid_mm"):
