@@ -163,3 +163,43 @@ class TiRadsForm(forms.Form):
             shape=data["shape"], margin=data["margin"], foci=tuple(data["foci"]),
             size_mm=data["size_mm"], lobe=data["lobe"],
         )  # fmt: skip
+
+
+class LiRadsForm(forms.Form):
+    """One liver observation, categorised by LI-RADS (CT/MRI v2018)."""
+
+    aphe = forms.TypedChoiceField(
+        label=_("Non-rim arterial-phase hyperenhancement"),
+        choices=[("", "—"), ("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes", empty_value=None, required=False,
+    )  # fmt: skip
+    size_mm = forms.DecimalField(
+        label=_("Size (mm)"), min_value=0, max_value=300, decimal_places=1, required=False
+    )
+    features = forms.MultipleChoiceField(
+        label=_("Additional major features"), choices=[], required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    segment = forms.ChoiceField(label=_("Segment"), choices=[], required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        from yiji.reports import li_rads
+
+        initial = kwargs.get("initial") or {}
+        if isinstance(initial.get("aphe"), bool):  # kept on the report as true/false
+            initial["aphe"] = "yes" if initial["aphe"] else "no"
+        super().__init__(*args, **kwargs)
+        self.fields["features"].choices = [(k, v[1]) for k, v in li_rads.FEATURES.items()]
+        self.fields["segment"].choices = [("", "—")] + [
+            (k, v[1]) for k, v in li_rads.SEGMENTS.items()
+        ]
+
+    def nodule(self):
+        from yiji.reports.li_rads import Observation
+
+        data = self.cleaned_data
+        return Observation(
+            aphe=data["aphe"], size_mm=data["size_mm"], features=tuple(data["features"]),
+            segment=data["segment"],
+        )  # fmt: skip

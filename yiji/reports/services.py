@@ -168,6 +168,24 @@ def apply_ti_rads(actor, exam: Exam, nodule, *, expected_version: int) -> Report
     return report
 
 
+@carries_out("RPT-10")
+def apply_li_rads(actor, exam: Exam, observation, *, expected_version: int) -> Report:
+    """A LI-RADS structured liver report: the diagnostic table gives the category, the
+    category the management; the text is written from the fields."""
+    from yiji.reports import li_rads
+
+    found, months, findings, impression = li_rads.assess(observation)
+    with transaction.atomic():
+        report = save_draft(
+            actor, exam,
+            Draft(findings, impression, positive=found in ("LR-4", "LR-5"), category=found),
+            expected_version=expected_version,
+        )  # fmt: skip
+        report.structured = li_rads.structured_values(observation, found, months)
+        report.save(update_fields=["structured"])
+    return report
+
+
 # The post whose credentials a signer needs (RAD-1, the `stf.post_requirements_*` policy).
 SIGNING_POST = {Modality.US: Post.ULTRASOUND, Modality.ECG: Post.ECG}
 

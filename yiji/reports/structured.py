@@ -10,10 +10,11 @@ SCHEMES = {
     "PI-RADS": ["1", "2", "3", "4", "5"],
     "Lung-RADS": ["0", "1", "2", "3", "4A", "4B", "4X", "S"],
     "TI-RADS": ["TR1", "TR2", "TR3", "TR4", "TR5"],
+    "LI-RADS": ["LR-1", "LR-2", "LR-3", "LR-4", "LR-5", "LR-M", "LR-TIV"],
 }
-# Schemes offered but not demanded: a thyroid report without a TI-RADS level is not a
-# report-writing error (no national indicator asks for one).
-OPTIONAL = {"TI-RADS"}
+# Schemes offered but not demanded: a thyroid report without a TI-RADS level, or a liver
+# CT/MR of a patient not at risk without a LI-RADS category, is not a report-writing error.
+OPTIONAL = {"TI-RADS", "LI-RADS"}
 
 
 def scheme_for(item: ExamItem) -> str:
@@ -27,6 +28,8 @@ def scheme_for(item: ExamItem) -> str:
         return "Lung-RADS"
     if item.modality == Modality.US and "甲状腺" in text:
         return "TI-RADS"
+    if item.modality in (Modality.CT, Modality.MR) and "肝" in text:
+        return "LI-RADS"
     return ""
 
 
@@ -47,6 +50,7 @@ SUSPICIOUS = {
     "PI-RADS": {"4", "5"},
     "Lung-RADS": {"4A", "4B", "4X"},
     "TI-RADS": {"TR4", "TR5"},
+    "LI-RADS": {"LR-4", "LR-5", "LR-M", "LR-TIV"},
 }
 SUSPICIOUS_CATEGORIES = set().union(*SUSPICIOUS.values())
 

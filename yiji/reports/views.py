@@ -37,6 +37,7 @@ from yiji.reports import claims, critical, services, workstation
 from yiji.reports.critical import critical_items
 from yiji.reports.forms import (
     AddendumForm,
+    LiRadsForm,
     LungRadsForm,
     SignForm,
     TemplateForm,
@@ -318,6 +319,7 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
 STRUCTURED = {
     "Lung-RADS": (LungRadsForm, "lung", services.apply_lung_rads),
     "TI-RADS": (TiRadsForm, "thyroid", services.apply_ti_rads),
+    "LI-RADS": (LiRadsForm, "liver", services.apply_li_rads),
 }
 
 
