@@ -203,3 +203,36 @@ class LiRadsForm(forms.Form):
             aphe=data["aphe"], size_mm=data["size_mm"], features=tuple(data["features"]),
             segment=data["segment"],
         )  # fmt: skip
+
+
+class BiRadsForm(forms.Form):
+    """One breast lesion, categorised by BI-RADS (counting method)."""
+
+    kind = forms.ChoiceField(label=_("Lesion"), choices=[])
+    side = forms.ChoiceField(label=_("Side"), choices=[], required=False)
+    clock = forms.CharField(label=_("Clock position"), max_length=5, required=False)
+    size_mm = forms.DecimalField(
+        label=_("Size (mm)"), min_value=0, max_value=300, decimal_places=1, required=False
+    )
+    features = forms.MultipleChoiceField(
+        label=_("Suspicious features"), choices=[], required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        from yiji.reports import bi_rads
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k, v[1]) for k, v in bi_rads.KINDS.items()]
+        self.fields["side"].choices = [("", "—")] + [(k, v[1]) for k, v in bi_rads.SIDES.items()]
+        self.fields["features"].choices = [(k, v[1]) for k, v in bi_rads.SUSPICIOUS.items()]
+
+    def nodule(self):
+        from yiji.reports.bi_rads import Lesion
+
+        data = self.cleaned_data
+        return Lesion(
+            kind=data["kind"], side=data["side"], clock=data["clock"].strip(),
+            size_mm=data["size_mm"], features=tuple(data["features"]),
+        )  # fmt: skip

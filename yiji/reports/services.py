@@ -186,6 +186,24 @@ def apply_li_rads(actor, exam: Exam, observation, *, expected_version: int) -> R
     return report
 
 
+@carries_out("RPT-10")
+def apply_bi_rads(actor, exam: Exam, lesion, *, expected_version: int) -> Report:
+    """A BI-RADS structured breast report by the counting method: the category from the
+    lesion's kind and suspicious features, the text from the fields."""
+    from yiji.reports import bi_rads
+
+    found, months, findings, impression = bi_rads.assess(lesion)
+    with transaction.atomic():
+        report = save_draft(
+            actor, exam,
+            Draft(findings, impression, positive=found not in ("1", "2"), category=found),
+            expected_version=expected_version,
+        )  # fmt: skip
+        report.structured = bi_rads.structured_values(lesion, found, months)
+        report.save(update_fields=["structured"])
+    return report
+
+
 # The post whose credentials a signer needs (RAD-1, the `stf.post_requirements_*` policy).
 SIGNING_POST = {Modality.US: Post.ULTRASOUND, Modality.ECG: Post.ECG}
 

@@ -37,6 +37,7 @@ from yiji.reports import claims, critical, services, workstation
 from yiji.reports.critical import critical_items
 from yiji.reports.forms import (
     AddendumForm,
+    BiRadsForm,
     LiRadsForm,
     LungRadsForm,
     SignForm,
@@ -320,6 +321,7 @@ STRUCTURED = {
     "Lung-RADS": (LungRadsForm, "lung", services.apply_lung_rads),
     "TI-RADS": (TiRadsForm, "thyroid", services.apply_ti_rads),
     "LI-RADS": (LiRadsForm, "liver", services.apply_li_rads),
+    "BI-RADS": (BiRadsForm, "breast", services.apply_bi_rads),
 }
 
 

@@ -145,7 +145,7 @@ def _structured(report) -> list[tuple[str, str, str, str, str]]:
     category, the nodule and the follow-up interval), so the HIS can act on them."""
     values = report.structured or {}
     scheme = values.get("scheme")
-    if scheme not in ("Lung-RADS", "TI-RADS", "LI-RADS"):
+    if scheme not in ("Lung-RADS", "TI-RADS", "LI-RADS", "BI-RADS"):
         return []
     nodule = values.get("nodule", {})
     if scheme == "TI-RADS":
@@ -153,8 +153,9 @@ def _structured(report) -> list[tuple[str, str, str, str, str]]:
             ("ST", "TI_RADS", "TI-RADS分级", values.get("category", ""), ""),
             ("NM", "TI_RADS_POINTS", "TI-RADS评分", str(values.get("points", "")), ""),
         ]
-    elif scheme == "LI-RADS":
-        rows = [("ST", "LI_RADS", "LI-RADS分类", values.get("category", ""), "")]
+    elif scheme in ("LI-RADS", "BI-RADS"):
+        key = scheme.replace("-", "_")
+        rows = [("ST", key, f"{scheme}分类", values.get("category", ""), "")]
     else:
         rows = [("ST", "LUNG_RADS", "Lung-RADS分类", values.get("category", ""), "")]
     if nodule.get("size_mm"):
