@@ -53,11 +53,81 @@ def _normal_report_in_four_actions(page, site, login):
     page.click("header form button.link")
 
 
+def _screening_ct_done():
+    """A low-dose screening CT, ordered, checked in, performed and completed as the demo's
+    clinician, clerk and technologist would."""
+    from decimal import Decimal
+
+    from django.contrib.auth import get_user_model
+
+    from yiji.core.models import Department, Patient
+    from yiji.exams import services as room
+    from yiji.orders.checkin import Identifiers, check_in
+    from yiji.orders.models import ExamItem
+    from yiji.orders.services import RequisitionInput, create_requisition
+
+    users = get_user_model().objects.in_bulk(["clinician", "clerk", "tech"], field_name="username")
+    patient = Patient.objects.order_by("pk")[5]
+    requisition = create_requisition(
+        users["clinician"],
+        RequisitionInput(
+            patient=patient,
+            items=[ExamItem.objects.get(name__contains="低剂量CT")],
+            ordering_physician=users["clinician"].staff,
+            ordering_department=Department.objects.filter(kind="clinical").first(),
+            clinical_history="吸烟30年", clinical_diagnosis="肺癌筛查", purpose="筛查",
+        ),
+    )  # fmt: skip
+    exam = check_in(
+        users["clerk"], requisition.exams.get(),
+        Identifiers(name=patient.name, patient_id=patient.patient_id),
+        consent_by=users["clerk"].staff,
+    )  # fmt: skip
+    exam = room.start_exam(users["tech"], exam)
+    room.record_details(
+        users["tech"],
+        exam,
+        {"kv": Decimal("120"), "ctdi_vol": Decimal("1.2"), "shielding": "铅围脖"},
+    )
+    return room.complete_exam(users["tech"], exam)
+
+
+def _lung_rads_from_the_keyboard(page, site, login):
+    """A Lung-RADS report: the fields typed, Enter computes the category and writes the
+    text, Enter in the signature field signs, the reviewer co-signs with Ctrl+Enter."""
+    from yiji.reports.models import Report
+
+    exam = _screening_ct_done()
+    url = f"{site}/exams/{exam.pk}/report/"
+    login(site, "physician")
+    page.goto(url)
+    page.select_option("#id_lung-density", "solid")
+    page.select_option("#id_lung-lobe", "RUL")
+    page.fill("#id_lung-size_mm", "9.5")
+    page.press("#id_lung-size_mm", "Enter")
+    page.wait_for_selector("#id_impression")
+    assert "Lung-RADS 4A类" in page.input_value("#id_impression")
+    page.fill("#id_signature", demo.DEMO_PASSWORD)
+    page.press("#id_signature", "Enter")
+    page.wait_for_url(lambda moved: moved != url)
+    page.click("header form button.link")
+    login(site, "leader")
+    page.goto(url)
+    page.fill("#review-signature", demo.DEMO_PASSWORD)
+    page.keyboard.press("Control+Enter")
+    page.wait_for_url(lambda moved: moved != url)
+    report = Report.objects.get(exam=exam)
+    assert report.status == "final" and report.category == "4A"
+    assert report.structured["follow_up_months"] == 3
+    page.click("header form button.link")
+
+
 def test_draft_review_sign_print_verify_and_amend(page, site, login):
     from yiji.orders.models import Exam
     from yiji.reports.models import ReportPrint
 
     _normal_report_in_four_actions(page, site, login)
+    _lung_rads_from_the_keyboard(page, site, login)
     exam = Exam.objects.filter(status="completed", modality="DR", report__isnull=True).first()
     url = f"{site}/exams/{exam.pk}/report/"
 
