@@ -165,6 +165,14 @@ def test_the_revision_rate_counts_material_changes_and_send_backs_per_author(
         "/quality/revisions/", {"from": "2026-11-23", "to": "2026-11-23"}
     )
     assert page.status_code == 200 and "33.3%" in page.content.decode()
+    # ... and on the trainee's running training plan.
+    from yiji.people.models import TrainingPlan
+
+    TrainingPlan.objects.create(
+        staff=trainee, kind="resident", start=day, goals="规范化培训", mentor=chief
+    )
+    plans = client_for(director).get("/people/training/").content.decode()
+    assert "33.3% (1/3)" in plans
 
 
 def test_the_reading_list_filters_by_body_part_ward_waiting_and_mine(

@@ -16,3 +16,10 @@ month_absences = Hook(
     "absences that cost bonus on the month's attendance sheet. quality answers with the "
     "reading sessions' (CNF-5).",
 )
+
+trainee_figures = Hook(
+    "trainee figures",
+    "(staff ids, first day, last day) -> {staff pk: [(label, text, url)]}: what the apps above "
+    "measure of a trainee's work, shown on the running training plans. reports answers with "
+    "the reviewers' revision rate.",
+)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,6 +16,7 @@ from yiji.core.permissions import Action, may
 from yiji.core.rulebook import RuleViolation
 from yiji.core.views import form_date, form_pk, requires, show_refusal
 from yiji.people import training
+from yiji.people.hooks import trainee_figures
 from yiji.people.models import RotationKind, StudyKind, StudySession, TrainingPlan
 from yiji.people.view_helpers import _department, _departments
 
@@ -46,15 +49,32 @@ def training_page(request: HttpRequest) -> HttpResponse:
             "devices": training.coverage(department, RotationKind.DEVICE),
             "due": training.assessments_due(),
             "reports_due": training.reports_overdue(),
-            "plans": TrainingPlan.objects.filter(staff__memberships__department=department)
-            .filter(Q(end__isnull=True) | Q(end__gte=timezone.localdate()))
-            .select_related("staff", "mentor")
-            .distinct(),
+            "plans": _with_figures(
+                TrainingPlan.objects.filter(staff__memberships__department=department)
+                .filter(Q(end__isnull=True) | Q(end__gte=timezone.localdate()))
+                .select_related("staff", "mentor")
+                .distinct(),
+                year,
+            ),
             "manager": manager,
             "study_kinds": StudyKind.choices,
             "today": timezone.localdate(),
         },
     )
+
+
+def _with_figures(plans, year: int) -> list[TrainingPlan]:
+    """Each running plan with what the clinical apps measure of the trainee's work this year
+    (the reviewers' revision rate of their reports)."""
+    plans = list(plans)
+    first, last = dt.date(year, 1, 1), timezone.localdate()
+    figures: dict[int, list] = {}
+    for answer in trainee_figures([p.staff_id for p in plans], first, last):
+        for staff_pk, rows in answer.items():
+            figures.setdefault(staff_pk, []).extend(rows)
+    for plan in plans:
+        plan.figures = figures.get(plan.staff_id, [])
+    return plans
 
 
 def _training_act(request: HttpRequest, department: Department) -> None:

@@ -73,3 +73,17 @@ def revision_rates(first: dt.date, last: dt.date, department=None) -> list[Revis
             row.revised += 1
         row.sent_back += 1 if sent_back.get(report.pk) else 0
     return sorted(rows.values(), key=lambda r: (-(r.rate or 0), r.author.name))
+
+
+def trainee_figures(staff_ids: list[int], first: dt.date, last: dt.date) -> dict[int, list]:
+    """The revision rate of each trainee's reports, for their training plan (people)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    url = f"{reverse('revisions')}?from={first:%Y-%m-%d}&to={last:%Y-%m-%d}"
+    wanted = set(staff_ids)
+    return {
+        row.author.pk: [(_("Revision rate"), f"{row.rate}% ({row.revised}/{row.reviewed})", url)]
+        for row in revision_rates(first, last)
+        if row.author.pk in wanted and row.rate is not None
+    }
