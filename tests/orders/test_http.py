@@ -303,4 +303,5 @@ def test_technologists_see_each_room_with_its_waiting_count(
     page = client_for(technologist).get("/worklist/")
     waiting = {room.code: room.waiting for room in page.context["rooms"]}
     assert waiting["DR1"] == 1 and waiting["CT1"] == 0
+    assert "US1" not in waiting  # the ultrasound department's rooms are not the imaging tech's
     assert client_for(clerk).get("/worklist/").context["rooms"] == []

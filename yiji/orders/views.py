@@ -197,7 +197,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "today": today,
             "backlog": figures.same_day_backlog(today, department).count(),
             "same_day": figures.same_day_completion_of_week(today, department),
-            "rooms": _rooms_with_waiting() if may(request.user, Action.PERFORM_EXAM) else [],
+            "rooms": _own_rooms(request) if may(request.user, Action.PERFORM_EXAM) else [],
         },
     )
 
@@ -279,6 +279,16 @@ def special_contrast(request: HttpRequest) -> HttpResponse:
         "orders/special_contrast.html",
         {"rows": scheduling.special_contrast_waitlist()},
     )
+
+
+def _own_rooms(request: HttpRequest):
+    """The rooms of the technologist's own departments, with their waiting counts (every
+    room for someone in no examining department)."""
+    staff = getattr(request.user, "staff", None)
+    rooms = _rooms_with_waiting()
+    own = list(staff.memberships.values_list("department_id", flat=True)) if staff else []
+    mine = rooms.filter(department__in=own)
+    return mine if own and mine.exists() else rooms
 
 
 def _rooms_with_waiting():
