@@ -54,16 +54,19 @@ def test_a_missing_field_is_named():
 
 
 @pytest.mark.rules("RPT-10")
-def test_the_form_writes_category_interval_and_text_and_keeps_the_fields(
-    doctor, completed, items, client_for, imaging
-):
+def _screening(imaging):
     from yiji.orders.models import ExamItem
 
-    screening = ExamItem.objects.create(
+    return ExamItem.objects.create(
         code="CT-LDCT", name="低剂量胸部CT肺癌筛查", department=imaging, modality="CT",
         body_part="胸部", radiation=True,
     )  # fmt: skip
-    exam = completed(screening)
+
+
+def test_the_form_writes_category_interval_and_text_and_keeps_the_fields(
+    doctor, completed, items, client_for, imaging
+):
+    exam = completed(_screening(imaging))
     client = client_for(doctor("attending"))
     url = f"/exams/{exam.pk}/report/"
     assert 'id="structured"' in client.get(url).content.decode()
@@ -86,7 +89,7 @@ def test_the_form_writes_category_interval_and_text_and_keeps_the_fields(
     assert "RPT-10" in refused.content.decode() and "结节大小" in refused.content.decode()
 
 
-def test_the_follow_up_waits_for_the_structured_interval(doctor, completed, items):
+def test_the_follow_up_waits_for_the_structured_interval(doctor, completed, imaging, rooms):
     import datetime as dt
 
     from tests.conftest import PASSWORD
@@ -95,8 +98,8 @@ def test_the_follow_up_waits_for_the_structured_interval(doctor, completed, item
     from yiji.reports import services
 
     writer, chief = doctor("attending"), doctor("chief")
-    exam = completed(items["ct_head"])
-    report = services.apply_lung_rads(
+    exam = completed(_screening(imaging))
+    report = services.apply_structured(
         writer.user, exam, Nodule("solid", Decimal("7"), None, "LLL", "baseline"),
         expected_version=0,
     )  # fmt: skip
@@ -108,7 +111,7 @@ def test_the_follow_up_waits_for_the_structured_interval(doctor, completed, item
     assert (follow_up.due_at - report.released_at).days == 180
 
 
-def test_the_values_go_out_as_hl7_obx_and_fhir_components(doctor, completed, items):
+def test_the_values_go_out_as_hl7_obx_and_fhir_components(doctor, completed, imaging, rooms):
     from fhir.resources.R4B import get_fhir_model_class
 
     from tests.conftest import PASSWORD
@@ -118,8 +121,8 @@ def test_the_values_go_out_as_hl7_obx_and_fhir_components(doctor, completed, ite
     from yiji.reports import services
 
     writer, chief = doctor("attending"), doctor("chief")
-    report = services.apply_lung_rads(
-        writer.user, completed(items["ct_head"]),
+    report = services.apply_structured(
+        writer.user, completed(_screening(imaging)),
         Nodule("part_solid", Decimal("12"), Decimal("6.5"), "RUL", "baseline"),
         expected_version=0,
     )  # fmt: skip

@@ -72,7 +72,7 @@ def test_the_level_goes_out_in_hl7_and_fhir(doctor, completed, items):
     from yiji.interop.models import Endpoint
     from yiji.reports import services
 
-    report = services.apply_ti_rads(
+    report = services.apply_structured(
         doctor("attending").user, completed(items["us_thyroid"]),
         Nodule("solid", "hypo", "wider", "smooth", (), Decimal("12"), "left"),
         expected_version=0,

@@ -7,12 +7,12 @@ written from the fields (editable) and the values kept on the report."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from yiji.core.rulebook import RuleViolation
+from yiji.reports.structured import Assessment, refuse_missing
 
 SCHEME = "BI-RADS"
 
@@ -47,6 +47,9 @@ class Lesion:
     features: tuple[str, ...] = ()
 
 
+FIELDS = Lesion
+
+
 def check(lesion: Lesion) -> None:
     missing = []
     if lesion.kind not in KINDS:
@@ -56,13 +59,7 @@ def check(lesion: Lesion) -> None:
             missing.append(("side", "侧别", "side"))
         if lesion.size_mm is None or lesion.size_mm <= 0:
             missing.append(("size_mm", "大小", "size"))
-    if missing:
-        raise RuleViolation(
-            "RPT-10",
-            "BI-RADS须填写：" + "、".join(m[1] for m in missing) + "。",
-            "BI-RADS needs: " + ", ".join(m[2] for m in missing) + ".",
-            field=missing[0][0],
-        )
+    refuse_missing(SCHEME, missing)
 
 
 def category(lesion: Lesion) -> str:
@@ -77,8 +74,8 @@ def category(lesion: Lesion) -> str:
     return {0: "3", 1: "4A", 2: "4B", 3: "4C", 4: "4C"}.get(count, "5")
 
 
-def assess(lesion: Lesion) -> tuple[str, int | None, str, str]:
-    """(category, follow-up months, findings, impression)."""
+def assess(lesion: Lesion) -> Assessment:
+    """The category, the management and interval, and the text from the fields."""
     found = category(lesion)
     said, months = MANAGEMENT[found]
     if lesion.kind == "none":
@@ -90,10 +87,6 @@ def assess(lesion: Lesion) -> tuple[str, int | None, str, str]:
             f"{where}见{KINDS[lesion.kind][0]}，大小约{lesion.size_mm:g}mm"
             f"{'，' + features if features else ''}。"
         )
-    return found, months, findings, f"BI-RADS {found}类。{said}。"
-
-
-def structured_values(lesion: Lesion, found: str, months: int | None) -> dict:
-    values = {k: (str(v) if isinstance(v, Decimal) else v) for k, v in asdict(lesion).items()}
-    values["features"] = list(lesion.features)
-    return {"scheme": SCHEME, "nodule": values, "category": found, "follow_up_months": months}
+    return Assessment(
+        found, months, findings, f"BI-RADS {found}类。{said}。", positive=found not in ("1", "2")
+    )

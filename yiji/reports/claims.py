@@ -34,6 +34,20 @@ def holder(exam: Exam) -> Staff | None:
     return claim.staff if claim else None
 
 
+@carries_out("RPT-1")
+def require_holder(actor, exam: Exam) -> None:
+    """A save or signature by someone other than the reader holding a live claim is refused:
+    take the case over first (with a reason)."""
+    reader = holder(exam)
+    staff = getattr(actor, "staff", None)
+    if reader is not None and reader != staff:
+        raise RuleViolation(
+            "RPT-1",
+            f"{reader.name}正在阅片此病例；请先接手（写明理由）。",
+            f"{reader.name} is reading this case; take it over first, saying why.",
+        )
+
+
 def claim(actor, exam: Exam) -> Staff:
     """Claim the case for the reader, unless a colleague holds it: the holder either way."""
     require(actor, Action.WRITE_REPORT)

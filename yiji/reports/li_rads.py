@@ -5,12 +5,12 @@ from the fields and the values are kept on the report (`Report.structured`)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from yiji.core.rulebook import RuleViolation
+from yiji.reports.structured import Assessment, refuse_missing
 
 SCHEME = "LI-RADS"
 
@@ -35,6 +35,9 @@ class Observation:
     segment: str = ""
 
 
+FIELDS = Observation
+
+
 def check(observation: Observation) -> None:
     missing = []
     if observation.aphe is None:
@@ -43,13 +46,7 @@ def check(observation: Observation) -> None:
         missing.append(("size_mm", "大小", "size"))
     if observation.segment not in SEGMENTS:
         missing.append(("segment", "肝段", "segment"))
-    if missing:
-        raise RuleViolation(
-            "RPT-10",
-            "LI-RADS须填写：" + "、".join(m[1] for m in missing) + "。",
-            "LI-RADS needs: " + ", ".join(m[2] for m in missing) + ".",
-            field=missing[0][0],
-        )
+    refuse_missing(SCHEME, missing)
 
 
 def category(observation: Observation) -> str:
@@ -72,8 +69,8 @@ def category(observation: Observation) -> str:
     return "LR-5" if count >= 1 else "LR-4"
 
 
-def assess(observation: Observation) -> tuple[str, int | None, str, str]:
-    """(category, follow-up months, findings, impression)."""
+def assess(observation: Observation) -> Assessment:
+    """The category, the management and interval, and the text from the fields."""
     found = category(observation)
     said, months = MANAGEMENT[found]
     features = "、".join(FEATURES[f][0] for f in observation.features if f in FEATURES)
@@ -82,10 +79,5 @@ def assess(observation: Observation) -> tuple[str, int | None, str, str]:
         f"动脉期{'非环形高强化' if observation.aphe else '未见高强化'}"
         f"{'，' + features if features else ''}。"
     )
-    return found, months, findings, f"{SEGMENTS[observation.segment][0]}病灶，{found}。{said}。"
-
-
-def structured_values(observation: Observation, found: str, months: int | None) -> dict:
-    values = {k: (str(v) if isinstance(v, Decimal) else v) for k, v in asdict(observation).items()}
-    values["features"] = list(observation.features)
-    return {"scheme": SCHEME, "nodule": values, "category": found, "follow_up_months": months}
+    impression = f"{SEGMENTS[observation.segment][0]}病灶，{found}。{said}。"
+    return Assessment(found, months, findings, impression, positive=found in ("LR-4", "LR-5"))

@@ -5,12 +5,13 @@ both give the report's text, which the reader may edit. The values are kept on t
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
 from yiji.core.rulebook import RuleViolation
+from yiji.reports.structured import Assessment, refuse_missing
 
 SCHEME = "Lung-RADS"
 
@@ -53,6 +54,9 @@ class Nodule:
     behaviour: str = "baseline"
 
 
+FIELDS = Nodule
+
+
 def check(nodule: Nodule) -> None:
     """The fields a category needs, each named when missing (RPT-10, as a report check)."""
     missing = []
@@ -67,13 +71,7 @@ def check(nodule: Nodule) -> None:
             missing.append(("lobe", "部位", "location"))
         if nodule.behaviour not in BEHAVIOURS:
             missing.append(("behaviour", "变化", "behaviour"))
-    if missing:
-        raise RuleViolation(
-            "RPT-10",
-            "Lung-RADS须填写：" + "、".join(m[1] for m in missing) + "。",
-            "Lung-RADS needs: " + ", ".join(m[2] for m in missing) + ".",
-            field=missing[0][0],
-        )
+    refuse_missing(SCHEME, missing)
     if nodule.density == "part_solid" and nodule.solid_mm > nodule.size_mm:
         raise RuleViolation(
             "RPT-10",
@@ -119,8 +117,9 @@ def _by_steps(size: Decimal, steps: tuple[int, int, int]) -> str:
     return "4A" if size < high else "4B"
 
 
-def text(nodule: Nodule, found: str) -> tuple[str, str]:
-    """Findings and impression generated from the fields (the reader edits them freely)."""
+def assess(nodule: Nodule) -> Assessment:
+    """The category, its interval, and the text written from the fields (editable)."""
+    found = category(nodule)
     if nodule.density == "none":
         findings = "双肺未见明确结节。"
     else:
@@ -130,14 +129,7 @@ def text(nodule: Nodule, found: str) -> tuple[str, str]:
             f"{LOBES[nodule.lobe][0]}见{DENSITIES[nodule.density][0]}，大小约{size}{solid}"
             f"（{BEHAVIOURS[nodule.behaviour][0]}）。"
         )
-    return findings, f"Lung-RADS {found}类。{MANAGEMENT[found]}。"
-
-
-def structured_values(nodule: Nodule, found: str) -> dict:
-    values = {k: (str(v) if isinstance(v, Decimal) else v) for k, v in asdict(nodule).items()}
-    return {
-        "scheme": SCHEME,
-        "nodule": values,
-        "category": found,
-        "follow_up_months": FOLLOW_UP[found],
-    }
+    return Assessment(
+        found, FOLLOW_UP[found], findings, f"Lung-RADS {found}类。{MANAGEMENT[found]}。",
+        positive=found in ("3", "4A", "4B"),
+    )  # fmt: skip

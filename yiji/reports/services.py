@@ -18,7 +18,7 @@ from yiji.orders.models import EventKind, Exam, ExamStatus, Modality, Priority
 from yiji.orders.services import record_event
 from yiji.people import credentials
 from yiji.people.models import Post
-from yiji.reports import critical, hooks
+from yiji.reports import claims, critical, hooks
 from yiji.reports.models import Addendum, Report, ReportStatus, ReportVersion
 from yiji.reports.quality import quality_warnings
 
@@ -101,6 +101,7 @@ def save_draft(actor, exam: Exam, draft: Draft, *, expected_version: int) -> Rep
     require(actor, Action.WRITE_REPORT)
     require_unfrozen(exam)  # INC-2
     staff = _staff(actor)
+    claims.require_holder(actor, exam)
     with transaction.atomic():
         exam = Exam.objects.select_for_update().get(pk=exam.pk)
         if exam.status not in REPORTABLE_EXAMS and not hasattr(exam, "report"):
@@ -131,75 +132,29 @@ def save_draft(actor, exam: Exam, draft: Draft, *, expected_version: int) -> Rep
 
 
 @carries_out("RPT-10")
-def apply_lung_rads(actor, exam: Exam, nodule, *, expected_version: int) -> Report:
-    """A Lung-RADS structured report: the category and the follow-up interval come from the
-    dominant nodule's fields, the findings and impression are written from them (editable
-    afterwards), and the fields are kept on the report."""
-    from yiji.reports import lung_rads
+def apply_structured(actor, exam: Exam, fields, *, expected_version: int) -> Report:
+    """A structured report (Lung-RADS, TI-RADS, LI-RADS, BI-RADS, as the item's scheme):
+    the fields give the category and the follow-up interval, the findings and impression are
+    written from them (editable afterwards), and the fields are kept on the report."""
+    from yiji.reports import bi_rads, li_rads, lung_rads, ti_rads
+    from yiji.reports.structured import scheme_for, stored
 
-    found = lung_rads.category(nodule)
-    findings, impression = lung_rads.text(nodule, found)
+    scheme = scheme_for(exam.item)
+    modules = {m.SCHEME: m for m in (lung_rads, ti_rads, li_rads, bi_rads)}
+    if scheme not in modules or not isinstance(fields, modules[scheme].FIELDS):
+        raise RuleViolation(
+            "RPT-10", "该检查项目没有这种结构化报告。",
+            "This item has no such structured report.",
+        )  # fmt: skip
+    found = modules[scheme].assess(fields)
     with transaction.atomic():
         report = save_draft(
             actor, exam,
-            Draft(findings, impression, positive=found in ("3", "4A", "4B"), category=found),
+            Draft(found.findings, found.impression, positive=found.positive,
+                  category=found.category),
             expected_version=expected_version,
         )  # fmt: skip
-        report.structured = lung_rads.structured_values(nodule, found)
-        report.save(update_fields=["structured"])
-    return report
-
-
-@carries_out("RPT-10")
-def apply_ti_rads(actor, exam: Exam, nodule, *, expected_version: int) -> Report:
-    """An ACR TI-RADS structured report: the points give the level, the level and the size
-    the advice (FNA, follow-up or neither); the text is written from the fields."""
-    from yiji.reports import ti_rads
-
-    found, total, _advice, months, findings, impression = ti_rads.assess(nodule)
-    with transaction.atomic():
-        report = save_draft(
-            actor, exam,
-            Draft(findings, impression, positive=found in ("TR4", "TR5"), category=found),
-            expected_version=expected_version,
-        )  # fmt: skip
-        report.structured = ti_rads.structured_values(nodule, found, total, months)
-        report.save(update_fields=["structured"])
-    return report
-
-
-@carries_out("RPT-10")
-def apply_li_rads(actor, exam: Exam, observation, *, expected_version: int) -> Report:
-    """A LI-RADS structured liver report: the diagnostic table gives the category, the
-    category the management; the text is written from the fields."""
-    from yiji.reports import li_rads
-
-    found, months, findings, impression = li_rads.assess(observation)
-    with transaction.atomic():
-        report = save_draft(
-            actor, exam,
-            Draft(findings, impression, positive=found in ("LR-4", "LR-5"), category=found),
-            expected_version=expected_version,
-        )  # fmt: skip
-        report.structured = li_rads.structured_values(observation, found, months)
-        report.save(update_fields=["structured"])
-    return report
-
-
-@carries_out("RPT-10")
-def apply_bi_rads(actor, exam: Exam, lesion, *, expected_version: int) -> Report:
-    """A BI-RADS structured breast report by the counting method: the category from the
-    lesion's kind and suspicious features, the text from the fields."""
-    from yiji.reports import bi_rads
-
-    found, months, findings, impression = bi_rads.assess(lesion)
-    with transaction.atomic():
-        report = save_draft(
-            actor, exam,
-            Draft(findings, impression, positive=found not in ("1", "2"), category=found),
-            expected_version=expected_version,
-        )  # fmt: skip
-        report.structured = bi_rads.structured_values(lesion, found, months)
+        report.structured = stored(scheme, fields, found)
         report.save(update_fields=["structured"])
     return report
 

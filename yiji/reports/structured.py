@@ -3,6 +3,10 @@ the report page, and their absence is a report-writing warning (RPT-10; indicato
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+
+from yiji.core.rulebook import RuleViolation
 from yiji.orders.models import ExamItem, Modality
 
 SCHEMES = {
@@ -58,3 +62,42 @@ SUSPICIOUS_CATEGORIES = set().union(*SUSPICIOUS.values())
 def is_suspicious(item: ExamItem, category: str) -> bool:
     scheme = scheme_for(item)
     return bool(scheme) and category in SUSPICIOUS[scheme]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """What a structured report's fields give (lung_rads, ti_rads, li_rads, bi_rads): the
+    category, the follow-up interval (None: refer or none), the text, and extra figures."""
+
+    category: str
+    follow_up_months: int | None
+    findings: str
+    impression: str
+    positive: bool
+    extra: dict = field(default_factory=dict)
+
+
+def refuse_missing(scheme: str, missing: list[tuple[str, str, str]]) -> None:
+    """Name every field a scheme still needs (field, Chinese, English), as an RPT-10 check."""
+    if missing:
+        raise RuleViolation(
+            "RPT-10",
+            f"{scheme}须填写：" + "、".join(m[1] for m in missing) + "。",
+            f"{scheme} needs: " + ", ".join(m[2] for m in missing) + ".",
+            field=missing[0][0],
+        )
+
+
+def stored(scheme: str, fields, assessment: Assessment) -> dict:
+    """The values kept on the report (Report.structured), read by follow-up, HL7 and FHIR."""
+    values = {
+        name: str(v) if isinstance(v, Decimal) else list(v) if isinstance(v, tuple) else v
+        for name, v in asdict(fields).items()
+    }
+    return {
+        "scheme": scheme,
+        "nodule": values,
+        "category": assessment.category,
+        "follow_up_months": assessment.follow_up_months,
+        **assessment.extra,
+    }

@@ -5,12 +5,12 @@ values are kept on the report (`Report.structured`)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from yiji.core.rulebook import RuleViolation
+from yiji.reports.structured import Assessment, refuse_missing
 
 SCHEME = "TI-RADS"
 
@@ -61,6 +61,9 @@ class Nodule:
     lobe: str = ""
 
 
+FIELDS = Nodule
+
+
 def check(nodule: Nodule) -> None:
     missing = [
         (name, zh, en)
@@ -75,13 +78,7 @@ def check(nodule: Nodule) -> None:
     ]
     if nodule.size_mm is None or nodule.size_mm <= 0:
         missing.append(("size_mm", "最大径", "largest diameter"))
-    if missing:
-        raise RuleViolation(
-            "RPT-10",
-            "TI-RADS须填写：" + "、".join(m[1] for m in missing) + "。",
-            "TI-RADS needs: " + ", ".join(m[2] for m in missing) + ".",
-            field=missing[0][0],
-        )
+    refuse_missing(SCHEME, missing)
 
 
 def points(nodule: Nodule) -> int:
@@ -118,8 +115,8 @@ def advice(found: str, size_mm: Decimal) -> tuple[str, int | None]:
     return "无需细针穿刺；可常规复查。", None
 
 
-def assess(nodule: Nodule) -> tuple[str, int, str, int | None, str, str]:
-    """(TR level, points, advice, follow-up months, findings, impression)."""
+def assess(nodule: Nodule) -> Assessment:
+    """The level (with its points), the advice and interval, and the text from the fields."""
     total = points(nodule)
     found = level(total)
     said, months = advice(found, nodule.size_mm)
@@ -130,13 +127,7 @@ def assess(nodule: Nodule) -> tuple[str, int, str, int | None, str, str]:
         f"{SHAPE[nodule.shape][1]}，{MARGIN[nodule.margin][1]}，{foci}。"
     )
     impression = f"{LOBES[nodule.lobe][0]}结节，ACR TI-RADS {found}（{total}分）。{said}"
-    return found, total, said, months, findings, impression
-
-
-def structured_values(nodule: Nodule, found: str, total: int, months: int | None) -> dict:
-    values = {k: (str(v) if isinstance(v, Decimal) else v) for k, v in asdict(nodule).items()}
-    values["foci"] = list(nodule.foci)
-    return {
-        "scheme": SCHEME, "nodule": values, "category": found, "points": total,
-        "follow_up_months": months,
-    }  # fmt: skip
+    return Assessment(
+        found, months, findings, impression, positive=found in ("TR4", "TR5"),
+        extra={"points": total},
+    )  # fmt: skip

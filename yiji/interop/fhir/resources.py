@@ -203,7 +203,7 @@ def structured_observation(report: Report) -> dict | None:
     TI-RADS: the category, the nodule's size and features, the points, the interval)."""
     values = report.structured or {}
     scheme = values.get("scheme")
-    if scheme not in ("Lung-RADS", "TI-RADS", "LI-RADS", "BI-RADS"):
+    if not scheme:
         return None
 
     def code(key: str, display: str) -> dict:

@@ -144,20 +144,15 @@ def _structured(report) -> list[tuple[str, str, str, str, str]]:
     """A structured report's values as coded observations (Lung-RADS or TI-RADS: the
     category, the nodule and the follow-up interval), so the HIS can act on them."""
     values = report.structured or {}
-    scheme = values.get("scheme")
-    if scheme not in ("Lung-RADS", "TI-RADS", "LI-RADS", "BI-RADS"):
+    scheme = values.get("scheme", "")
+    if not scheme:
         return []
     nodule = values.get("nodule", {})
-    if scheme == "TI-RADS":
-        rows = [
-            ("ST", "TI_RADS", "TI-RADS分级", values.get("category", ""), ""),
-            ("NM", "TI_RADS_POINTS", "TI-RADS评分", str(values.get("points", "")), ""),
-        ]
-    elif scheme in ("LI-RADS", "BI-RADS"):
-        key = scheme.replace("-", "_")
-        rows = [("ST", key, f"{scheme}分类", values.get("category", ""), "")]
-    else:
-        rows = [("ST", "LUNG_RADS", "Lung-RADS分类", values.get("category", ""), "")]
+    key = scheme.upper().replace("-", "_")
+    label = "TI-RADS分级" if scheme == "TI-RADS" else f"{scheme}分类"
+    rows = [("ST", key, label, values.get("category", ""), "")]
+    if values.get("points") is not None:
+        rows.append(("NM", f"{key}_POINTS", f"{scheme}评分", str(values["points"]), ""))
     if nodule.get("size_mm"):
         rows.append(("NM", "NODULE_SIZE", "结节平均直径", nodule["size_mm"], "mm"))
     if nodule.get("solid_mm"):
