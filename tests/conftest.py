@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import json
+import os
+import shutil
+import socket
+import urllib.request
 
 import pytest
 from django.test import Client
@@ -36,6 +41,66 @@ def _tasks_run_at_once():
     from huey.contrib.djhuey import HUEY
 
     HUEY.immediate = True
+
+
+# No image archive unless a test starts one (the `archive` fixture): the default, the private
+# Orthanc of `yiji up`, is not running under the tests. Processes the tests start inherit it.
+os.environ["YIJI_DICOMWEB_URL"] = "off"
+
+
+@pytest.fixture(autouse=True)
+def _no_archive(settings):
+    settings.YIJI_DICOMWEB_URL = "off"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def orthanc_server(tmp_path_factory):
+    """A real Orthanc (Debian's, with DICOMweb and the Web viewer) on free ports, with its own
+    storage, for the whole run. Without Orthanc the image tests are skipped with the reason,
+    except in CI (YIJI_REQUIRE_PACS=1), where they fail."""
+    from yiji.images import orthanc
+
+    if orthanc.program() is None:
+        if os.environ.get("YIJI_REQUIRE_PACS") == "1":
+            pytest.fail("Orthanc is required (YIJI_REQUIRE_PACS=1) but not installed")
+        pytest.skip("Orthanc is not installed (apt install orthanc orthanc-dicomweb)")
+    http_port, dicom_port = _free_port(), _free_port()
+    folder = tmp_path_factory.mktemp("orthanc")
+    process = orthanc.start(folder, http_port, dicom_port, "TESTPACS")
+    if not orthanc.wait_ready(http_port, process):
+        process.kill()
+        pytest.fail(f"Orthanc did not start; see {folder}")
+    yield {"http": http_port, "dicom": dicom_port, "ae": "TESTPACS", "folder": folder}
+    process.terminate()
+    process.wait(15)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _orthanc(port: int, path: str, method: str = "GET"):
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", method=method)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        body = response.read()
+    return json.loads(body) if body else None
+
+
+@pytest.fixture
+def archive(settings, orthanc_server):
+    """Yiji pointed at the test Orthanc, emptied first (accession numbers repeat between
+    tests, whose databases roll back)."""
+    port = orthanc_server["http"]
+    for study in _orthanc(port, "/studies"):
+        _orthanc(port, f"/studies/{study}", "DELETE")
+    settings.YIJI_DICOMWEB_URL = f"http://127.0.0.1:{port}/dicom-web"
+    settings.YIJI_VIEWER_URL = (
+        f"http://127.0.0.1:{port}/web-viewer/app/viewer.html?series={{orthanc_series}}"
+    )
+    return orthanc_server
 
 
 @pytest.fixture(autouse=True)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "yiji.equipment",
     "yiji.people",
     "yiji.incidents",
+    "yiji.images",
     "yiji.archive",
     "yiji.lab",
     "yiji.site",
@@ -215,6 +216,24 @@ YIJI_HL7_PORT = envint("YIJI_HL7_PORT", "2575")
 YIJI_DICOM_PORT = envint("YIJI_DICOM_PORT", "11112")
 YIJI_DICOM_AE_TITLE = envstr("YIJI_DICOM_AE_TITLE", "YIJI")
 YIJI_WORKERS = envint("YIJI_WORKERS", "2")
+
+# The image archive (PACS). By default the private Orthanc that `yiji up` starts when Debian's
+# `orthanc` is installed: its web side on loopback at YIJI_PACS_PORT, modalities storing to
+# YIJI_PACS_DICOM_PORT. A hospital names its own PACS's DICOMweb root in YIJI_DICOMWEB_URL
+# ("off" turns the image features off), or, where it has no DICOMweb, its C-FIND address
+# (YIJI_PACS_DIMSE = "AE@host:port") for availability. YIJI_VIEWER_URL is the viewer's address
+# template ({study_uid}, {accession}, {patient_id}, {orthanc_study}).
+YIJI_PACS_PORT = envint("YIJI_PACS_PORT", "8242")
+YIJI_PACS_DICOM_PORT = envint("YIJI_PACS_DICOM_PORT", "4243")
+YIJI_PACS_AE_TITLE = envstr("YIJI_PACS_AE_TITLE", "YIJIPACS")
+YIJI_PACS_DIR = Path(envstr("YIJI_PACS_DIR", str(VAR_DIR / "pacs"))).resolve()
+YIJI_PACS_TIMEOUT = envint("YIJI_PACS_TIMEOUT", "5")
+YIJI_PACS_DIMSE = envstr("YIJI_PACS_DIMSE")
+YIJI_DICOMWEB_URL = envstr("YIJI_DICOMWEB_URL", "private")
+YIJI_VIEWER_URL = envstr(
+    "YIJI_VIEWER_URL",
+    f"http://127.0.0.1:{YIJI_PACS_PORT}/web-viewer/app/viewer.html?series={{orthanc_series}}",
+)
 YIJI_HOSPITAL_NAME = envstr("YIJI_HOSPITAL_NAME", "")
 
 LOGGING = {

@@ -355,6 +355,28 @@ SETTINGS: tuple[PolicySetting, ...] = (
         en="Oldest age of female patients whose pregnancy status must be recorded before "
         "an ionising-radiation exam.",
     ),
+    PolicySetting(
+        key="img.poll_hours",
+        kind=K.INTEGER,
+        default=72,
+        unit="h",
+        minimum=1,
+        maximum=720,
+        rules=("EXM-2",),
+        group="exams",
+        zh="检查结束后多少小时内仍向影像存档查询图像是否到齐（之后不再查询）。",
+        en="Hours after an exam ends during which Yiji keeps asking the image archive whether "
+        "its images have all arrived.",
+    ),
+    PolicySetting(
+        key="img.key_images_on_pdf",
+        kind=K.BOOLEAN,
+        default=True,
+        rules=("RPT-10",),
+        group="reports",
+        zh="报告PDF是否附关键图像。",
+        en="Whether the report PDF carries the key images.",
+    ),
     # --------------------------------------------------------------- reports
     PolicySetting(
         key="rpt.next_morning_release_modalities",

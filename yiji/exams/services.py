@@ -18,6 +18,7 @@ from yiji.equipment.plans import unchecked_device_in
 from yiji.equipment.services import faulty_device_in
 from yiji.exams.clocks import deadline
 from yiji.exams.models import AsepticItem, Disinfection, ExamRecord, Reaction
+from yiji.images import availability
 from yiji.incidents.freeze import require_unfrozen
 from yiji.orders.models import EventKind, Exam, ExamStatus, Modality
 from yiji.orders.scheduling import walk_in_problem
@@ -252,9 +253,18 @@ def record_details(actor, exam: Exam, values: dict[str, Any]) -> ExamRecord:
 
 
 @carries_out("EXM-2")
-def accept_images(actor, exam: Exam) -> ExamRecord:
+def accept_images(actor, exam: Exam, override_reason: str = "") -> ExamRecord:
+    """The technologist confirms the images acceptable. Where the exam makes images and an
+    archive is configured, the archive is asked first: with no image of the exam there (or no
+    answer), acceptance is refused unless the technologist gives the reason to accept anyway,
+    which is recorded."""
     require(actor, Action.PERFORM_EXAM)
     staff = _staff(actor)
+    override_reason = override_reason.strip()
+    images, archive_error = availability.refresh(exam)
+    problem = _archive_problem(images, archive_error) if images.needed else None
+    if problem is not None and not override_reason:
+        raise problem
     with transaction.atomic():
         exam, record = _locked(exam)
         if exam.status != ExamStatus.IN_PROGRESS:
@@ -262,8 +272,38 @@ def accept_images(actor, exam: Exam) -> ExamRecord:
         record.images_accepted_by = staff
         record.images_accepted_at = timezone.now()
         record.save(update_fields=["images_accepted_by", "images_accepted_at"])
-        record_event(exam, EventKind.IMAGES_ACCEPTED, actor, at=record.images_accepted_at)
+        counts = {"series": images.series, "instances": images.instances}
+        if images.announced is not None:
+            counts["announced"] = images.announced
+        record_event(
+            exam, EventKind.IMAGES_ACCEPTED, actor, at=record.images_accepted_at,
+            **(counts if images.needed else {}),
+        )  # fmt: skip
+        if problem is not None:
+            record_event(
+                exam, EventKind.OVERRIDE, actor, at=record.images_accepted_at,
+                note=override_reason[:500], rule="EXM-2", refused=problem.en,
+            )  # fmt: skip
     return record
+
+
+def _archive_problem(images, archive_error: str) -> RuleViolation | None:
+    if archive_error:
+        return RuleViolation(
+            "EXM-2",
+            "无法连接影像存档，不能核对图像是否已到达；确需接受请填写原因。",
+            "The image archive cannot be reached to check the images; give a reason to "
+            "accept them anyway.",
+            field="override_reason",
+        )
+    if not images.available:
+        return RuleViolation(
+            "EXM-2",
+            "影像存档中还没有该检查的图像，不能确认图像合格；确需接受请填写原因。",
+            "The archive holds no image of this exam yet; give a reason to accept anyway.",
+            field="override_reason",
+        )
+    return None
 
 
 def _pregnancy_check_due(exam: Exam) -> bool:

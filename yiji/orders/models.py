@@ -287,6 +287,8 @@ class EventKind(models.TextChoices):
     OVERRIDE = "override", _("Rule overridden")
     TECHNIQUE = "technique", _("Technique confirmed")
     IMAGES_ACCEPTED = "images_accepted", _("Images accepted")
+    # The archive holds the exam's images (found by a QIDO-RS query), with the counts.
+    IMAGES_AVAILABLE = "images_available", _("Images in the archive")
     PREPARED = "prepared", _("Preparation confirmed")
     SKIPPED = "skipped", _("Skipped in the queue")
     REPORT_PRELIMINARY = "report_preliminary", _("Preliminary report issued")

@@ -16,6 +16,7 @@ from pydicom.dataset import Dataset
 from yiji.core.permissions import PermissionRefused
 from yiji.core.rulebook import RuleViolation, record_refusal
 from yiji.exams import services as exam_services
+from yiji.images import availability
 from yiji.interop.dicom import unscheduled
 from yiji.interop.models import PerformedStep, StepStatus
 from yiji.orders.models import Exam
@@ -190,6 +191,7 @@ def update(actor, sop_instance_uid: str, ds: Dataset) -> PerformedStep:
                 pass  # unscheduled: the exam follows once the step is reconciled
             elif status == StepStatus.COMPLETED:
                 exam_services.modality_completed(actor, step.exam, ended, measured)
+                _expect_images(step, ds)
             elif status == StepStatus.DISCONTINUED:
                 exam_services.modality_discontinued(actor, step.exam, ended, _reason(ds))
             step.status = status
@@ -202,6 +204,17 @@ def update(actor, sop_instance_uid: str, ds: Dataset) -> PerformedStep:
     except (RuleViolation, PermissionRefused) as exc:
         raise _refusal(exc, actor, step.calling_ae) from exc
     return step
+
+
+def _expect_images(step: PerformedStep, ds: Dataset) -> None:
+    """What the modality says it made, to compare with what reaches the archive, which is
+    asked at once (IHE SWF: MPPS COMPLETED precedes the images' arrival or follows it)."""
+    made = series(ds) if "PerformedSeriesSequence" in ds else step.series
+    if made and availability.needs_images(step.exam):
+        availability.expect(
+            step.exam, step.study_uid, len(made), sum(s["instances"] for s in made)
+        )
+    availability.check_soon(step.exam)
 
 
 def _reason(ds: Dataset) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 from collections.abc import Iterator
 
 from django.db.models import Q, QuerySet
@@ -16,7 +17,6 @@ from django.utils import timezone
 from pydicom.datadict import dictionary_VR
 from pydicom.dataset import Dataset
 from pydicom.sequence import Sequence
-from pydicom.uid import generate_uid
 
 from yiji.core.rulebook import carries_out
 from yiji.exams.models import Disinfection
@@ -35,8 +35,11 @@ class QueryError(ValueError):
 
 
 def study_uid(exam: Exam) -> str:
-    """The same Study Instance UID for an exam every time it is asked for."""
-    return generate_uid(prefix=None, entropy_srcs=["yiji-study", exam.accession or str(exam.pk)])
+    """The same Study Instance UID for an exam every time it is asked for: a UUID-derived UID
+    (ISO/IEC 9834-8, root 2.25) named by the accession number. (pydicom's generate_uid ignores
+    its entropy sources under the 2.25 root and returns a new random UID each time.)"""
+    name = f"yiji-study:{exam.accession or exam.pk}"
+    return f"2.25.{uuid.uuid5(uuid.NAMESPACE_OID, name).int}"
 
 
 def _text(value) -> str:

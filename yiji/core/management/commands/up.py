@@ -1,13 +1,16 @@
 """`yiji up`: start every process Yiji needs (web server, task consumer, HL7 listener, DICOM
-service) and stop them all together on Ctrl-C or when any one of them dies."""
+service, and the private image archive when Orthanc is installed) and stop them all together
+on Ctrl-C or when any one of them dies."""
 
 from __future__ import annotations
 
+import shutil
 import signal
 import subprocess
 import sys
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 PROCESSES: list[tuple[str, list[str]]] = [
@@ -22,9 +25,21 @@ class Command(BaseCommand):
     help = "Start all of Yiji's processes on loopback; Ctrl-C stops them all."
 
     def handle(self, *args, **options):
+        processes = list(PROCESSES)
+        if settings.YIJI_DICOMWEB_URL == "private":
+            # The private image archive, when Debian's Orthanc is installed; say plainly what
+            # is off when it is not (a hospital's own PACS needs no process here).
+            if shutil.which("Orthanc") or shutil.which("Orthanc", path="/usr/sbin"):
+                processes.append(("pacs", ["pacs", "serve"]))
+            else:
+                self.stderr.write(
+                    "Orthanc is not installed: no image archive (apt install orthanc "
+                    "orthanc-dicomweb orthanc-webviewer, or set YIJI_DICOMWEB_URL to the "
+                    "hospital's PACS). Image availability, viewing and key images are off."
+                )
         children = {
             name: subprocess.Popen([sys.executable, "-m", "yiji", *argv])
-            for name, argv in PROCESSES
+            for name, argv in processes
         }
         stopping = False
 
