@@ -93,6 +93,7 @@ TEMPLATES = [
                 "yiji.core.context_processors.navigation",
                 "yiji.core.context_processors.csp_nonce",
                 "yiji.reports.context_processors.critical_alerts",
+                "yiji.images.context_processors.images",
             ],
         },
     },

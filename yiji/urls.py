@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("yiji.equipment.urls")),
     path("", include("yiji.people.urls")),
     path("", include("yiji.incidents.urls")),
+    path("", include("yiji.images.urls")),
     path("", include("yiji.archive.urls")),
     path("", include("yiji.lab.urls")),
     path("", include("yiji.core.urls")),

@@ -75,6 +75,7 @@ NAV: list[NavItem] = [
     NavItem("policy", _("Policy settings"), Action.VIEW_POLICY, group="admin"),
     NavItem("audit", _("Audit log"), Action.VIEW_AUDIT, group="admin"),
     NavItem("interfaces", _("Interfaces"), Action.MANAGE_INTERFACES, group="interfaces"),
+    NavItem("image_studies", _("Studies to reconcile"), Action.PERFORM_EXAM, group="interfaces"),
     NavItem("archive", _("Image archive"), Action.REQUEST_LOAN, group="archive"),
     NavItem("backups", _("Backups"), Action.MANAGE_BACKUPS, group="archive"),
     NavItem("kpi", _("Quality indicators"), Action.VIEW_QUALITY, group="quality"),

@@ -20,6 +20,8 @@ from yiji.exams import services
 from yiji.exams.disinfection import schedule as disinfection_schedule
 from yiji.exams.forms import record_form_for
 from yiji.exams.models import AsepticItem, ExamRecord
+from yiji.images import availability
+from yiji.incidents.freeze import active_freeze
 from yiji.orders import checkin, scheduling
 from yiji.orders import services as order_services
 from yiji.orders.forms import AllergyScreenForm, BookingForm, CheckInForm
@@ -33,6 +35,10 @@ def exam_room_context(request: HttpRequest, exam: Exam) -> dict:
         "record": record,
         "record_form": record_form_for(exam.item, instance=record),
         "can_perform": may(request.user, Action.PERFORM_EXAM),
+        # EXM-2: what the archive holds against what the modality announced (records only;
+        # the acceptance itself asks the archive again).
+        "images": availability.summary(exam),
+        "frozen": active_freeze(exam.pk),
         "aseptic_items": AsepticItem.choices if exam.modality == Modality.DSA else [],
         "disinfection": services.pending_disinfection(exam.room) if exam.room else None,
         "turnaround": services.turnaround(exam) if exam.status == ExamStatus.COMPLETED else None,

@@ -16,7 +16,7 @@ from django.utils import timezone
 from huey.contrib.djhuey import db_task
 
 from yiji.core import policy
-from yiji.core.rulebook import carries_out
+from yiji.core.rulebook import RuleViolation, carries_out
 from yiji.images import pacs
 from yiji.images.models import ArchiveState, Problem, Study
 from yiji.orders.models import EventKind, Exam, ExamStatus
@@ -102,6 +102,9 @@ def _record(exam: Exam | None, found: pacs.FoundStudy, now: dt.datetime) -> Stud
         study.patient_name = found.patient_name[:128]
         study.modalities = ",".join(found.modalities)[:64]
         study.study_date = found.study_date
+        if found.instances != previous or found.series != study.series_count:
+            # Only when the counts moved: the series list costs one more query.
+            study.series = pacs.series_of(found.study_uid) if dicom_web() else []
         study.series_count = found.series
         study.instance_count = found.instances
         study.checked_at = now
@@ -155,6 +158,10 @@ def _complete(study: Study, exam: Exam | None, previous: int) -> bool:
     # two looks.
     ended = exam is not None and exam.status == ExamStatus.COMPLETED
     return ended and previous == study.instance_count
+
+
+def dicom_web() -> bool:
+    return bool(pacs.dicomweb_url())
 
 
 def scan_arrivals(now: dt.datetime) -> int:
@@ -278,6 +285,30 @@ def summaries(exams: list[Exam]) -> dict[int, Images]:
 
 def summary(exam: Exam) -> Images:
     return summaries([exam])[exam.pk]
+
+
+@carries_out("EXM-2")
+def require_images(exam: Exam) -> Images:
+    """A report is signed on images: refused while the archive holds none of the exam's
+    (the archive is asked when none is recorded yet). Exams that make no images pass."""
+    images = summary(exam)
+    if not images.needed or images.available:
+        return images
+    images, error = refresh(exam)
+    if images.available:
+        return images
+    if error:
+        raise RuleViolation(
+            "EXM-2",
+            "无法连接影像存档，不能确认该检查的图像已到达，暂不能签发报告。",
+            "The image archive cannot be reached to confirm this exam's images; the report "
+            "cannot be signed yet.",
+        )
+    raise RuleViolation(
+        "EXM-2",
+        "影像存档中还没有该检查的图像，不能签发报告。",
+        "The archive holds no image of this exam yet: the report cannot be signed.",
+    )
 
 
 def refresh(exam: Exam) -> tuple[Images, str]:

@@ -35,6 +35,8 @@ class Study(models.Model):
     study_date = models.DateField(_("study date"), null=True, blank=True)
     series_count = models.PositiveIntegerField(_("series in the archive"), default=0)
     instance_count = models.PositiveIntegerField(_("images in the archive"), default=0)
+    # The series the archive holds: [{"uid", "modality", "number", "description", "instances"}].
+    series = models.JSONField(_("series"), default=list, blank=True)
     # What MPPS said the modality made; None where no MPPS came.
     announced_series = models.PositiveIntegerField(_("series announced"), null=True, blank=True)
     announced_instances = models.PositiveIntegerField(_("images announced"), null=True, blank=True)

@@ -138,6 +138,31 @@ def find_studies(
     return [_study(Dataset.from_json(item)) for item in found]
 
 
+SERIES_FIELDS = ["Modality", "SeriesNumber", "SeriesDescription", "NumberOfSeriesRelatedInstances"]
+
+
+def series_of(study_uid: str) -> list[dict]:
+    """The study's series as the archive holds them: uid, modality, number, description,
+    instances (for FHIR ImagingStudy)."""
+    client = _client()
+    found = _calling(
+        lambda: client.search_for_series(study_instance_uid=study_uid, fields=SERIES_FIELDS)
+    )
+    rows = []
+    for item in found:
+        ds = Dataset.from_json(item)
+        rows.append(
+            {
+                "uid": str(ds.get("SeriesInstanceUID") or ""),
+                "modality": str(ds.get("Modality") or ""),
+                "number": _int(ds.get("SeriesNumber")),
+                "description": str(ds.get("SeriesDescription") or "")[:64],
+                "instances": _int(ds.get("NumberOfSeriesRelatedInstances")) or 0,
+            }
+        )
+    return sorted(rows, key=lambda r: (r["number"] or 0, r["uid"]))
+
+
 def instances(study_uid: str) -> list[FoundInstance]:
     """Every instance of a study, in series and instance order (for key images)."""
     client = _client()

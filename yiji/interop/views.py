@@ -4,6 +4,7 @@ outbound delivery log (resend), and the modality steps made without a worklist e
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -17,6 +18,8 @@ from yiji.core.models import AuditAction
 from yiji.core.permissions import Action
 from yiji.core.rulebook import RuleViolation
 from yiji.core.views import form_pk, requires, show_refusal
+from yiji.images import availability, pacs
+from yiji.images.models import Problem, Study
 from yiji.interop import monitor
 from yiji.interop.accounts import interface_user
 from yiji.interop.dicom import unscheduled as unscheduled_steps
@@ -45,6 +48,11 @@ def overview(request: HttpRequest) -> HttpResponse:
             "outbound": monitor.outbound(now),
             "results": monitor.result_delivery(now),
             "dicom": monitor.dicom(now),
+            "archive": availability.archive_state(),
+            "archive_url": pacs.dicomweb_url() or settings.YIJI_PACS_DIMSE,
+            "studies_to_reconcile": Study.objects.filter(
+                problem__in=[Problem.UNKNOWN_ACCESSION, Problem.OTHER_PATIENT]
+            ).count(),
             "chart": chart,
             "traffic": list(
                 zip(chart["hours"], chart["received"], chart["failed"], chart["sent"], strict=True)

@@ -99,6 +99,29 @@ class Report(models.Model):
         return self.status in SIGNED_STATUSES
 
 
+class KeyImage(models.Model):
+    """An image the reader marked as key to the report: shown as a thumbnail on the report
+    page and, where policy says so, on the PDF (img.key_images_on_pdf)."""
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="key_images")
+    study_uid = models.CharField(max_length=64)
+    series_uid = models.CharField(max_length=64)
+    sop_uid = models.CharField(_("SOP Instance UID"), max_length=64)
+    label = models.CharField(_("label"), max_length=64, blank=True)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    marked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("key image")
+        verbose_name_plural = _("key images")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "sop_uid"], name="key_image_once")
+        ]
+
+
 class ReportVersion(models.Model):
     """Every saved state of a report, in order: nothing written is ever lost."""
 

@@ -13,13 +13,14 @@ from yiji.core import access, accounts, audit, calendar, notices, policy
 from yiji.core.models import AuditAction, Staff
 from yiji.core.permissions import Action, may, require
 from yiji.core.rulebook import RuleViolation, carries_out
+from yiji.images import availability, pacs
 from yiji.incidents.freeze import require_unfrozen
 from yiji.orders.models import EventKind, Exam, ExamStatus, Modality, Priority
 from yiji.orders.services import record_event
 from yiji.people import credentials
 from yiji.people.models import Post
 from yiji.reports import claims, critical, hooks
-from yiji.reports.models import Addendum, Report, ReportStatus, ReportVersion
+from yiji.reports.models import Addendum, KeyImage, Report, ReportStatus, ReportVersion
 from yiji.reports.quality import quality_warnings
 
 TITLE_RANK = {"resident": 1, "attending": 2, "associate_chief": 3, "chief": 4}
@@ -198,6 +199,7 @@ def submit(actor, report: Report, secret: str, *, confirm_warnings: bool = False
     require(actor, Action.WRITE_REPORT)
     require_unfrozen(report.exam)  # INC-2
     staff = _staff(actor)
+    availability.require_images(report.exam)  # EXM-2: signed on images
     with transaction.atomic():
         report = (
             Report.objects.select_for_update().select_related("exam", "author").get(pk=report.pk)
@@ -363,6 +365,7 @@ def issue_preliminary(
     require(actor, Action.SIGN_REPORT)
     require_unfrozen(report.exam)  # INC-2
     staff = _staff(actor)
+    availability.require_images(report.exam)  # EXM-2: signed on images
     with transaction.atomic():
         report = (
             Report.objects.select_for_update().select_related("exam", "author").get(pk=report.pk)
@@ -651,3 +654,47 @@ def delete_template(actor, template) -> None:
         )
     audit.record(actor, AuditAction.DELETE, template, before={"name": template.name})
     template.delete()
+
+
+@carries_out("RPT-10")
+def set_key_images(actor, report: Report, sop_uids: list[str]) -> list[KeyImage]:
+    """The reader's key images: exactly the instances named, each one of the exam's study in
+    the archive (asked now); kept while the report can still be edited (RPT-13)."""
+    require(actor, Action.WRITE_REPORT)
+    require_unfrozen(report.exam)  # INC-2
+    claims.require_holder(actor, report.exam)
+    images = availability.summary(report.exam)
+    if not images.study_uid:
+        raise RuleViolation(
+            "RPT-10", "该检查在影像存档中还没有图像。", "The archive holds no image of this exam."
+        )
+    try:
+        held = {i.sop_uid: i for i in pacs.instances(images.study_uid)}
+    except pacs.ArchiveUnavailable as exc:
+        raise RuleViolation(
+            "RPT-10", "无法连接影像存档，请稍后再标记关键图像。",
+            "The image archive cannot be reached; mark the key images later.",
+        ) from exc  # fmt: skip
+    unknown = [uid for uid in sop_uids if uid not in held]
+    if unknown:
+        raise RuleViolation(
+            "RPT-10", "所选图像不属于该检查。", "A chosen image is not this exam's.",
+            data={"unknown": unknown},
+        )  # fmt: skip
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        if report.signed:
+            raise RuleViolation(
+                "RPT-13", "已签发的报告不能修改。", "A signed report is never edited."
+            )
+        report.key_images.exclude(sop_uid__in=sop_uids).delete()
+        kept = set(report.key_images.values_list("sop_uid", flat=True))
+        for uid in sop_uids:
+            if uid not in kept:
+                found = held[uid]
+                KeyImage.objects.create(
+                    report=report, study_uid=images.study_uid, series_uid=found.series_uid,
+                    sop_uid=uid, marked_by=actor,
+                    label=f"{found.series_number or ''}-{found.instance_number or ''}",
+                )  # fmt: skip
+    return list(report.key_images.all())

@@ -31,6 +31,8 @@ from yiji.core.views import (
     show_refusal,
 )
 from yiji.exams import clocks as exam_clocks
+from yiji.images import availability
+from yiji.incidents.freeze import active_freeze
 from yiji.orders.desk import item_initials
 from yiji.orders.models import Exam, ExamItem, ExamStatus, Modality, Priority
 from yiji.reports import claims, critical, services, workstation
@@ -124,6 +126,7 @@ def reading(request: HttpRequest) -> HttpResponse:
     far = timezone.now() + dt.timedelta(days=3650)
     rows.sort(key=lambda row: (row[0].priority != Priority.URGENT, row[1] or far))
     reading_now = claims.readers([exam.pk for exam, _due, _rule in rows])
+    images = availability.summaries([exam for exam, _due, _rule in rows])
     return render(
         request,
         "reports/reading.html",
@@ -133,7 +136,10 @@ def reading(request: HttpRequest) -> HttpResponse:
             "tab_counts": [
                 (key, label, reading_rows(request.user, key).count()) for key, label in TABS.items()
             ],
-            "rows": [(exam, due, rule, reading_now.get(exam.pk)) for exam, due, rule in rows],
+            "rows": [
+                (exam, due, rule, reading_now.get(exam.pk), images[exam.pk])
+                for exam, due, rule in rows
+            ],
             "priorities": Priority.choices,
             "priority": request.GET.get("priority", ""),
             "body_parts": ExamItem.objects.filter(active=True)
@@ -237,6 +243,10 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
                 services.send_back(request.user, report, request.POST.get("reason", ""))
                 messages.success(request, _("Report sent back to its author."))
                 return _next_case(request, exam, "review")
+            elif action == "key_images" and report:
+                services.set_key_images(request.user, report, request.POST.getlist("key"))
+                messages.success(request, _("Key images saved."))
+                return redirect("report", pk=pk)
             elif action == "phrase":
                 services.save_phrase(
                     request.user,
@@ -289,6 +299,8 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
             "addendum_form": addendum_form,
             "priors": workstation.priors(exam),
             "ws": workstation.context(exam),
+            "images": availability.summary(exam),
+            "frozen": active_freeze(exam.pk),
             "tab": tab,
             "previous_case": previous_case,
             "next_case": next_case,

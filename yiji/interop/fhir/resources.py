@@ -394,42 +394,79 @@ def appointment(exam: Exam) -> dict:
     return {k: v for k, v in resource.items() if v not in ([], None)}
 
 
-def imaging_study(exam: Exam, steps: list, study_uid: str) -> dict:
-    """What the modality reported through MPPS: started, series and instance counts."""
+def imaging_study(
+    exam: Exam, steps: list, study_uid: str, archived: list, archive_url: str = ""
+) -> dict:
+    """The study as the archive holds it (series and image counts found by QIDO-RS, with the
+    DICOMweb endpoint to fetch it), else as the modality reported it through MPPS."""
     statuses = {step.status for step in steps}
     status = (
         "available"
-        if StepStatus.COMPLETED in statuses
+        if archived or StepStatus.COMPLETED in statuses
         else "registered"
         if StepStatus.IN_PROGRESS in statuses
         else "cancelled"
     )
     modality = {"system": DICOM_SYSTEM, "code": DICOM_MODALITY.get(exam.modality, exam.modality)}
-    series = [
-        {
-            "uid": made["uid"],
-            "modality": modality,
-            "description": made.get("description") or None,
-            "numberOfInstances": made.get("instances", 0),
+    if archived:
+        series = [
+            {
+                "uid": made["uid"],
+                "number": made.get("number"),
+                "modality": {
+                    "system": DICOM_SYSTEM,
+                    "code": made.get("modality") or modality["code"],
+                },
+                "description": made.get("description") or None,
+                "numberOfInstances": made.get("instances", 0),
+            }
+            for study in archived
+            for made in study.series
+        ]
+        counts = (sum(s.series_count for s in archived), sum(s.instance_count for s in archived))
+    else:
+        series = [
+            {
+                "uid": made["uid"],
+                "modality": modality,
+                "description": made.get("description") or None,
+                "numberOfInstances": made.get("instances", 0),
+            }
+            for step in steps
+            for made in step.series
+        ]
+        counts = (len(series), sum(s["numberOfInstances"] for s in series))
+    started = [step.started_at for step in steps if step.started_at] or [exam.started_at]
+    endpoint = None
+    if archived and archive_url:
+        endpoint = {
+            "resourceType": "Endpoint",
+            "id": "archive",
+            "status": "active",
+            "connectionType": {
+                "system": "http://terminology.hl7.org/CodeSystem/endpoint-connection-type",
+                "code": "dicom-wado-rs",
+            },
+            "payloadType": [{"text": "DICOM"}],
+            "payloadMimeType": ["application/dicom"],
+            "address": archive_url,
         }
-        for step in steps
-        for made in step.series
-    ]
-    started = [step.started_at for step in steps if step.started_at]
     resource = {
         "resourceType": "ImagingStudy",
         "id": str(exam.pk),
+        "contained": [endpoint] if endpoint else None,
         "identifier": [{"system": "urn:dicom:uid", "value": f"urn:oid:{study_uid}"}],
         "status": status,
         "modality": [modality],
         "subject": {"reference": f"Patient/{exam.patient_id}"},
         "basedOn": [{"reference": f"ServiceRequest/{exam.pk}"}],
-        "started": instant(min(started)) if started else None,
+        "started": instant(min(started)) if started[0] else None,
+        "endpoint": [{"reference": "#archive"}] if endpoint else None,
         "procedureCode": [
             {"coding": [{"system": ITEM_SYSTEM, "code": exam.item.code, "display": exam.item.name}]}
         ],
-        "numberOfSeries": len(series),
-        "numberOfInstances": sum(s["numberOfInstances"] for s in series),
+        "numberOfSeries": counts[0],
+        "numberOfInstances": counts[1],
         "series": [{k: v for k, v in s.items() if v is not None} for s in series],
     }
     return {k: v for k, v in resource.items() if v not in ([], None)}

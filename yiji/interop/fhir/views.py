@@ -8,7 +8,7 @@ import json
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -22,6 +22,7 @@ from yiji.core.models import Allergy, Department, Patient, Role, Staff
 from yiji.core.operation_outcome import outcome
 from yiji.core.permissions import GRANTS, Action, PermissionRefused, require, roles_of
 from yiji.core.rulebook import RuleViolation, record_refusal
+from yiji.images import pacs
 from yiji.interop.accounts import has_scope
 from yiji.interop.dicom.worklist import study_uid
 from yiji.interop.fhir import oauth
@@ -558,15 +559,21 @@ def observations(request: HttpRequest) -> JsonResponse:
 
 
 def _studies() -> QuerySet:
-    """Exams a modality has reported on through MPPS; the rest are not known as studies."""
-    performed = Exam.objects.filter(performed_steps__isnull=False).distinct()
-    return performed.select_related("item").prefetch_related("performed_steps").order_by("pk")
+    """Exams a modality reported on through MPPS, or whose images the archive holds."""
+    in_archive = Q(studies__problem="", studies__seen_at__isnull=False)
+    known = Exam.objects.filter(Q(performed_steps__isnull=False) | in_archive).distinct()
+    return known.select_related("item").prefetch_related("performed_steps", "studies")
 
 
 def _imaging_study(exam: Exam) -> dict:
     steps = sorted(exam.performed_steps.all(), key=lambda step: step.pk)
-    uid = next((step.study_uid for step in steps if step.study_uid), "") or study_uid(exam)
-    return fhir.imaging_study(exam, steps, uid)
+    archived = [s for s in exam.studies.all() if s.problem == "" and s.seen_at]
+    uid = (
+        next((s.study_uid for s in archived), "")
+        or next((step.study_uid for step in steps if step.study_uid), "")
+        or study_uid(exam)
+    )
+    return fhir.imaging_study(exam, steps, uid, archived, pacs.dicomweb_url())
 
 
 @endpoint
@@ -584,5 +591,5 @@ def imaging_studies(request: HttpRequest) -> JsonResponse:
     rows = filter_patient(_studies(), request, "patient_id")
     if "identifier" in request.GET:
         uid = _token(request.GET["identifier"])[1].removeprefix("urn:oid:")
-        rows = rows.filter(performed_steps__study_uid=uid)
-    return searchset(request, rows, _imaging_study)
+        rows = rows.filter(Q(performed_steps__study_uid=uid) | Q(studies__study_uid=uid))
+    return searchset(request, rows.order_by("pk"), _imaging_study)
