@@ -72,6 +72,8 @@ class ExamRecord(models.Model):
         Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     images_accepted_at = models.DateTimeField(null=True, blank=True)
+    # Films printed for the exam, for the film line of the supplies ledger (EQP-9).
+    films = models.PositiveSmallIntegerField(_("films printed"), null=True, blank=True)
     discontinue_reason = models.CharField(_("reason discontinued"), max_length=200, blank=True)
     # EXM-9: the aseptic checklist of an interventional procedure, before it starts.
     aseptic_checklist = models.JSONField(_("aseptic checklist"), default=list, blank=True)

@@ -40,6 +40,7 @@ RECORD_FIELDS = (
     "contrast_route",
     "reaction",
     "extravasation",
+    "films",
 )
 
 

@@ -193,16 +193,13 @@ def _int(value) -> int | None:
         return None
 
 
-def rendered(study_uid: str, series_uid: str, sop_uid: str, size: int = 256) -> bytes:
-    """One instance rendered as a JPEG thumbnail (WADO-RS Retrieve Rendered)."""
+def rendered(study_uid: str, series_uid: str, sop_uid: str) -> bytes:
+    """One instance rendered as a JPEG (WADO-RS Retrieve Rendered); the page scales it. (No
+    viewport parameter: requests encodes its comma, which Orthanc's plugin refuses.)"""
     client = _client()
     return _calling(
         lambda: client.retrieve_instance_rendered(
-            study_uid,
-            series_uid,
-            sop_uid,
-            media_types=("image/jpeg",),
-            params={"viewport": f"{size},{size}"},
+            study_uid, series_uid, sop_uid, media_types=("image/jpeg",)
         )
     )
 

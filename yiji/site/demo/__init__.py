@@ -8,7 +8,16 @@ from collections.abc import Callable
 
 def parts() -> list[tuple[Callable[[], bool], str]]:
     """Each area's loader with what it says when it loaded something."""
-    from yiji.site.demo import clinical, equipment, hospital, lab, people, quality, reports
+    from yiji.site.demo import (
+        clinical,
+        equipment,
+        hospital,
+        images,
+        lab,
+        people,
+        quality,
+        reports,
+    )  # fmt: skip
 
     return [
         (hospital.load, "Demo hospital loaded."),
@@ -18,4 +27,5 @@ def parts() -> list[tuple[Callable[[], bool], str]]:
         (quality.load, "Demo surveys, a QC inspection and a summary draft loaded."),
         (people.load, "Demo roster, handovers, leave, doses and incidents loaded."),
         (lab.load, "Demo lab catalogue, QC, EQA and a day's specimens loaded."),
+        (images.load, "Demo images stored in the image archive."),
     ]
