@@ -35,9 +35,9 @@ def exam_room_context(request: HttpRequest, exam: Exam) -> dict:
         "record": record,
         "record_form": record_form_for(exam.item, instance=record),
         "can_perform": may(request.user, Action.PERFORM_EXAM),
-        # EXM-2: what the archive holds against what the modality announced (records only;
-        # the acceptance itself asks the archive again).
-        "images": availability.summary(exam),
+        # EXM-2: what the archive holds against what the modality announced, asked now for
+        # an open exam (the acceptance itself asks again).
+        "images": availability.current(exam),
         "frozen": active_freeze(exam.pk),
         "aseptic_items": AsepticItem.choices if exam.modality == Modality.DSA else [],
         "disinfection": services.pending_disinfection(exam.room) if exam.room else None,

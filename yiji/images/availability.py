@@ -287,6 +287,24 @@ def summary(exam: Exam) -> Images:
     return summaries([exam])[exam.pk]
 
 
+def current(exam: Exam) -> Images:
+    """For the exam's own page: an open exam whose images are not all in is asked about now
+    (the technologist waiting to accept them should not wait for the next pass), unless the
+    archive is failing and being left alone."""
+    images = summary(exam)
+    open_now = exam.status in (ExamStatus.IN_PROGRESS, ExamStatus.COMPLETED)
+    if not images.needed or not open_now or _backing_off():
+        return images
+    if Study.objects.filter(exam=exam, problem="", complete=True).exists():
+        return images
+    return refresh(exam)[0]
+
+
+def _backing_off() -> bool:
+    state = archive_state()
+    return bool(state and state.retry_at and state.retry_at > timezone.now())
+
+
 @carries_out("EXM-2")
 def require_images(exam: Exam) -> Images:
     """A report is signed on images: refused while the archive holds none of the exam's
