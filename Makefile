@@ -5,9 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 VENDOR := yiji/static/vendor
 
-.PHONY: demo test bench screenshots install static messages lint clean
+.PHONY: demo test bench screenshots install static messages lint clean pacs
 
-demo: install
+demo: install pacs
 	$(BIN)/yiji migrate --noinput -v0
 	$(BIN)/yiji demo
 	$(BIN)/yiji collectstatic --noinput -v0
@@ -15,6 +15,16 @@ demo: install
 
 test: install
 	$(BIN)/pytest
+
+# The image archive: Debian's Orthanc with its DICOMweb and Web viewer plugins, installed when
+# this is a Debian machine and we may (root); `yiji up` then starts a private archive. Without
+# it Yiji runs with the image features off and says so.
+pacs:
+	@if dpkg -s orthanc-dicomweb >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    orthanc orthanc-dicomweb orthanc-webviewer >/dev/null; \
+	else echo "Orthanc not installed (sudo apt install orthanc orthanc-dicomweb orthanc-webviewer): images off"; fi
 
 # The cockpit, desk, room and queue screen at 1366x768 into var/screenshots/ (needs Chromium).
 screenshots: install

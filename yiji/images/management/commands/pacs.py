@@ -8,6 +8,7 @@ import signal
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from yiji.images import availability, orthanc, pacs
 
@@ -41,9 +42,12 @@ class Command(BaseCommand):
         if state is None or state.checked_at is None:
             self.stdout.write("not asked yet")
         elif state.ok:
-            self.stdout.write(f"answered at {state.last_ok_at:%Y-%m-%d %H:%M:%S}")
+            self.stdout.write(
+                f"answered at {timezone.localtime(state.last_ok_at):%Y-%m-%d %H:%M:%S}"
+            )
         else:
-            self.stdout.write(f"failing since {state.last_error_at}: {state.last_error}")
+            since = timezone.localtime(state.last_error_at)
+            self.stdout.write(f"failing since {since:%Y-%m-%d %H:%M:%S}: {state.last_error}")
 
     def _serve(self) -> None:
         if orthanc.program() is None:
