@@ -82,7 +82,11 @@ def request_deletion(actor, study: Study, reason: str) -> DeletionRequest:
     require(actor, Action.PERFORM_EXAM)
     reason = _reason(reason, "INC-2")
     with transaction.atomic():
-        study = Study.objects.select_for_update().select_related("exam__patient").get(pk=study.pk)
+        study = (
+            Study.objects.select_for_update(of=("self",))
+            .select_related("exam__patient")
+            .get(pk=study.pk)
+        )
         if study.exam is not None:
             require_unfrozen(study.exam)
         request = DeletionRequest.objects.create(study=study, requested_by=actor, reason=reason)
