@@ -202,7 +202,7 @@ def test_fhir_imaging_study_carries_what_the_archive_holds(
 
 
 def test_pages_load_when_the_archive_is_down(
-    settings, started, items, technologist, client_for, doctor
+    settings, started, items, technologist, client_for, doctor, make_staff
 ):
     settings.YIJI_DICOMWEB_URL = "http://127.0.0.1:9/dicom-web"
     exam = started(items["ct_head"])
@@ -211,6 +211,10 @@ def test_pages_load_when_the_archive_is_down(
     refused = client.post(f"/exams/{exam.pk}/act/", {"action": "accept"}, follow=True)
     assert refused.status_code == 200 and "EXM-2" in refused.content.decode()
     assert client_for(doctor("attending")).get("/reading/").status_code == 200
+    # The failing archive on the interface monitor, with its error, and passes backing off.
+    availability.poll()
+    monitor = client_for(make_staff(Role.ADMIN)).get("/interfaces/").content.decode()
+    assert "无响应" in monitor and "127.0.0.1:9" in monitor
 
 
 def test_studies_to_reconcile_page_attaches_with_a_reason(
