@@ -23,6 +23,7 @@ from yiji.images.models import Study
 from yiji.incidents import services as incidents
 from yiji.incidents.models import Category, IncidentKind, Severity
 from yiji.interop.dicom.worklist import study_uid
+from yiji.orders import patient_link
 from yiji.orders.models import EventKind
 from yiji.reports import services as reports
 from yiji.reports.models import KeyImage
@@ -156,6 +157,13 @@ def test_key_images_marked_in_the_editor_show_on_the_page_and_the_pdf(
     assert pdf.status_code == 200
     reader = PdfReader(io.BytesIO(pdf.content))
     assert any(page.images for page in reader.pages)
+    # The patient's link shows the key images too (云胶片), and only those.
+    token = patient_link.token_for(exam)
+    anonymous = Client()
+    assert 'id="cloud-film"' in anonymous.get(f"/p/{token}/").content.decode()
+    film = anonymous.get(f"/p/{token}/key/0.jpg")
+    assert film.status_code == 200 and film.content[:2] == b"\xff\xd8"
+    assert anonymous.get(f"/p/{token}/key/1.jpg").status_code == 404
 
 
 @pytest.mark.rules("INC-2")

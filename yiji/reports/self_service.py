@@ -14,6 +14,7 @@ from django.urls import Resolver404, resolve
 from yiji.core import audit
 from yiji.core.models import AuditAction
 from yiji.core.rulebook import RuleViolation, carries_out
+from yiji.images import pacs
 from yiji.orders import patient_link
 from yiji.orders.models import Exam
 from yiji.reports.models import Report, ReportPrint, ReportStatus
@@ -108,3 +109,16 @@ def open_link(token: str, ip: str | None) -> tuple[Exam, Report | None]:
     report = Report.objects.filter(exam=exam, status__in=RELEASED).first()
     audit.record(None, AuditAction.VIEW, exam.patient, reason="patient link", ip=ip)
     return exam, report
+
+
+def key_image(token: str, number: int) -> bytes:
+    """The patient's cloud film (云胶片): the released report's key images, one by one, from
+    the archive (the page that shows them was logged when opened). Raises LookupError for an
+    image the link does not lead to, pacs.ArchiveUnavailable when the archive is away."""
+    exam = patient_link.exam_for(token)
+    report = Report.objects.filter(exam=exam, status__in=RELEASED).first()
+    keys = list(report.key_images.all()) if report else []
+    if not 0 <= number < len(keys):
+        raise LookupError(number)
+    key = keys[number]
+    return pacs.rendered(key.study_uid, key.series_uid, key.sop_uid)

@@ -10,6 +10,7 @@ from django.views.decorators.csrf import csrf_protect
 from yiji.core import policy
 from yiji.core.rulebook import RuleViolation, record_refusal
 from yiji.core.views import client_ip
+from yiji.images import pacs
 from yiji.reports import self_service
 
 
@@ -77,3 +78,15 @@ def patient_link_pdf(request: HttpRequest, token: str) -> HttpResponse:
         report, "link", _hospital_name(), request.build_absolute_uri("/"), ip
     )
     return _pdf(pdf, exam.accession)
+
+
+def patient_link_key_image(request: HttpRequest, token: str, number: int) -> HttpResponse:
+    try:
+        image = self_service.key_image(token, number)
+    except (RuleViolation, LookupError):
+        return HttpResponse(status=404)
+    except pacs.ArchiveUnavailable:
+        return HttpResponse(status=503)
+    response = HttpResponse(image, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -12,6 +12,11 @@ urlpatterns = [
     path("kiosk/", self_service_views.kiosk, name="kiosk"),
     path("p/<str:token>/", self_service_views.patient_link, name="patient_link"),
     path("p/<str:token>/report.pdf", self_service_views.patient_link_pdf, name="patient_link_pdf"),
+    path(
+        "p/<str:token>/key/<int:number>.jpg",
+        self_service_views.patient_link_key_image,
+        name="patient_link_key_image",
+    ),
     path("critical/", views.critical_register, name="critical"),
     path("critical/alerts/", views.critical_alerts, name="critical_alerts"),
     path("tat/", views.tat, name="tat"),
