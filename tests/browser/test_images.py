@@ -100,12 +100,20 @@ def test_acceptance_viewing_key_image_and_signed_pdf(page, site, login):
     page.wait_for_selector("#key-images input[type=checkbox]")
     assert KeyImage.objects.filter(report__exam=exam).count() == 1
 
+    fetched: list[tuple[int, str]] = []
+    page.context.on("response", lambda r: fetched.append((r.status, r.url)))
     with page.expect_popup() as opened:
         page.keyboard.press("Alt+i")
     viewer = opened.value
     viewer.wait_for_load_state()
     assert "/web-viewer/app/viewer.html?series=" in viewer.url
-    assert viewer.title() != "" and "404" not in viewer.content()
+    # The viewer found the series and drew an image of it (decoded by the archive).
+    for _ in range(50):
+        if any(status == 200 and "/web-viewer/instances/" in url for status, url in fetched):
+            break
+        viewer.wait_for_timeout(200)
+    assert any(status == 200 and "/web-viewer/series/" in url for status, url in fetched)
+    assert any(status == 200 and "/web-viewer/instances/" in url for status, url in fetched)
     viewer.close()
 
     page.fill("#id_signature", demo.DEMO_PASSWORD)
