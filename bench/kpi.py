@@ -320,6 +320,8 @@ def _key(key):
 
     if isinstance(key, dt.datetime) and timezone.is_aware(key):
         return timezone.localtime(key).replace(tzinfo=None)
+    if isinstance(key, dt.date) and not isinstance(key, dt.datetime):
+        return dt.datetime.combine(key, dt.time())  # a period the roll-up answered
     return key
 
 
@@ -331,7 +333,7 @@ def cases():
         return {i.code: (f.numerator, f.denominator) for i, f, _, _ in kpi.summary(FIRST, LAST)}
 
     def ours_from_records():
-        figures = {i.code: kpi.total(i, FIRST, LAST) for i in kpi.INDICATORS}
+        figures = {i.code: kpi.counted(i, FIRST, LAST)[0] for i in kpi.INDICATORS}
         return {code: (f.numerator, f.denominator) for code, f in figures.items()}
 
     out = [

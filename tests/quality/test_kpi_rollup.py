@@ -26,7 +26,7 @@ def _figures(first=DAY, last=DAY, **scope) -> dict[str, tuple]:
 
 
 def _counted_from_records(first=DAY, last=DAY, **scope) -> dict[str, tuple]:
-    figures = (kpi.total(indicator, first, last, **scope) for indicator in kpi.INDICATORS)
+    figures = (kpi.counted(indicator, first, last, "", **scope)[0] for indicator in kpi.INDICATORS)
     return {
         i.code: (f.numerator, f.denominator, f.value)
         for i, f in zip(kpi.INDICATORS, figures, strict=True)
@@ -70,6 +70,32 @@ def test_the_set_reads_the_roll_up_for_rolled_days(day):
     assert _figures()["EXAMS"] == (0, 32, 32.0)  # 30 stored DR + 2 CT: the stored rows count
     rollup.forget(DAY, DAY)
     assert _figures()["EXAMS"] == (0, 5, 5.0)  # back to the records
+
+
+GROUPED = ("day", "week", "month", "year", "department", "modality", "")
+
+
+def _grouped(read, indicator, first, last) -> dict:
+    return {
+        by: [(str(f.key)[:10], f.numerator, f.denominator, f.value)
+             for f in read(indicator, first, last, by)]
+        for by in GROUPED
+    }  # fmt: skip
+
+
+@pytest.mark.rules("QLT-4")
+def test_grouped_figures_read_the_roll_up_and_equal_the_records(day):
+    first, last = DAY - dt.timedelta(days=3), DAY + dt.timedelta(days=2)  # rolled and live days
+    rolling = [i for i in kpi.INDICATORS if i.rolls_up and i.kind != kpi.Kind.PER_HEAD_MONTH]
+    expected = {i.code: _grouped(kpi.counted, i, first, last) for i in rolling}
+    rollup.roll_up(first, DAY)
+    for indicator in rolling:
+        assert _grouped(kpi.compute, indicator, first, last) == expected[indicator.code]
+    # It is the stored rows that count for the rolled days, by month as in the whole.
+    IndicatorDay.objects.filter(indicator="EXAMS", modality="DR").update(denominator=30)
+    by_month = kpi.compute(kpi.BY_CODE["EXAMS"], first, last, "month")
+    assert sum(f.denominator for f in by_month) == 32
+    assert kpi.compute(kpi.BY_CODE["EXAMS"], first, last, "modality")[-1].denominator == 30
 
 
 @pytest.mark.rules("QLT-4")

@@ -16,7 +16,7 @@ holds what the nightly roll-up stores, and drilldown lists the records behind a 
 from yiji.quality.kpi.catalogue import BY_CODE, INDICATORS
 from yiji.quality.kpi.daily import day_counts, unrolled_runs
 from yiji.quality.kpi.drilldown import describe, records, related
-from yiji.quality.kpi.figures import compute, summary, total
+from yiji.quality.kpi.figures import compute, counted, summary, total
 from yiji.quality.kpi.indicator import Figure, Indicator, Kind
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "Indicator",
     "Kind",
     "compute",
+    "counted",
     "day_counts",
     "describe",
     "records",

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
+from django.db.models.functions import Trunc
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +32,15 @@ def _extra_counts(indicator: Indicator, start, end, by: str, department, modalit
     return dict(rows.values("group").annotate(n=Count("pk")).values_list("group", "n"))
 
 
+# The groupings the nightly roll-up answers: its rows carry the day, department and modality.
+ROLLED_GROUPINGS = {
+    "": None,
+    "department": F("department_id"),
+    "modality": F("modality"),
+    **{period: Trunc("day", period) for period in PERIODS},
+}
+
+
 @carries_out("QLT-4")
 def compute(
     indicator: Indicator,
@@ -40,9 +50,57 @@ def compute(
     department=None,
     modality: str = "",
 ) -> list[Figure]:
-    """The indicator over a period, as one figure or one per group (`by`), sorted by group."""
+    """The indicator over a period, as one figure or one per group (`by`), sorted by group:
+    added up from the roll-up for the days it holds where its rows carry the grouping, and
+    counted from the records for the rest."""
     if by and by not in indicator.groupings():
         raise ValueError(by)
+    if indicator.rolls_up and indicator.kind != Kind.PER_HEAD_MONTH and by in ROLLED_GROUPINGS:
+        return _from_roll_up(indicator, first, last, by, department, modality)
+    return counted(indicator, first, last, by, department, modality)
+
+
+def _from_roll_up(indicator: Indicator, first, last, by: str, department, modality) -> list:
+    rows = _scoped_days(first, last, department, modality).filter(indicator=indicator.code)
+    if by:
+        grouped = rows.annotate(group=ROLLED_GROUPINGS[by]).values("group").order_by()
+        totals = {
+            (row["group"] or None): [row["n"], row["d"]]
+            for row in grouped.annotate(n=Sum("numerator"), d=Sum("denominator"))
+        }
+    else:
+        whole = rows.aggregate(n=Sum("numerator"), d=Sum("denominator"))
+        totals = {None: [whole["n"] or 0, whole["d"] or 0]}
+    for run_first, run_last in unrolled_runs(first, last):
+        for part in counted(indicator, run_first, run_last, by, department, modality):
+            key = _local_day(part.key) if by in PERIODS else part.key
+            pair = totals.setdefault(key, [0, 0])
+            pair[0], pair[1] = pair[0] + part.numerator, pair[1] + part.denominator
+    keys = sorted(totals, key=lambda k: (k is None, str(k)))
+    labels = _labels(by, keys)
+    figures = [
+        Figure(key, labels.get(key, "—"), n, d, _value(indicator, n, d))
+        for key, (n, d) in ((k, totals[k]) for k in keys)
+    ]
+    if by not in PERIODS:
+        figures.sort(key=lambda figure: figure.label)
+    return figures
+
+
+def _local_day(moment):
+    return timezone.localtime(moment).date() if isinstance(moment, dt.datetime) else moment
+
+
+def counted(
+    indicator: Indicator,
+    first: dt.date,
+    last: dt.date,
+    by: str = "",
+    department=None,
+    modality: str = "",
+) -> list[Figure]:
+    """The indicator counted from its records (what the roll-up stores, and the days it does
+    not hold)."""
     start, end = day_bounds(first, last)
     rows = _scoped(indicator.records(start, end), indicator.paths, department, modality)
     counts = {"denominator": Count("pk")}
@@ -133,7 +191,7 @@ def summary(first: dt.date, last: dt.date, department=None, modality: str = "") 
         elif indicator.rolls_up:
             numerator, denominator = rolled.get(indicator.code, (0, 0))
             for run_first, run_last in unrolled:
-                part = total(indicator, run_first, run_last, department, modality)
+                part = counted(indicator, run_first, run_last, "", department, modality)[0]
                 numerator, denominator = numerator + part.numerator, denominator + part.denominator
             value = _value(indicator, numerator, denominator)
             figure = Figure(None, str(_("All")), numerator, denominator, value)
@@ -152,7 +210,7 @@ def _per_head(indicator, first, last, unrolled, department, modality) -> Figure:
         rows.values("person").annotate(n=Sum("denominator")).values_list("person", "n").order_by()
     )
     for run_first, run_last in unrolled:
-        for part in compute(indicator, run_first, run_last, "person", department, modality):
+        for part in counted(indicator, run_first, run_last, "person", department, modality):
             per_person[part.key] = per_person.get(part.key, 0) + part.numerator
     records = sum(per_person.values())
     heads = sum(1 for person, n in per_person.items() if person is not None and n)
