@@ -72,7 +72,7 @@ def test_the_set_reads_the_roll_up_for_rolled_days(day):
     assert _figures()["EXAMS"] == (0, 5, 5.0)  # back to the records
 
 
-GROUPED = ("day", "week", "month", "year", "department", "modality", "")
+GROUPED = ("day", "week", "month", "year", "department", "modality", "person", "")
 
 
 def _grouped(read, indicator, first, last) -> dict:
@@ -80,6 +80,7 @@ def _grouped(read, indicator, first, last) -> dict:
         by: [(str(f.key)[:10], f.numerator, f.denominator, f.value)
              for f in read(indicator, first, last, by)]
         for by in GROUPED
+        if by in indicator.groupings() or not by
     }  # fmt: skip
 
 

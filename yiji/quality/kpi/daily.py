@@ -14,20 +14,22 @@ from django.utils import timezone
 
 from yiji.core.calendar import day_bounds, days, stretches
 from yiji.quality.kpi.counting import _counted
-from yiji.quality.kpi.indicator import Indicator, Kind
+from yiji.quality.kpi.indicator import Indicator
 from yiji.quality.models import IndicatorDay, RolledDay
 
 
 def day_counts(indicator: Indicator, first: dt.date, last: dt.date) -> dict[tuple, list[int]]:
     """[numerator, denominator] per (local day, department id, modality, person id) over
-    first..last, counted as compute() counts them: what the nightly roll-up stores. The
-    person is None except for a per-head figure, whose denominator is its records."""
+    first..last, counted as compute() counts them: what the nightly roll-up stores, so that
+    the figures by person (and a per-head figure's heads) come from it too."""
     start, end = day_bounds(first, last)
     counts = {"denominator": Count("pk")}
     if indicator.numerator is not None:
         counts["numerator"] = Count("pk", filter=indicator.numerator)
-    person = indicator.paths["person"] if indicator.kind == Kind.PER_HEAD_MONTH else None
-    rows = _by_day(indicator.records(start, end), indicator.paths, indicator.time_field, person)
+    rows = _by_day(
+        indicator.records(start, end), indicator.paths, indicator.time_field,
+        indicator.paths.get("person"),
+    )  # fmt: skip
     found = {_day_key(row): row for row in rows.annotate(**counts)}
     extra = {}
     if indicator.extra_numerator:
@@ -35,6 +37,7 @@ def day_counts(indicator: Indicator, first: dt.date, last: dt.date) -> dict[tupl
             indicator.extra_numerator(start, end),
             indicator.extra_paths,
             f"exam__{indicator.time_field}",
+            indicator.extra_paths.get("person"),
         )
         extra = {_day_key(row): row["n"] for row in rows.annotate(n=Count("pk"))}
     return {

@@ -32,11 +32,13 @@ def _extra_counts(indicator: Indicator, start, end, by: str, department, modalit
     return dict(rows.values("group").annotate(n=Count("pk")).values_list("group", "n"))
 
 
-# The groupings the nightly roll-up answers: its rows carry the day, department and modality.
+# The groupings the nightly roll-up answers: its rows carry the day, department, modality and
+# person.
 ROLLED_GROUPINGS = {
     "": None,
     "department": F("department_id"),
     "modality": F("modality"),
+    "person": F("person_id"),
     **{period: Trunc("day", period) for period in PERIODS},
 }
 
