@@ -5,7 +5,9 @@ pynetdicom client, one association per query as modalities do.
     .venv/bin/python bench/mwl.py --sizes 1000,10000,50000
     .venv/bin/python bench/mwl.py --sizes 50000 --history 1000000   # among 1M ended exams
 
-Peers come from Debian (apt-get install dcmtk orthanc). Yiji's items are checked-in exams in
+Peers come from Debian (apt-get install dcmtk orthanc). The floor is a minimal pynetdicom SCP
+answering with the datasets Yiji builds, made before it listens: pynetdicom's own per-response
+cost, which no pynetdicom server goes under. Yiji's items are checked-in exams in
 its database (SQLite file in var/bench/, or DATABASE_URL); the peers read the same items as
 .wl files. Query mix as in ../shared/bench/mwl: (a) station AE + today, (b) modality + a
 one-day range, (c) patient ID. Every query carries SpecificCharacterSet ISO_IR 192.
@@ -30,6 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
 
 STATIONS = {"CT": ["CT1", "CT2"], "MR": ["MR1", "MR2"], "DR": ["DX1", "DX2"], "US": ["US1", "US2"]}
 DICOM_MODALITY = {"CT": "CT", "MR": "MR", "DR": "DX", "US": "US"}
@@ -374,6 +377,58 @@ def start_yiji(port: int) -> subprocess.Popen:
     )
 
 
+def _query_key(identifier) -> tuple:
+    step = identifier.ScheduledProcedureStepSequence[0]
+    return (
+        str(identifier.get("PatientID") or ""),
+        str(step.get("ScheduledStationAETitle") or ""),
+        str(step.get("ScheduledProcedureStepStartDate") or ""),
+        str(step.get("Modality") or ""),
+    )
+
+
+def serve_floor(port: int, mix_file: Path) -> None:
+    """The floor of any pynetdicom worklist server: a minimal SCP answering each query of the
+    mix with the very datasets Yiji builds, made before it starts listening. What its answers
+    cost is pynetdicom's own per-response work (DIMSE, encoding, PDUs) on both ends."""
+    setup_django(fresh=False)
+    from pynetdicom import AE, evt
+    from pynetdicom.sop_class import ModalityWorklistInformationFind
+
+    from yiji.interop.dicom import worklist
+
+    mix = json.loads(mix_file.read_text())
+    answers = {}
+    for kind, params_list in mix.items():
+        for params in params_list:
+            built = query(kind, params)
+            answers[_query_key(built)] = list(worklist.find(built))
+
+    def on_find(event):
+        for answer in answers.get(_query_key(event.identifier), []):
+            yield 0xFF00, answer
+        yield 0x0000, None
+
+    def on_open(event):
+        sock = getattr(event.assoc.dul.socket, "socket", None)
+        if sock is not None:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    ae = AE(ae_title="FLOOR")
+    ae.add_supported_context(ModalityWorklistInformationFind)
+    handlers = [(evt.EVT_C_FIND, on_find), (evt.EVT_CONN_OPEN, on_open)]
+    ae.start_server(("127.0.0.1", port), block=True, evt_handlers=handlers)
+
+
+def start_floor(port: int, mix: dict, folder: Path) -> subprocess.Popen:
+    mix_file = folder / "mix.json"
+    mix_file.write_text(json.dumps(mix))
+    return subprocess.Popen(
+        [PYTHON, __file__, "--floor-server", str(port), str(mix_file)],
+        env={**os.environ}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
 def start_wlmscpfs(port: int, data: Path) -> subprocess.Popen:
     return subprocess.Popen(
         [
@@ -426,6 +481,9 @@ def start_orthanc(port: int, data: Path, work: Path) -> subprocess.Popen:
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["--floor-server"]:
+        serve_floor(int(sys.argv[2]), Path(sys.argv[3]))
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,50000")
     parser.add_argument("--queries", type=int, default=20, help="latency queries per type")
@@ -459,6 +517,14 @@ def main() -> None:
             proc.terminate()
             proc.wait(10)
         with tempfile.TemporaryDirectory() as tmp:
+            port = free_port()
+            proc = start_floor(port, mix, Path(tmp))
+            try:
+                wait_for(port, proc, seconds=120)
+                results["floor"] = measure(port, "FLOOR", mix, args.clients)
+            finally:
+                proc.terminate()
+                proc.wait(10)
             data = Path(tmp) / "worklists"
             write_worklist_files(subset, data / "MWLSCP")
             for peer in peers:
@@ -498,6 +564,17 @@ def main() -> None:
                 + ", ".join(f"{k} {r:.1f}x" for k, r in zip("abc", ratios, strict=True))
                 + f"; same matches: {'yes' if same else 'NO'}"
             )
+
+        ratios = [results["yiji"][k]["p50"] / results["floor"][k]["p50"] for k in "abc"]
+        per_match = [
+            results[server]["b"]["p50"] / max(results[server]["b"]["matches"], 1)
+            for server in ("yiji", "floor")
+        ]
+        print(
+            f"{size:>7} Yiji p50 / pynetdicom floor p50: "
+            + ", ".join(f"{k} {r:.2f}x" for k, r in zip("abc", ratios, strict=True))
+            + f"; per match (b): Yiji {per_match[0]:.2f} ms, floor {per_match[1]:.2f} ms"
+        )
 
     if args.json:
         Path(args.json).write_text(json.dumps(saved))
