@@ -14,8 +14,8 @@ from collections.abc import Iterator
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from pydicom.datadict import dictionary_VR
 from pydicom import config
+from pydicom.datadict import dictionary_VR
 from pydicom.dataelem import DataElement
 from pydicom.dataset import Dataset
 from pydicom.sequence import Sequence
