@@ -208,7 +208,9 @@ def poll(now: dt.datetime | None = None, force: bool = False) -> PassResult:
     result = PassResult()
     began = time.perf_counter()
     try:
-        for exam in open_exams(now).order_by("pk").iterator(chunk_size=500):
+        # Read before writing: on SQLite a connection still reading a cursor cannot begin
+        # the write of an arrival ("database is locked"). Open exams are a bounded few.
+        for exam in list(open_exams(now).order_by("pk")):
             result.asked += 1
             result.arrived += sum(1 for s in check_exam(exam, now) if s.seen_at == now)
         result.new_studies = scan_arrivals(now)
