@@ -131,3 +131,18 @@ def test_the_poll_command_runs_one_pass(archive, started, items, capsys):
     call_command("pacs", "poll")
     assert "asked about 1 open exams" in capsys.readouterr().out
     assert availability.summary(exam).available
+
+
+def test_a_pacs_without_dicomweb_is_asked_over_c_find(archive, settings, started, items):
+    exam = started(items["ct_head"])
+    _store(exam, series=2, per_series=2)
+    settings.YIJI_DICOMWEB_URL = "off"
+    settings.YIJI_PACS_DIMSE = f"{archive['ae']}@127.0.0.1:{archive['dicom']}"
+    assert pacs.configured()
+    found = pacs.find_studies(accession=exam.accession)
+    assert [(f.study_uid, f.series, f.instances) for f in found] == [(study_uid(exam), 2, 4)]
+    availability.poll(force=True)
+    assert availability.summary(exam).instances == 4
+    settings.YIJI_PACS_DIMSE = "NOBODY@127.0.0.1:9"
+    with pytest.raises(pacs.ArchiveUnavailable):
+        pacs.find_studies(accession=exam.accession)

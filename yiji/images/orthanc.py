@@ -53,6 +53,7 @@ def write_config(folder: Path, http_port: int, dicom_port: int, ae_title: str) -
         "DicomCheckCalledAet": False,
         "DicomAlwaysAllowStore": True,
         "DicomAlwaysAllowEcho": True,
+        "DicomAlwaysAllowFind": True,
         "DefaultEncoding": "Utf8",
         "Plugins": plugins(),
         "DicomWeb": {"Enable": True, "Root": "/dicom-web/", "EnableWado": True},
