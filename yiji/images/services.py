@@ -12,7 +12,7 @@ from yiji.core.models import AuditAction
 from yiji.core.permissions import Action, require
 from yiji.core.rulebook import RuleViolation, carries_out
 from yiji.images.models import DeletionRequest, Problem, Study
-from yiji.incidents.freeze import require_unfrozen
+from yiji.incidents.freeze import active_freeze, require_unfrozen
 from yiji.orders.models import EventKind, Exam
 from yiji.orders.services import record_event
 
@@ -95,3 +95,15 @@ def request_deletion(actor, study: Study, reason: str) -> DeletionRequest:
             patient=study.exam.patient if study.exam else None, reason=reason,
         )  # fmt: skip
     return request
+
+
+@carries_out("INC-2")
+def note_viewing(actor, exam: Exam, study: Study) -> None:
+    """Opening a frozen exam's images is noted with its incident's number, beside the record
+    access the page's gate has logged (ORD-7)."""
+    freeze = active_freeze(exam.pk)
+    if freeze is not None:
+        audit.record(
+            actor, AuditAction.VIEW, study, patient=exam.patient,
+            reason=f"frozen images viewed ({freeze.incident.number})",
+        )  # fmt: skip

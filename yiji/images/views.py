@@ -10,14 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yiji.core import access, audit
-from yiji.core.models import AuditAction
+from yiji.core import access
 from yiji.core.permissions import Action
 from yiji.core.rulebook import RuleViolation
 from yiji.core.views import gate, requires, show_refusal
 from yiji.images import availability, pacs, services, viewer
 from yiji.images.models import Problem, Study
-from yiji.incidents.freeze import active_freeze
 from yiji.orders.models import Exam
 
 
@@ -41,12 +39,7 @@ def open_images(request: HttpRequest, pk: int) -> HttpResponse:
     if study is None:
         messages.error(request, _("The archive holds no image of this exam yet."))
         return redirect("exam", pk=pk)
-    freeze = active_freeze(exam.pk)
-    if freeze is not None:  # INC-2: who looked at a frozen study, on the incident's record
-        audit.record(
-            request.user, AuditAction.VIEW, study, patient=exam.patient,
-            reason=f"frozen images viewed ({freeze.incident.number})",
-        )  # fmt: skip
+    services.note_viewing(request.user, exam, study)  # INC-2
     try:
         return redirect(viewer.url_for(study))
     except pacs.ArchiveUnavailable:
