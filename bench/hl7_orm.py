@@ -4,6 +4,12 @@ ACK), beside the `hl7` library's parse-only rate on the same messages. The ratio
 figure: what applying and committing costs over reading.
 
     .venv/bin/python bench/hl7_orm.py --messages 2000 --connections 1,4
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/yiji_bench_hl7 .venv/bin/python bench/hl7_orm.py
+
+It starts from an empty database (SQLite under var/bench/, or the PostgreSQL database named,
+which must have "bench" in its name), prints the SQL statements one order costs, and the CPU
+each message takes in the listener and in the database server: what bounds the rate on the
+machine it runs on.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 START, END = b"\x0b", b"\x1c\r"
 
@@ -55,6 +62,10 @@ def setup() -> None:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{db}"
+    elif os.environ["DATABASE_URL"].startswith("postgres"):
+        from benchdb import database
+
+        database(os.environ["DATABASE_URL"], fresh=True)  # only a *bench* database is dropped
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yiji.settings")
     import django
 
@@ -76,8 +87,54 @@ def setup() -> None:
     )
     if not ExamItem.objects.filter(code="CT-HEAD").exists():
         item = ExamItem.objects.filter(modality="CT").first()
-        item.pk, item.code = None, "CT-HEAD"
+        item.pk, item.code, item.name = None, "CT-HEAD", "头颅CT平扫"
+        item.contrast_route = "none"  # 平扫, as the messages order it
         item.save()
+
+
+def statements_per_message(text: str) -> int:
+    """The SQL statements one new order costs, applied in this process (BEGIN, COMMIT and
+    savepoints not counted)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from yiji.interop.accounts import interface_user
+    from yiji.interop.hl7 import inbound
+
+    actor = interface_user("hl7")
+    inbound.receive(actor, message(10**8 - 1).encode(), "bench")  # reference data read once
+    with CaptureQueriesContext(connection) as captured:
+        ack = inbound.receive(actor, text.encode(), "bench")
+    assert b"MSA|AA|" in ack, ack
+    control = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE")
+    return sum(not q["sql"].startswith(control) for q in captured.captured_queries)
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time of these processes so far (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def database_pids() -> list[int]:
+    """The local PostgreSQL server's processes (none for SQLite, which runs in the listener)."""
+    if "postgres" not in os.environ.get("DATABASE_URL", ""):
+        return []
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
 
 
 def parse_rate(texts: list[str]) -> float:
@@ -120,6 +177,8 @@ def main() -> None:
     setup()
     texts = [message(n) for n in range(args.messages * 2)]
     parsed = parse_rate(texts)
+    saved["statements"] = statements = statements_per_message(message(10**8 - 2))
+    print(f"SQL statements per new order (BEGIN/COMMIT aside): {statements}")
     port = free_port()
     server = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "yiji"), "hl7", "serve", "--port", str(port)],
@@ -144,18 +203,26 @@ def main() -> None:
                 threading.Thread(target=send_all, args=(port, batch[i::connections], acks))
                 for i in range(connections)
             ]
+            pids = database_pids()
+            cpu_before = cpu_seconds([server.pid]), cpu_seconds(pids)
             started = time.perf_counter()
             for thread in threads:
                 thread.start()
             for thread in threads:
                 thread.join()
             rate = len(acks) / (time.perf_counter() - started)
+            listener_ms = (cpu_seconds([server.pid]) - cpu_before[0]) * 1000 / len(acks)
+            database_ms = (cpu_seconds(pids) - cpu_before[1]) * 1000 / len(acks)
             accepted = sum(b"MSA|AA|" in ack for ack in acks)
             saved["applied"][connections], saved["accepted"][connections] = rate, accepted
+            saved.setdefault("cpu", {})[connections] = [listener_ms, database_ms]
             print(
                 f"yiji hl7 serve, {connections} connection(s): {rate:,.0f} ORM/s acknowledged "
                 f"after commit ({accepted}/{len(batch)} AA); parse-only / applied = "
-                f"{parsed / rate:,.0f}x"
+                f"{parsed / rate:,.1f}x; CPU per message: listener {listener_ms:.2f} ms, "
+                f"database server {database_ms:.2f} ms ({os.cpu_count()} cores: at most "
+                f"{os.cpu_count() * 1000 / (listener_ms + database_ms):,.0f}/s if nothing "
+                "else ran)"
             )
     finally:
         server.terminate()

@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,35 +70,79 @@ def record(
     object_type: str = "",
     object_id: str = "",
 ) -> AuditEntry:
-    """Append one entry. Runs inside the caller's transaction, so it commits with the change."""
+    """Append one entry. Runs inside the caller's transaction, so it commits with the change;
+    within `gathered()` it is appended with the block's others when the block ends."""
     described = _describe(obj)
     if patient is None and isinstance(obj, Patient):
         patient = obj
     user = actor if getattr(actor, "is_authenticated", False) else None
-    with transaction.atomic():
-        # The head row lock serialises appends across processes on PostgreSQL; SQLite's
-        # IMMEDIATE transactions already serialise writers.
-        head = AuditHead.objects.select_for_update().get_or_create(pk=1)[0]
-        entry = AuditEntry(
-            seq=head.last_seq + 1,
-            at=timezone.now(),
-            actor=user,
-            actor_name=_actor_name(user),
-            action=str(action),
-            object_type=object_type or described[0],
-            object_id=object_id or described[1],
-            object_repr=described[2],
-            patient=patient,
-            before=_json_safe(before),
-            after=_json_safe(after),
-            reason=reason,
-            ip=ip,
-            prev_hash=head.last_hash,
-        )
-        entry.hash = _digest(entry)
-        entry.save()
-        AuditHead.objects.filter(pk=1).update(last_seq=entry.seq, last_hash=entry.hash)
+    entry = AuditEntry(
+        at=timezone.now(),
+        actor=user,
+        actor_name=_actor_name(user),
+        action=str(action),
+        object_type=object_type or described[0],
+        object_id=object_id or described[1],
+        object_repr=described[2],
+        patient=patient,
+        before=_json_safe(before),
+        after=_json_safe(after),
+        reason=reason,
+        ip=ip,
+    )
+    pending = getattr(_gathering, "entries", None)
+    if pending is not None:
+        pending.append(entry)
+    else:
+        _append([entry])
     return entry
+
+
+def _append(entries: list[AuditEntry]) -> None:
+    """Chain and store entries at the head. No savepoint: an error here fails the caller's
+    whole transaction, which is what an unrecordable change must do."""
+    with transaction.atomic(savepoint=False):
+        # The head row lock serialises appends across processes on PostgreSQL (held until
+        # the commit); SQLite's IMMEDIATE transactions already serialise writers.
+        head = AuditHead.objects.select_for_update().filter(pk=1)
+        seq, prev = head.values_list("last_seq", "last_hash").first() or _new_head()
+        for entry in entries:
+            seq += 1
+            entry.seq, entry.prev_hash = seq, prev
+            entry.hash = prev = _digest(entry)
+        if len(entries) == 1:
+            entries[0].save()
+        else:
+            AuditEntry.objects.bulk_create(entries)
+        AuditHead.objects.filter(pk=1).update(last_seq=seq, last_hash=prev)
+
+
+def _new_head() -> tuple[int, str]:
+    head = AuditHead.objects.select_for_update().get_or_create(pk=1)[0]
+    return head.last_seq, head.last_hash
+
+
+_gathering = threading.local()
+
+
+@contextmanager
+def gathered() -> Iterator[None]:
+    """Keep the entries recorded in this block and append them together as it ends, inside
+    the caller's transaction. The head is then locked only from the block's end to the
+    commit, so connections applying messages side by side overlap their work and queue only
+    for that last moment, and the chain stays one unbroken sequence. Within an open block
+    the outer one gathers; an exception drops the entries with the transaction."""
+    if getattr(_gathering, "entries", None) is not None:
+        yield
+        return
+    _gathering.entries = []
+    try:
+        yield
+        entries = _gathering.entries
+    finally:
+        _gathering.entries = None
+    if entries:
+        _append(entries)
 
 
 def _actor_name(user) -> str:

@@ -4,25 +4,32 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from yiji.core.models import Counter
 
 
 def next_value(name: str, day: dt.date) -> int:
-    """The next value of a per-day counter; the row lock makes concurrent callers queue."""
-    with transaction.atomic():
-        counter = Counter.objects.select_for_update().filter(name=name, day=day).first()
-        if counter is None:
-            try:
-                with transaction.atomic():
-                    counter = Counter.objects.create(name=name, day=day, value=0)
-            except IntegrityError:  # another caller created it first: lock theirs
-                counter = Counter.objects.select_for_update().get(name=name, day=day)
-            counter = Counter.objects.select_for_update().get(pk=counter.pk)
-        counter.value += 1
-        counter.save(update_fields=["value"])
-        return counter.value
+    """The next value of a per-day counter. The increment is one statement that locks the
+    row until the caller's transaction ends, so concurrent callers queue; the day's row is
+    made by its first caller."""
+    table, value = (connection.ops.quote_name(n) for n in (Counter._meta.db_table, "value"))
+    sql_day = Counter._meta.get_field("day").get_db_prep_value(day, connection)
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {value} = {value} + 1 WHERE name = %s AND day = %s"
+            f" RETURNING {value}",
+            [name, sql_day],
+        )
+        row = cursor.fetchone()
+    if row is not None:
+        return row[0]
+    try:
+        with transaction.atomic():
+            Counter.objects.create(name=name, day=day, value=1)
+        return 1
+    except IntegrityError:  # another caller made the row first: take the next after theirs
+        return next_value(name, day)
 
 
 def daily_number(prefix: str, day: dt.date, width: int = 5) -> str:

@@ -52,14 +52,15 @@ _batch = threading.local()
 
 
 @contextmanager
-def batch():
+def batch(rows: dict[tuple[str, int | None], Any] | None = None):
     """Within this block every value comes from one read of the stored values: for pages and
     tasks that ask about many exams (deadlines), instead of one query per question. Within
-    a batch already open (a page that calls a service that batches) the outer read serves."""
+    a batch already open (a page that calls a service that batches) the outer read serves.
+    `rows`, keyed by (key, department id), are values the caller has just read."""
     if hasattr(_batch, "rows"):
         yield
         return
-    _batch.rows = None
+    _batch.rows = rows
     try:
         yield
     finally:

@@ -188,15 +188,42 @@ def register_patient(
     require(actor, Action.REGISTER_PATIENT)
     data = {**{k: "" for k in PATIENT_FIELDS}, **data}
     cleaned = clean_patient_data(data, from_his=from_his)
-    cleaned["birth_date"] = cleaned.get("birth_date") or None
-    with transaction.atomic():
+    # No savepoint (the services below share the caller's transaction); the refusal is raised
+    # after the block, so a caller's own transaction stays usable.
+    with transaction.atomic(savepoint=False):
         if not cleaned["patient_id"] and not from_his:
             cleaned["patient_id"] = next_patient_id()
-        if Patient.objects.filter(patient_id=cleaned["patient_id"]).exists():
-            raise ValidationError({"patient_id": _("A patient with this ID already exists.")})
-        patient = Patient.objects.create(**cleaned)
-        audit.record(actor, AuditAction.CREATE, patient, after=cleaned, ip=ip)
+        if not Patient.objects.filter(patient_id=cleaned["patient_id"]).exists():
+            return _create_patient(actor, cleaned, ip)
+    raise ValidationError({"patient_id": _("A patient with this ID already exists.")})
+
+
+def _create_patient(actor, cleaned: dict[str, Any], ip: str | None) -> Patient:
+    cleaned["birth_date"] = cleaned.get("birth_date") or None
+    patient = Patient.objects.create(**cleaned)
+    audit.record(actor, AuditAction.CREATE, patient, after=cleaned, ip=ip)
     return patient
+
+
+def receive_his_patient(actor, data: dict[str, Any]) -> Patient:
+    """The HIS's view of a patient (HL7 PID): a new record, or what it adds to the one Yiji
+    holds. An order's PID may be thinner than the ADT's, so what it leaves empty never
+    blanks out what is known."""
+    require(actor, Action.REGISTER_PATIENT)
+    with transaction.atomic(savepoint=False):
+        # Locked on PostgreSQL until the commit: two messages about one patient on two
+        # connections apply one after the other.
+        patient = Patient.objects.select_for_update().filter(patient_id=data["patient_id"]).first()
+        if patient is None:
+            cleaned = clean_patient_data(
+                {**dict.fromkeys(PATIENT_FIELDS, ""), **data}, from_his=True
+            )
+            return _create_patient(actor, cleaned, None)
+        known = {k: v for k, v in data.items() if k != "patient_id" and v not in ("", None)}
+        if known.get("sex") == Sex.UNKNOWN:
+            del known["sex"]
+        require(actor, Action.REGISTER_PATIENT, patient)
+        return _change_patient(actor, patient, clean_patient_data(known, from_his=True), None)
 
 
 def update_patient(
@@ -204,17 +231,22 @@ def update_patient(
 ) -> Patient:
     require(actor, Action.REGISTER_PATIENT, patient)
     cleaned = clean_patient_data(data, from_his=from_his)
-    cleaned.pop("patient_id", None)  # the hospital ID is the patient's identity; never edited
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         patient = Patient.objects.select_for_update().get(pk=patient.pk)
-        before = audit.snapshot(patient, list(cleaned))
-        for key, new in cleaned.items():
-            setattr(patient, key, (new or None) if key == "birth_date" else new)
-        old, new = audit.changes(before, audit.snapshot(patient, list(cleaned)))
-        if new:
-            patient.updated_at = timezone.now()
-            patient.save()
-            audit.record(actor, AuditAction.UPDATE, patient, before=old, after=new, ip=ip)
+        return _change_patient(actor, patient, cleaned, ip)
+
+
+def _change_patient(actor, patient: Patient, cleaned: dict[str, Any], ip) -> Patient:
+    """Write the changed details of a locked patient, audited with before and after."""
+    cleaned.pop("patient_id", None)  # the hospital ID is the patient's identity; never edited
+    before = audit.snapshot(patient, list(cleaned))
+    for key, new in cleaned.items():
+        setattr(patient, key, (new or None) if key == "birth_date" else new)
+    old, new = audit.changes(before, audit.snapshot(patient, list(cleaned)))
+    if new:
+        patient.updated_at = timezone.now()
+        patient.save()
+        audit.record(actor, AuditAction.UPDATE, patient, before=old, after=new, ip=ip)
     return patient
 
 

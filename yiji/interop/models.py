@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -246,3 +247,15 @@ class DicomAssociation(models.Model):
     failures = models.PositiveIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)
     refused = models.BooleanField(default=False)
+
+
+class ReferenceChange(models.Model):
+    """A change to the reference data an HL7 listener keeps in memory (code mappings, exam
+    items, departments, staff, hospitals, policy values), one row per changing statement,
+    written by database triggers whatever made the change: a page, the admin, an import or
+    plain SQL (`hl7.reference`). The listener reads these rows' count and id sum with every
+    message and reads the reference data again when they moved. The nightly clean-up keeps
+    only the last row."""
+
+    table = models.CharField(max_length=64)
+    at = models.DateTimeField(db_default=Now())

@@ -144,7 +144,7 @@ def create_requisition(actor, data: RequisitionInput) -> Requisition:
     if known := _known_contrast_allergy(data.patient, data.items):
         data.allergy_screen, data.allergy_note = AllergyScreen.CONTRAINDICATED, known
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         requisition = Requisition.objects.create(
             number=numbering.daily_number("R", timezone.localdate(now)),
             patient=data.patient,

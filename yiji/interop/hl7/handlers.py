@@ -19,10 +19,10 @@ from yiji.core.models import (
     Patient,
     PatientSource,
     Sex,
-    Staff,
 )
+from yiji.interop.hl7 import reference
 from yiji.interop.hl7.codec import MessageError
-from yiji.interop.models import CodeMapping, MappingKind
+from yiji.interop.models import MappingKind
 from yiji.orders import services as order_services
 from yiji.orders.models import Exam, ExamItem, OrderSource, Priority, Requisition
 
@@ -65,11 +65,13 @@ PATIENT_CLASSES = {
 
 
 class Reader:
-    """Field access by HL7 position, unescaped, empty when absent. Handlers add to `warnings`
-    what was accepted with a doubt; the ACK carries them as ERR segments of severity W."""
+    """Field access by HL7 position, unescaped, empty when absent, and the reference data the
+    message is read against. Handlers add to `warnings` what was accepted with a doubt; the
+    ACK carries them as ERR segments of severity W."""
 
-    def __init__(self, message: hl7.Message):
+    def __init__(self, message: hl7.Message, snapshot: reference.Snapshot):
         self.message = message
+        self.reference = snapshot
         self.warnings: list[MessageError] = []
 
     def segments(self, name: str) -> list[hl7.Segment]:
@@ -220,15 +222,8 @@ def _patient_error(exc: ValidationError) -> MessageError:
 
 def upsert_patient(actor, reader: Reader) -> Patient:
     data = patient_data(reader)
-    patient = Patient.objects.filter(patient_id=data["patient_id"]).first()
     try:
-        if patient is None:
-            patient = patient_services.register_patient(actor, data, from_his=True)
-        else:
-            data.pop("patient_id")
-            # An order's PID may be thinner than the ADT's: never blank out what is known.
-            data = {k: v for k, v in data.items() if v not in ("", None, Sex.UNKNOWN)}
-            patient = patient_services.update_patient(actor, patient, data, from_his=True)
+        patient = patient_services.receive_his_patient(actor, data)
     except ValidationError as exc:
         raise _patient_error(exc) from exc
     if data.get("id_card") and patient.id_card_unverified:
@@ -260,9 +255,8 @@ def handle_adt_merge(actor, reader: Reader) -> str:
     return f"merged {prior_id} into {survivor.patient_id}"
 
 
-def _mapped(kind: str, code: str) -> str:
-    mapping = CodeMapping.objects.filter(kind=kind, external_code=code).first()
-    return mapping.internal_code if mapping else code
+def _mapped(reader: Reader, kind: str, code: str) -> str:
+    return reader.reference.mappings.get((kind, code), code)
 
 
 def _item(reader: Reader, obr, index: int) -> ExamItem:
@@ -270,7 +264,7 @@ def _item(reader: Reader, obr, index: int) -> ExamItem:
     location = f"OBR^{index}^4"
     if not code:
         raise MessageError("缺少检查项目（OBR-4）。", location=location, code="101", rule="ORD-1")
-    item = ExamItem.objects.filter(code=_mapped(MappingKind.ITEM, code)).first()
+    item = reader.reference.items.get(_mapped(reader, MappingKind.ITEM, code))
     if item is None:
         name = reader.value(obr, 4, 2)
         raise MessageError(
@@ -285,7 +279,7 @@ def _department(reader: Reader, orc) -> Department | None:
     code = reader.value(orc, 17, 1)
     if not code:
         return None
-    department = Department.objects.filter(code=_mapped(MappingKind.DEPARTMENT, code)).first()
+    department = reader.reference.departments.get(_mapped(reader, MappingKind.DEPARTMENT, code))
     if department is None:
         raise MessageError(
             f"未知的申请科室代码：{code} {reader.value(orc, 17, 2)}。",
@@ -379,9 +373,7 @@ def _new_requisition(actor, reader: Reader, orders: list) -> Requisition:
     if obr is None:
         raise MessageError("新医嘱缺少OBR段。", location=f"OBR^{index}", code="100")
     physician_id = reader.value(orc, 12, 1) or reader.value(obr, 16, 1)
-    physician = Staff.objects.filter(
-        employee_no=physician_id, physician_title__isnull=False
-    ).first()
+    physician = reader.reference.physicians.get(physician_id)
     name = _person_name(reader, orc, 12, 2) or _person_name(reader, obr, 16, 2)
     items = [_item(reader, o_obr, i) for i, _orc, o_obr, _p in orders if o_obr is not None]
     known = {

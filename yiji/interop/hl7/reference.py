@@ -1,0 +1,166 @@
+"""The reference data an inbound message is read against — code mappings, exam items,
+departments, ordering physicians and policy values — kept in memory by each listener process
+and read again only when it changed.
+
+Every message asks one small question first: the count and id sum of `ReferenceChange`, the
+rows database triggers write on any insert, update or delete of those tables, whoever makes
+it. While they stand still the snapshot answers every lookup; when they move, the next message
+reads the tables again. Where the triggers are missing (a table rebuilt without them) nothing
+is kept: every message reads the tables, as before, and the log says so once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+
+from yiji.core.models import Department, Hospital, PolicyValue, Staff
+from yiji.interop.models import CodeMapping, ReferenceChange
+from yiji.orders.models import ExamItem
+
+log = logging.getLogger(__name__)
+
+# The tables whose changes make a listener read its snapshot again.
+WATCHED = (
+    "interop_codemapping",
+    "orders_examitem",
+    "core_department",
+    "core_hospital",
+    "core_staff",
+    "core_policyvalue",
+)
+_FUNCTION = "interop_reference_changed"
+
+
+def _trigger_names(table: str) -> list[str]:
+    if connection.vendor == "postgresql":
+        return [f"{_FUNCTION}_{table}"]
+    return [f"{_FUNCTION}_{table}_{event}" for event in ("insert", "update", "delete")]
+
+
+def install_triggers(schema_editor) -> None:
+    """Create the triggers (a migration runs this; again after any migration that rebuilds
+    one of the watched tables on SQLite, which drops its triggers)."""
+    log_table = ReferenceChange._meta.db_table
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            f"CREATE OR REPLACE FUNCTION {_FUNCTION}() RETURNS trigger AS $$ BEGIN "
+            f'INSERT INTO {log_table} ("table") VALUES (TG_TABLE_NAME); RETURN NULL; '
+            "END $$ LANGUAGE plpgsql"
+        )
+        for table in WATCHED:
+            schema_editor.execute(
+                f"CREATE OR REPLACE TRIGGER {_FUNCTION}_{table} AFTER INSERT OR UPDATE OR "
+                f"DELETE OR TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION "
+                f"{_FUNCTION}()"
+            )
+        return
+    for table in WATCHED:
+        for event in ("insert", "update", "delete"):
+            schema_editor.execute(
+                f"CREATE TRIGGER IF NOT EXISTS {_FUNCTION}_{table}_{event} AFTER "
+                f'{event.upper()} ON {table} BEGIN INSERT INTO {log_table} ("table") '
+                f"VALUES ('{table}'); END"
+            )
+
+
+def remove_triggers(schema_editor) -> None:
+    for table in WATCHED:
+        for name in _trigger_names(table):
+            on = f" ON {table}" if schema_editor.connection.vendor == "postgresql" else ""
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}{on}")
+
+
+def missing_triggers() -> list[str]:
+    """The triggers that should exist and do not."""
+    wanted = {name for table in WATCHED for name in _trigger_names(table)}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        present = {row[0] for row in cursor.fetchall()}
+    return sorted(wanted - present)
+
+
+@dataclass
+class Snapshot:
+    stamp: tuple[int, int] | None
+    mappings: dict[tuple[str, str], str] = field(default_factory=dict)
+    items: dict[str, ExamItem] = field(default_factory=dict)
+    departments: dict[str, Department] = field(default_factory=dict)
+    physicians: dict[str, Staff] = field(default_factory=dict)
+    policy_rows: dict[tuple[str, int | None], Any] = field(default_factory=dict)
+
+
+def _read(stamp: tuple[int, int] | None) -> Snapshot:
+    hospitals = {h.pk: h for h in Hospital.objects.all()}
+    departments = {d.pk: d for d in Department.objects.all()}
+    for department in departments.values():
+        department.hospital = hospitals[department.hospital_id]
+    items = {}
+    for item in ExamItem.objects.all():
+        item.department = departments[item.department_id]
+        items[item.code] = item
+    by_code: dict[str, Department] = {}
+    for department in departments.values():  # in the model's order: the first wins, as .first()
+        by_code.setdefault(department.code, department)
+    physicians = Staff.objects.filter(physician_title__isnull=False)
+    return Snapshot(
+        stamp=stamp,
+        mappings={(m.kind, m.external_code): m.internal_code for m in CodeMapping.objects.all()},
+        items=items,
+        departments=by_code,
+        physicians={staff.employee_no: staff for staff in physicians},
+        policy_rows={(r.key, r.department_id): r.value for r in PolicyValue.objects.all()},
+    )
+
+
+_lock = threading.Lock()
+_snapshot: Snapshot | None = None
+_triggers_present: bool | None = None  # checked once per process
+
+
+def _stamp() -> tuple[int, int] | None:
+    global _triggers_present
+    if _triggers_present is None:
+        missing = missing_triggers()
+        if missing:
+            log.warning("Reference triggers missing (%s): no reference cache", ", ".join(missing))
+        _triggers_present = not missing
+    if not _triggers_present:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*), coalesce(sum(id), 0) FROM {ReferenceChange._meta.db_table}"
+        )
+        count, total = cursor.fetchone()
+    return int(count), int(total)
+
+
+def current() -> Snapshot:
+    """The reference data as it stands for the message being applied. Call it inside the
+    message's transaction, so the stamp and what the message writes belong together."""
+    global _snapshot
+    stamp = _stamp()
+    snapshot = _snapshot
+    if stamp is not None and snapshot is not None and snapshot.stamp == stamp:
+        return snapshot
+    fresh = _read(stamp)
+    if stamp is not None:
+        with _lock:
+            _snapshot = fresh
+    return fresh
+
+
+def prune() -> int:
+    """Keep only the last change row (the nightly clean-up): the stamp moves once, and the
+    listeners read the tables once more."""
+    last = ReferenceChange.objects.order_by("-pk").values_list("pk", flat=True).first()
+    if last is None:
+        return 0
+    return ReferenceChange.objects.filter(pk__lt=last).delete()[0]
