@@ -110,31 +110,34 @@ def statements_per_message(text: str) -> int:
     return sum(not q["sql"].startswith(control) for q in captured.captured_queries)
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User and system CPU time of these processes so far (Linux /proc)."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far (Linux /proc); 0 once it has ended."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def database_pids() -> list[int]:
-    """The local PostgreSQL server's processes (none for SQLite, which runs in the listener)."""
+def database_cpu() -> dict[int, float]:
+    """CPU seconds so far of each local PostgreSQL server process (none for SQLite, which
+    runs inside the listener)."""
     if "postgres" not in os.environ.get("DATABASE_URL", ""):
-        return []
-    found = []
+        return {}
+    found = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 if (entry / "comm").read_text().strip() == "postgres":
-                    found.append(int(entry.name))
+                    found[int(entry.name)] = cpu_seconds(int(entry.name))
             except OSError:
                 continue
     return found
+
+
+def database_cpu_since(before: dict[int, float]) -> float:
+    """The database server's CPU since `before`, backends started meanwhile included."""
+    return sum(now - before.get(pid, 0.0) for pid, now in database_cpu().items())
 
 
 def parse_rate(texts: list[str]) -> float:
@@ -203,26 +206,25 @@ def main() -> None:
                 threading.Thread(target=send_all, args=(port, batch[i::connections], acks))
                 for i in range(connections)
             ]
-            pids = database_pids()
-            cpu_before = cpu_seconds([server.pid]), cpu_seconds(pids)
+            cpu_before = cpu_seconds(server.pid), database_cpu()
             started = time.perf_counter()
             for thread in threads:
                 thread.start()
             for thread in threads:
                 thread.join()
             rate = len(acks) / (time.perf_counter() - started)
-            listener_ms = (cpu_seconds([server.pid]) - cpu_before[0]) * 1000 / len(acks)
-            database_ms = (cpu_seconds(pids) - cpu_before[1]) * 1000 / len(acks)
+            listener_ms = (cpu_seconds(server.pid) - cpu_before[0]) * 1000 / len(acks)
+            database_ms = database_cpu_since(cpu_before[1]) * 1000 / len(acks)
             accepted = sum(b"MSA|AA|" in ack for ack in acks)
             saved["applied"][connections], saved["accepted"][connections] = rate, accepted
             saved.setdefault("cpu", {})[connections] = [listener_ms, database_ms]
             print(
                 f"yiji hl7 serve, {connections} connection(s): {rate:,.0f} ORM/s acknowledged "
                 f"after commit ({accepted}/{len(batch)} AA); parse-only / applied = "
-                f"{parsed / rate:,.1f}x; CPU per message: listener {listener_ms:.2f} ms, "
-                f"database server {database_ms:.2f} ms ({os.cpu_count()} cores: at most "
-                f"{os.cpu_count() * 1000 / (listener_ms + database_ms):,.0f}/s if nothing "
-                "else ran)"
+                f"{parsed / rate:,.1f}x; CPU per message: listener {listener_ms:.2f} ms "
+                f"(one process: at most {1000 / listener_ms:,.0f}/s), database server "
+                f"{database_ms:.2f} ms (listener and database on {os.cpu_count()} cores: at "
+                f"most {os.cpu_count() * 1000 / (listener_ms + database_ms):,.0f}/s)"
             )
     finally:
         server.terminate()
