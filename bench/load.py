@@ -51,10 +51,11 @@ def load_data(users_per_role: int) -> dict:
     django.setup()
     from django.contrib.auth import get_user_model
 
-    from yiji.core import accounts, demo
+    from yiji.core import accounts
     from yiji.core.models import Patient, Room
     from yiji.orders.models import OPEN_STATUSES, Exam, ExamItem
     from yiji.reports.models import Report
+    from yiji.site.demo import hospital as demo
 
     users = get_user_model().objects.in_bulk(
         ["clerk", "tech", "physician", "clinician"], field_name="username"

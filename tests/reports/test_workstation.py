@@ -248,3 +248,21 @@ def test_the_demo_has_a_normal_template_for_every_catalogue_group(db):
     )
     kept = set(ReportTemplate.objects.filter(owner=None).values_list("modality", "body_part"))
     assert groups and groups <= kept
+
+
+def test_each_tab_counts_the_rows_it_lists_for_each_reader(doctor, completed, items, client_for):
+    from yiji.reports.views import TABS, reading_count, reading_rows
+
+    writer, chief, colleague = doctor("attending"), doctor("chief"), doctor("attending")
+    completed(items["chest"])  # waiting for a report
+    _draft(writer, completed(items["chest"]))  # the writer's draft
+    sent_back = services.submit(writer.user, _draft(writer, completed(items["ct_head"])), PASSWORD)
+    services.send_back(chief.user, sent_back, "印象与所见不符")
+    services.submit(colleague.user, _draft(colleague, completed(items["chest"])), PASSWORD)
+    for reader in (writer, chief, colleague):
+        for tab in TABS:
+            rows = reading_rows(reader.user, tab)
+            assert reading_count(reader.user, tab) == rows.count(), (reader, tab)
+    assert [reading_count(writer.user, tab) for tab in TABS] == [1, 1, 2, 1, 0]
+    page = client_for(writer).get("/reading/").content.decode()
+    assert "退回" in page

@@ -293,12 +293,9 @@ def _own_rooms(request: HttpRequest):
 
 def _rooms_with_waiting():
     """Every room that performs exams, with how many patients wait there (one query)."""
+    rooms = Room.objects.filter(active=True).exclude(modalities=[])
     return (
-        Room.objects.filter(active=True)
-        .exclude(modalities=[])
-        .annotate(
-            waiting=Count("exam", filter=Q(exam__status=ExamStatus.ARRIVED)),
-        )
+        checkin.with_waiting(rooms)
         .select_related("department")
         .order_by("department__kind", "code")
     )

@@ -11,13 +11,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from yiji.core.models import Room
 from yiji.equipment import plans
 from yiji.equipment.models import Device, DeviceStatus
+from yiji.orders.checkin import with_waiting
 from yiji.orders.models import OPEN_STATUSES, Exam, ExamStatus, Modality
 from yiji.people.models import Duty
 from yiji.quality.kpi import figures as kpi_figures
@@ -72,14 +73,9 @@ class RoomWait:
 
 
 def waiting_by_room(department, now: dt.datetime) -> list[RoomWait]:
-    rooms = (
+    rooms = with_waiting(
         _scoped(Room.objects.filter(active=True).exclude(modalities=[]), department)
-        .annotate(
-            waiting=Count("exam", filter=Q(exam__status=ExamStatus.ARRIVED)),
-            since=Min("exam__queued_at", filter=Q(exam__status=ExamStatus.ARRIVED)),
-        )
-        .order_by("code")
-    )
+    ).order_by("code")
     return [
         RoomWait(
             room,

@@ -89,6 +89,13 @@ class Report(models.Model):
             # The clinician's results, newest first: read in this order and stopped at a page,
             # instead of sorting every released report (1.2 s at 1M exams; docs/performance.md).
             models.Index(fields=["-released_at", "-id"], name="report_newest_first"),
+            # The radiologist's "sent back to me" count, on every reading list and home page:
+            # a few rows, instead of every draft of the author read to find them.
+            models.Index(
+                fields=["author"],
+                condition=models.Q(status="draft", sent_back_at__isnull=False),
+                name="report_sent_back",
+            ),
         ]
 
     def __str__(self) -> str:

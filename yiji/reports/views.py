@@ -59,27 +59,43 @@ TABS = {
 }
 
 
+def _report_tab(tab: str, staff) -> tuple[dict, dict] | None:
+    """A tab defined by its reports: the conditions on Report to keep and to leave out; None
+    for the exams still waiting for one."""
+    if tab == "sent_back":
+        return {"status": ReportStatus.DRAFT, "author": staff, "sent_back_at__isnull": False}, {}
+    if tab == "drafts":
+        return {"status": ReportStatus.DRAFT, "author": staff}, {}
+    if tab == "review":
+        return {"status": ReportStatus.SUBMITTED}, {"author": staff}
+    if tab == "preliminary":
+        return {"status": ReportStatus.PRELIMINARY}, {}
+    return None
+
+
 def reading_rows(user, tab: str):
     staff = getattr(user, "staff", None)
     exams = Exam.objects.select_related("patient", "item", "report").order_by(
         "-priority", "completed_at", "pk"
     )
-    if tab == "sent_back":
-        return exams.filter(
-            report__status=ReportStatus.DRAFT,
-            report__author=staff,
-            report__sent_back_at__isnull=False,
-        )
-    if tab == "drafts":
-        return exams.filter(report__status=ReportStatus.DRAFT, report__author=staff)
-    if tab == "review":
-        return exams.filter(report__status=ReportStatus.SUBMITTED).exclude(report__author=staff)
-    if tab == "preliminary":
-        return exams.filter(report__status=ReportStatus.PRELIMINARY)
+    by_report = _report_tab(tab, staff)
+    if by_report is not None:
+        keep, leave_out = ({f"report__{k}": v for k, v in c.items()} for c in by_report)
+        return exams.filter(**keep).exclude(**leave_out)
     # Lab exams are released by the lab (yiji.lab), never reported here.
     return exams.filter(status=ExamStatus.COMPLETED, has_report=False).exclude(
         modality=Modality.LAB
     )
+
+
+def reading_count(user, tab: str) -> int:
+    """How many rows a tab holds. A report's tab is counted on the reports alone: joining
+    each to its exam only to count them was a tenth of a second a page at a million exams."""
+    by_report = _report_tab(tab, getattr(user, "staff", None))
+    if by_report is None:
+        return reading_rows(user, tab).count()
+    keep, leave_out = by_report
+    return Report.objects.filter(**keep).exclude(**leave_out).count()
 
 
 # What a reading list row shows and its deadline (exams.clocks.deadline) reads. Loading every
@@ -134,7 +150,7 @@ def reading(request: HttpRequest) -> HttpResponse:
             "tabs": TABS,
             "tab": tab,
             "tab_counts": [
-                (key, label, reading_rows(request.user, key).count()) for key, label in TABS.items()
+                (key, label, reading_count(request.user, key)) for key, label in TABS.items()
             ],
             "rows": [
                 (exam, due, rule, reading_now.get(exam.pk), images[exam.pk])
@@ -597,7 +613,7 @@ def home_panels(request: HttpRequest) -> list[HomePanel]:
     if held & {Role.PHYSICIAN, Role.TRAINEE}:
         reading_url = reverse("reading")
         tiles = [
-            (label, reading_rows(request.user, tab).count(), f"{reading_url}?tab={tab}", "warn")
+            (label, reading_count(request.user, tab), f"{reading_url}?tab={tab}", "warn")
             for tab, label in TABS.items()
         ]
         overdue = reading_rows(request.user, "unreported").filter(report_due_at__lt=timezone.now())
