@@ -267,7 +267,8 @@ def summaries(exams: list[Exam]) -> dict[int, Images]:
     """Per exam, its matched studies summed; one query for the whole page."""
     by_exam: dict[int, list[Study]] = {}
     wanted = [e.pk for e in exams if e.modality in IMAGING_MODALITIES]
-    if pacs.configured() and wanted:
+    archive = pacs.configured()
+    if archive and wanted:
         for study in Study.objects.filter(exam_id__in=wanted, problem=""):
             by_exam.setdefault(study.exam_id, []).append(study)
     result = {}
@@ -275,7 +276,7 @@ def summaries(exams: list[Exam]) -> dict[int, Images]:
         studies = by_exam.get(exam.pk, [])
         announced = [s.announced_instances for s in studies if s.announced_instances is not None]
         result[exam.pk] = Images(
-            needed=exam.modality in IMAGING_MODALITIES and pacs.configured(),
+            needed=exam.modality in IMAGING_MODALITIES and archive,
             series=sum(s.series_count for s in studies),
             instances=sum(s.instance_count for s in studies),
             announced=sum(announced) if announced else None,

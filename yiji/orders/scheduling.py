@@ -81,11 +81,29 @@ class _Search:
     exam: Exam
     down: dict = field(default_factory=dict)
     functional: bool | None = None
+    booked: dict = field(default_factory=dict)
+    busy_mornings: dict = field(default_factory=dict)
 
     def device_down(self, room: Room):
         if room.pk not in self.down:
             self.down[room.pk] = next(filter(None, hooks.device_down_in_room(room)), None)
         return self.down[room.pk]
+
+    def taken(self, room: Room, start: dt.datetime, end: dt.datetime) -> bool:
+        """Whether another exam holds the room in [start, end): the day's bookings of the
+        room are read once, not once per candidate slot (a busy room's first free slot can
+        lie hundreds of slots ahead)."""
+        day = timezone.localdate(start)
+        if (room.pk, day) not in self.booked:
+            opens = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+            spans = _overlapping(room, opens, opens + dt.timedelta(days=1), self.exam)
+            self.booked[room.pk, day] = list(spans.values_list("scheduled_start", "scheduled_end"))
+        return any(s < end and e > start for s, e in self.booked[room.pk, day])
+
+    def morning_is_busy(self, period: Period) -> bool:
+        if period.start not in self.busy_mornings:
+            self.busy_mornings[period.start] = _morning_is_busy(self.exam, period)
+        return self.busy_mornings[period.start]
 
     def functional_unbooked(self) -> bool:
         if self.functional is None:
@@ -135,7 +153,7 @@ def booking_problems(
                 overridable=True,
             )
         )
-    if item.non_fasting_us and period.morning and _morning_is_busy(exam, period):
+    if item.non_fasting_us and period.morning and search.morning_is_busy(period):
         problems.append(
             RuleViolation(
                 "SCH-4",
@@ -159,7 +177,7 @@ def booking_problems(
                 overridable=True,
             )
         )
-    if _overlapping(room, start, end, exam).exists():
+    if search.taken(room, start, end):
         problems.append(
             RuleViolation(
                 "SCH-8",

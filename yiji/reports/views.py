@@ -164,7 +164,9 @@ def reading(request: HttpRequest) -> HttpResponse:
             .values_list("body_part", flat=True)
             .distinct(),
             "wards": Department.objects.filter(kind=DepartmentKind.CLINICAL, active=True),
-            "filters": request.GET,
+            # Every key present: a missing one costs the template a dir() of the QueryDict
+            # for each option of the lists below.
+            "filters": {k: request.GET.get(k, "") for k in ("body_part", "ward", "waited", "mine")},
             "modality": modality,
             "now": timezone.now(),
             "modalities": Modality.choices,
