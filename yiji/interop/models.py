@@ -253,9 +253,9 @@ class ReferenceChange(models.Model):
     """A change to the reference data an HL7 listener keeps in memory (code mappings, exam
     items, departments, staff, hospitals, policy values), one row per changing statement,
     written by database triggers whatever made the change: a page, the admin, an import or
-    plain SQL (`hl7.reference`). The listener reads these rows' count and id sum with every
-    message and reads the reference data again when they moved. The nightly clean-up keeps
-    only the last row."""
+    plain SQL (`hl7.reference`). The listener reads these rows' count, id sum and latest
+    time with every message and reads the reference data again when they moved. The nightly
+    clean-up keeps only the last row."""
 
     table = models.CharField(max_length=64)
     at = models.DateTimeField(db_default=Now())
