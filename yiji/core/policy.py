@@ -12,6 +12,7 @@ from functools import cache
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from yiji.core import audit
@@ -67,38 +68,45 @@ def batch(rows: dict[tuple[str, int | None], Any] | None = None):
         del _batch.rows
 
 
-def _stored(key: str, department_id: int | None) -> tuple[bool, Any]:
+def _batched(key: str, scopes: list[int | None]) -> dict[int | None, Any] | None:
+    """The stored values of `key` for these scopes from the open batch; None without one."""
     rows = getattr(_batch, "rows", False)
     if rows is False:
-        raise LookupError
+        return None
     if rows is None:
         rows = _batch.rows = {
             (row.key, row.department_id): row.value for row in PolicyValue.objects.all()
         }
-    return ((key, department_id) in rows, rows.get((key, department_id)))
+    return {scope: rows[key, scope] for scope in scopes if (key, scope) in rows}
+
+
+def _read(key: str, scopes: list[int | None], hospital_id: int | None) -> dict[int | None, Any]:
+    """The stored values of `key` for these scopes, in one query."""
+    if hospital_id is None:
+        return {}
+    rows = PolicyValue.objects.filter(hospital_id=hospital_id, key=key)
+    rows = rows.filter(Q(department_id__in=[s for s in scopes if s]) | Q(department_id=None))
+    return dict(rows.values_list("department_id", "value"))
 
 
 def value(key: str, department: Department | None = None, hospital: Hospital | None = None) -> Any:
     """The value in force: the department's, else the hospital's, else the default."""
     spec = setting(key)
     department_id = department.pk if department is not None and spec.per_department else None
-    try:
-        for scope in ([department_id] if department_id else []) + [None]:
-            found, stored = _stored(key, scope)
-            if found:
-                return spec.parse(stored)
-        return spec.parse(spec.default)
-    except LookupError:
-        pass
-    hospital = hospital or (department.hospital if department else current_hospital())
-    if hospital is None:
-        return spec.parse(spec.default)
-    rows = PolicyValue.objects.filter(hospital=hospital, key=key)
-    if department_id:
-        row = rows.filter(department=department).first() or rows.filter(department=None).first()
-    else:
-        row = rows.filter(department=None).first()
-    return spec.parse(row.value if row else spec.default)
+    scopes = ([department_id] if department_id else []) + [None]
+    stored = _batched(key, scopes)
+    if stored is None:
+        if hospital is not None:
+            hospital_id = hospital.pk
+        elif department is not None:
+            hospital_id = department.hospital_id
+        else:
+            hospital_id = Hospital.objects.order_by("pk").values_list("pk", flat=True).first()
+        stored = _read(key, scopes, hospital_id)
+    for scope in scopes:  # the department's value first, then the hospital's
+        if scope in stored:
+            return spec.parse(stored[scope])
+    return spec.parse(spec.default)
 
 
 def stored_values(hospital: Hospital) -> dict[tuple[str, int | None], Any]:

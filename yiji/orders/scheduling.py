@@ -83,6 +83,13 @@ class _Search:
     functional: bool | None = None
     booked: dict = field(default_factory=dict)
     busy_mornings: dict = field(default_factory=dict)
+    days: dict = field(default_factory=dict)
+
+    def periods(self, day: dt.date) -> list[Period]:
+        """The day's sessions, read once a day, not once per candidate slot."""
+        if day not in self.days:
+            self.days[day] = working_periods(day, self.exam.department)
+        return self.days[day]
 
     def device_down(self, room: Room):
         if room.pk not in self.down:
@@ -130,7 +137,7 @@ def booking_problems(
                 field="room",
             )
         )
-    periods = working_periods(timezone.localdate(start), exam.department)
+    periods = search.periods(timezone.localdate(start))
     period = next((p for p in periods if p.start <= start and end <= p.end), None)
     if period is None:
         problems.append(
@@ -357,7 +364,7 @@ def free_slots(
     day = timezone.localdate(after)
     for offset in range(SEARCH_DAYS):
         current = day + dt.timedelta(days=offset)
-        for period in working_periods(current, exam.department):
+        for period in search.periods(current):
             start = period.start
             while start < period.end:
                 if until and start >= until:
