@@ -144,3 +144,13 @@ def test_every_demo_account_logs_in_and_sees_its_navigation(loaded, username):
     for link in ("/patients/", "/staff/", "/policy/", "/audit/", "/rules/", "/organisation/"):
         if link in nav:
             assert client.get(link).status_code == 200, f"{username} {link}"
+
+
+def test_demo_on_a_database_not_yet_made_says_to_migrate(db, monkeypatch):
+    from django.core.management import CommandError
+    from django.db import connection
+
+    monkeypatch.setattr(connection.introspection, "table_names", lambda *a, **k: [])
+    with pytest.raises(CommandError, match="yiji migrate"):
+        call_command("demo", stdout=StringIO())
+    assert not Staff.objects.exists()

@@ -13,7 +13,6 @@ log says so once.
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -121,8 +120,7 @@ def _read(stamp: tuple | None) -> Snapshot:
     )
 
 
-_lock = threading.Lock()
-_snapshot: Snapshot | None = None
+_snapshot: Snapshot | None = None  # shared by the listener's threads; replaced, never changed
 _triggers_present: bool | None = None  # checked once per process
 
 
@@ -155,8 +153,7 @@ def current() -> Snapshot:
         return snapshot
     fresh = _read(stamp)
     if stamp is not None:
-        with _lock:
-            _snapshot = fresh
+        _snapshot = fresh
     return fresh
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
+from yiji.core.models import Hospital
 from yiji.site.demo import hospital, parts
 
 
@@ -12,6 +14,8 @@ class Command(BaseCommand):
     help = "Load a believable demo hospital (idempotent) and print the demo accounts."
 
     def handle(self, *args, **options):
+        if Hospital._meta.db_table not in connection.introspection.table_names():
+            raise CommandError("数据库尚未建立，请先运行 yiji migrate。(Run `yiji migrate` first.)")
         loaded = [said for load, said in parts() if load()]
         for said in loaded:
             self.stdout.write(said)
