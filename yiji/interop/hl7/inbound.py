@@ -93,25 +93,31 @@ def receive(actor, raw: bytes, peer: str = "") -> bytes:
     refusal = _refused_before_reading(header)
     if refusal is not None:
         return _store_failure(header, raw, peer, refusal)
-    for attempt in (1, 2):
-        try:
-            return _apply_and_store(actor, header, raw, peer)
-        except IntegrityError:
-            earlier = _earlier(header)  # a resend, or the same message on another connection
-            if earlier is not None:
-                return _answer_again(earlier)
-            if attempt == 2:
-                return _store_failure(header, raw, peer, codec.MessageError("数据库约束冲突。"))
+    return _answer(actor, header, raw, peer, again_on_conflict=True)
+
+
+def _answer(
+    actor, header: codec.Header, raw: bytes, peer: str, *, again_on_conflict: bool
+) -> bytes:
+    """Apply and store the message, or store why not; the ACK either way."""
+    try:
+        return _apply_and_store(actor, header, raw, peer)
+    except IntegrityError:
+        earlier = _earlier(header)  # a resend, or the same message on another connection
+        if earlier is not None:
+            return _answer_again(earlier)
+        if again_on_conflict:
             # Another connection added the same new record (a patient both messages name)
             # just before this one: applied again, the message finds it.
-        except Exception as exc:  # every failure is answered and kept; nothing is half-applied
-            earlier = _earlier(header)  # a resend of a message answered before: the same answer
-            if earlier is not None:
-                return _answer_again(earlier)
-            if isinstance(exc, RuleViolation):
-                record_refusal(exc, actor, "hl7", f"{header.message_type} {header.control_id}")
-            return _store_failure(header, raw, peer, _as_message_error(exc))
-    raise AssertionError("unreachable")
+            return _answer(actor, header, raw, peer, again_on_conflict=False)
+        return _store_failure(header, raw, peer, codec.MessageError("数据库约束冲突。"))
+    except Exception as exc:  # every failure is answered and kept; nothing is half-applied
+        earlier = _earlier(header)  # a resend of a message answered before: the same answer
+        if earlier is not None:
+            return _answer_again(earlier)
+        if isinstance(exc, RuleViolation):
+            record_refusal(exc, actor, "hl7", f"{header.message_type} {header.control_id}")
+        return _store_failure(header, raw, peer, _as_message_error(exc))
 
 
 def _apply_and_store(actor, header: codec.Header, raw: bytes, peer: str) -> bytes:
