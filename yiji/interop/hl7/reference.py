@@ -36,10 +36,13 @@ WATCHED = (
 _FUNCTION = "interop_reference_changed"
 
 
-def _trigger_names(table: str) -> list[str]:
-    if connection.vendor == "postgresql":
+EVENTS = ("insert", "update", "delete")
+
+
+def _trigger_names(table: str, vendor: str) -> list[str]:
+    if vendor == "postgresql":  # one statement-level trigger for every event
         return [f"{_FUNCTION}_{table}"]
-    return [f"{_FUNCTION}_{table}_{event}" for event in ("insert", "update", "delete")]
+    return [f"{_FUNCTION}_{table}_{event}" for event in EVENTS]
 
 
 def install_triggers(schema_editor) -> None:
@@ -53,31 +56,33 @@ def install_triggers(schema_editor) -> None:
             "END $$ LANGUAGE plpgsql"
         )
         for table in WATCHED:
+            [name] = _trigger_names(table, "postgresql")
             schema_editor.execute(
-                f"CREATE OR REPLACE TRIGGER {_FUNCTION}_{table} AFTER INSERT OR UPDATE OR "
-                f"DELETE OR TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION "
-                f"{_FUNCTION}()"
+                f"CREATE OR REPLACE TRIGGER {name} AFTER INSERT OR UPDATE OR DELETE OR "
+                f"TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {_FUNCTION}()"
             )
         return
     for table in WATCHED:
-        for event in ("insert", "update", "delete"):
+        for name, event in zip(_trigger_names(table, "sqlite"), EVENTS, strict=True):
             schema_editor.execute(
-                f"CREATE TRIGGER IF NOT EXISTS {_FUNCTION}_{table}_{event} AFTER "
-                f'{event.upper()} ON {table} BEGIN INSERT INTO {log_table} ("table") '
-                f"VALUES ('{table}'); END"
+                f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {event.upper()} ON {table} BEGIN "
+                f"INSERT INTO {log_table} (\"table\") VALUES ('{table}'); END"
             )
 
 
 def remove_triggers(schema_editor) -> None:
+    vendor = schema_editor.connection.vendor
     for table in WATCHED:
-        for name in _trigger_names(table):
-            on = f" ON {table}" if schema_editor.connection.vendor == "postgresql" else ""
+        for name in _trigger_names(table, vendor):
+            on = f" ON {table}" if vendor == "postgresql" else ""
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}{on}")
+    if vendor == "postgresql":
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS {_FUNCTION}()")
 
 
 def missing_triggers() -> list[str]:
     """The triggers that should exist and do not."""
-    wanted = {name for table in WATCHED for name in _trigger_names(table)}
+    wanted = {name for table in WATCHED for name in _trigger_names(table, connection.vendor)}
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
