@@ -32,6 +32,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from hl7_orm import cpu_seconds  # noqa: E402
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 
 STATIONS = {"CT": ["CT1", "CT2"], "MR": ["MR1", "MR2"], "DR": ["DX1", "DX2"], "US": ["US1", "US2"]}
@@ -326,9 +329,12 @@ def _worker(args) -> int:
     return len(batch)
 
 
-def measure(port: int, called: str, mix: dict, clients: int) -> dict:
+def measure(port: int, called: str, mix: dict, clients: int, server_pid: int) -> dict:
+    """Latency per query type on one connection at a time, the CPU each answer costs the
+    server and this client meanwhile, then the rate with `clients` processes at once."""
     _nodelay_client()
     result = {}
+    server_cpu, client_cpu, answers = cpu_seconds(server_pid), time.process_time(), 0
     for kind, params_list in mix.items():
         find_once(port, called, kind, params_list[0])  # warm-up
         times, found = [], []
@@ -343,6 +349,9 @@ def measure(port: int, called: str, mix: dict, clients: int) -> dict:
             "matches": statistics.mean(found),
             "counts": found,
         }
+        answers += sum(found) + len(found)  # the matches and each query's final response
+    result["server_cpu"] = (cpu_seconds(server_pid) - server_cpu) * 1000 / answers
+    result["client_cpu"] = (time.process_time() - client_cpu) * 1000 / answers
     work = [(k, p) for k in mix for p in mix[k]]
     per_client = [(port, called, work[i::clients]) for i in range(clients)]
     started = time.perf_counter()
@@ -512,7 +521,7 @@ def main() -> None:
         proc = start_yiji(port)
         try:
             wait_for(port, proc)
-            results["yiji"] = measure(port, "YIJI", mix, args.clients)
+            results["yiji"] = measure(port, "YIJI", mix, args.clients, proc.pid)
         finally:
             proc.terminate()
             proc.wait(10)
@@ -521,7 +530,7 @@ def main() -> None:
             proc = start_floor(port, mix, Path(tmp))
             try:
                 wait_for(port, proc, seconds=120)
-                results["floor"] = measure(port, "FLOOR", mix, args.clients)
+                results["floor"] = measure(port, "FLOOR", mix, args.clients, proc.pid)
             finally:
                 proc.terminate()
                 proc.wait(10)
@@ -535,7 +544,7 @@ def main() -> None:
                     proc = start_orthanc(port, data / "MWLSCP", Path(tmp))
                 try:
                     wait_for(port, proc)
-                    results[peer] = measure(port, "MWLSCP", mix, args.clients)
+                    results[peer] = measure(port, "MWLSCP", mix, args.clients, proc.pid)
                 finally:
                     proc.terminate()
                     proc.wait(10)
@@ -551,7 +560,11 @@ def main() -> None:
                     f"{size:>7} {server:<9} {kind:<4} {f['p50']:>8.1f} {f['p95']:>8.1f} "
                     f"{f['matches']:>8.1f}"
                 )
-            print(f"{size:>7} {server:<9} q/s with {args.clients} clients: {figures['qps']:.1f}")
+            print(
+                f"{size:>7} {server:<9} q/s with {args.clients} clients: {figures['qps']:.1f}; "
+                f"CPU per response: server {figures['server_cpu']:.2f} ms, "
+                f"pynetdicom client {figures['client_cpu']:.2f} ms"
+            )
         saved[str(size)] = {
             server: {k: {n: figures[k][n] for n in ("p50", "p95", "matches")} for k in "abc"}
             for server, figures in results.items()

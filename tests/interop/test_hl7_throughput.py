@@ -100,3 +100,35 @@ def test_four_connections_at_once_leave_one_chain_and_each_order_once(listener, 
     assert seqs == list(range(1, len(seqs) + 1))
     requisitions = AuditEntry.objects.filter(object_type="orders.requisition").count()
     assert requisitions == 32
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_missing_trigger_is_shown_on_the_monitor_and_created_again_from_it(
+    listener, items, ward, make_staff, client_for, monkeypatch
+):
+    from yiji.core.models import Role
+
+    [dropped, *_] = reference._trigger_names("orders_examitem", connection.vendor)
+    on = " ON orders_examitem" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:  # as a migration rebuilding the table on SQLite does
+        cursor.execute(f"DROP TRIGGER {dropped}{on}")
+    monkeypatch.setattr(reference, "_triggers_present", None)  # a listener started now
+    try:
+        # Without the cache every message reads the tables: still right, only slower.
+        assert send(listener, order("T1", items=[("CT-HEAD", "x", "T1")]))["MSA"][1] == "AA"
+        assert reference._cache_on() is False
+        admin = client_for(make_staff(Role.ADMIN, whole_hospital=True))
+        page = admin.get("/interfaces/")
+        assert page.context["missing_triggers"] == [dropped]
+        assert dropped in page.content.decode()
+
+        done = admin.post("/interfaces/reference-triggers/", follow=True)
+        assert done.status_code == 200 and done.context["missing_triggers"] == []
+        assert AuditEntry.objects.filter(object_type="reference_triggers").count() == 1
+    finally:
+        reference.restore_triggers(None)
+    monkeypatch.setattr(reference, "RECHECK_SECONDS", 0.0)
+    assert reference._cache_on() is True  # the running listener turns its cache back on
+    ExamItem.objects.filter(code="CT-HEAD").update(active=False)  # seen through the trigger
+    refused = send(listener, order("T2", items=[("CT-HEAD", "x", "T2")]))
+    assert refused["MSA"][1] == "AE"

@@ -4,6 +4,11 @@ from yiji.interop import views
 
 urlpatterns = [
     path("interfaces/", views.overview, name="interfaces"),
+    path(
+        "interfaces/reference-triggers/",
+        views.restore_reference_triggers,
+        name="interface_restore_triggers",
+    ),
     path("interfaces/inbound/", views.inbound_list, name="interface_inbound"),
     path("interfaces/inbound/<id:pk>/", views.inbound_detail, name="interface_inbound_detail"),
     path(

@@ -24,7 +24,7 @@ from yiji.interop import monitor
 from yiji.interop.accounts import interface_user
 from yiji.interop.dicom import unscheduled as unscheduled_steps
 from yiji.interop.forms import MappingForm
-from yiji.interop.hl7 import inbound, outbound
+from yiji.interop.hl7 import inbound, outbound, reference
 from yiji.interop.models import (
     Delivery,
     Endpoint,
@@ -48,6 +48,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "outbound": monitor.outbound(now),
             "results": monitor.result_delivery(now),
             "dicom": monitor.dicom(now),
+            "missing_triggers": reference.missing_triggers(),
             "archive": availability.archive_state(),
             "archive_url": pacs.dicomweb_url() or settings.YIJI_PACS_DIMSE,
             "studies_to_reconcile": Study.objects.filter(
@@ -106,6 +107,19 @@ def _reprocess(request: HttpRequest, message: InboundMessage) -> HttpResponse:
     else:
         messages.error(request, _("The message failed again: %(error)s") % {"error": message.error})
     return redirect("interface_inbound_detail", pk=message.pk)
+
+
+@require_POST
+@requires(Action.MANAGE_INTERFACES)
+def restore_reference_triggers(request: HttpRequest) -> HttpResponse:
+    if reference.restore_triggers(request.user):
+        messages.success(
+            request, _("The triggers were created again: the HL7 listener keeps its reference "
+                       "data in memory again within a minute.")
+        )  # fmt: skip
+    else:
+        messages.info(request, _("Every trigger was already there."))
+    return redirect("interfaces")
 
 
 @requires(Action.MANAGE_INTERFACES)

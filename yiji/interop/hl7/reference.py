@@ -13,12 +13,14 @@ log says so once.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
-from yiji.core.models import Department, Hospital, PolicyValue, Staff
+from yiji.core import audit
+from yiji.core.models import AuditAction, Department, Hospital, PolicyValue, Staff
 from yiji.interop.models import CodeMapping, ReferenceChange
 from yiji.orders.models import ExamItem
 
@@ -45,29 +47,32 @@ def _trigger_names(table: str, vendor: str) -> list[str]:
     return [f"{_FUNCTION}_{table}_{event}" for event in EVENTS]
 
 
-def install_triggers(schema_editor) -> None:
-    """Create the triggers (a migration runs this; again after any migration that rebuilds
-    one of the watched tables on SQLite, which drops its triggers)."""
+def _install_statements(vendor: str) -> list[str]:
     log_table = ReferenceChange._meta.db_table
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
+    if vendor == "postgresql":
+        return [
             f"CREATE OR REPLACE FUNCTION {_FUNCTION}() RETURNS trigger AS $$ BEGIN "
             f'INSERT INTO {log_table} ("table") VALUES (TG_TABLE_NAME); RETURN NULL; '
             "END $$ LANGUAGE plpgsql"
-        )
-        for table in WATCHED:
-            [name] = _trigger_names(table, "postgresql")
-            schema_editor.execute(
-                f"CREATE OR REPLACE TRIGGER {name} AFTER INSERT OR UPDATE OR DELETE OR "
-                f"TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {_FUNCTION}()"
-            )
-        return
-    for table in WATCHED:
-        for name, event in zip(_trigger_names(table, "sqlite"), EVENTS, strict=True):
-            schema_editor.execute(
-                f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {event.upper()} ON {table} BEGIN "
-                f"INSERT INTO {log_table} (\"table\") VALUES ('{table}'); END"
-            )
+        ] + [
+            f"CREATE OR REPLACE TRIGGER {name} AFTER INSERT OR UPDATE OR DELETE OR "
+            f"TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {_FUNCTION}()"
+            for table in WATCHED
+            for name in _trigger_names(table, vendor)
+        ]
+    return [
+        f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {event.upper()} ON {table} BEGIN "
+        f"INSERT INTO {log_table} (\"table\") VALUES ('{table}'); END"
+        for table in WATCHED
+        for name, event in zip(_trigger_names(table, vendor), EVENTS, strict=True)
+    ]
+
+
+def install_triggers(schema_editor) -> None:
+    """Create the triggers (a migration runs this; `restore_triggers` again after a
+    migration rebuilt one of the watched tables on SQLite, which drops its triggers)."""
+    for statement in _install_statements(schema_editor.connection.vendor):
+        schema_editor.execute(statement)
 
 
 def remove_triggers(schema_editor) -> None:
@@ -126,17 +131,46 @@ def _read(stamp: tuple | None) -> Snapshot:
 
 
 _snapshot: Snapshot | None = None  # shared by the listener's threads; replaced, never changed
-_triggers_present: bool | None = None  # checked once per process
+# Whether the triggers stand, and when that was last asked: once per process while they do;
+# while they do not, again every RECHECK_SECONDS, so restoring them from the interface page
+# turns a running listener's cache back on.
+_triggers_present: bool | None = None
+_checked_at = 0.0
+RECHECK_SECONDS = 60.0
+
+
+def _cache_on() -> bool:
+    global _triggers_present, _checked_at
+    now = time.monotonic()
+    if _triggers_present or (
+        _triggers_present is False and now - _checked_at < RECHECK_SECONDS
+    ):
+        return bool(_triggers_present)
+    missing = missing_triggers()
+    if missing:
+        log.warning("Reference triggers missing (%s): no reference cache", ", ".join(missing))
+    _triggers_present, _checked_at = not missing, now
+    return _triggers_present
+
+
+@transaction.atomic
+def restore_triggers(actor) -> list[str]:
+    """Create the missing triggers again (after a table was rebuilt without them); returns
+    the ones it created. Audited."""
+    missing = missing_triggers()
+    if missing:
+        with connection.cursor() as cursor:
+            for statement in _install_statements(connection.vendor):
+                cursor.execute(statement)
+        audit.record(
+            actor, AuditAction.UPDATE, object_type="reference_triggers",
+            after={"restored": missing},
+        )  # fmt: skip
+    return missing
 
 
 def _stamp() -> tuple | None:
-    global _triggers_present
-    if _triggers_present is None:
-        missing = missing_triggers()
-        if missing:
-            log.warning("Reference triggers missing (%s): no reference cache", ", ".join(missing))
-        _triggers_present = not missing
-    if not _triggers_present:
+    if not _cache_on():
         return None
     with connection.cursor() as cursor:
         cursor.execute(
