@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from hl7_orm import cpu_seconds  # noqa: E402
+
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 
 STATIONS = {"CT": ["CT1", "CT2"], "MR": ["MR1", "MR2"], "DR": ["DX1", "DX2"], "US": ["US1", "US2"]}

@@ -190,9 +190,7 @@ def test_a_frozen_study_cannot_be_deleted_and_its_viewing_is_noted(
     assert incident.number in page
 
 
-def test_fhir_imaging_study_carries_what_the_archive_holds(
-    archive, completed, items, make_staff
-):
+def test_fhir_imaging_study_carries_what_the_archive_holds(archive, completed, items, make_staff):
     exam = completed(items["ct_head"])
     _store(exam, series=2, per_series=3)
     _token, key = accounts.create_token(make_staff(Role.PHYSICIAN).user, "fhir test")

@@ -78,9 +78,7 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
         elif action == "aseptic":
             services.record_aseptic_check(request.user, exam, request.POST.getlist("aseptic"))
         elif action == "accept":
-            services.accept_images(
-                request.user, exam, request.POST.get("override_reason", "")
-            )
+            services.accept_images(request.user, exam, request.POST.get("override_reason", ""))
         elif action == "complete":
             services.complete_exam(request.user, exam)
         elif action == "discontinue":

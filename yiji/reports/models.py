@@ -124,9 +124,7 @@ class KeyImage(models.Model):
         verbose_name = _("key image")
         verbose_name_plural = _("key images")
         ordering = ["pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["report", "sop_uid"], name="key_image_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["report", "sop_uid"], name="key_image_once")]
 
 
 class ReportVersion(models.Model):

@@ -211,9 +211,7 @@ def _expect_images(step: PerformedStep, ds: Dataset) -> None:
     asked at once (IHE SWF: MPPS COMPLETED precedes the images' arrival or follows it)."""
     made = series(ds) if "PerformedSeriesSequence" in ds else step.series
     if made and availability.needs_images(step.exam):
-        availability.expect(
-            step.exam, step.study_uid, len(made), sum(s["instances"] for s in made)
-        )
+        availability.expect(step.exam, step.study_uid, len(made), sum(s["instances"] for s in made))
     availability.check_soon(step.exam)
 
 

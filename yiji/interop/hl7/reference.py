@@ -142,9 +142,7 @@ RECHECK_SECONDS = 60.0
 def _cache_on() -> bool:
     global _triggers_present, _checked_at
     now = time.monotonic()
-    if _triggers_present or (
-        _triggers_present is False and now - _checked_at < RECHECK_SECONDS
-    ):
+    if _triggers_present or (_triggers_present is False and now - _checked_at < RECHECK_SECONDS):
         return bool(_triggers_present)
     missing = missing_triggers()
     if missing:
