@@ -111,12 +111,13 @@ def statements_per_message(text: str) -> int:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User and system CPU time of a process so far (Linux /proc); 0 once it has ended."""
+    """User and system CPU time of a process so far, with its ended children's (a server
+    that forks per connection, as wlmscpfs does); Linux /proc; 0 once it has ended."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
 def database_cpu() -> dict[int, float]:
