@@ -6,8 +6,8 @@ Every message asks one small question first: the count, id sum and latest time o
 `ReferenceChange`, the rows database triggers write on any insert, update or delete of those
 tables, whoever makes it. While they stand still the snapshot answers every lookup; when they
 move, the next message reads the tables again. Where the triggers are missing (a table
-rebuilt without them) nothing is kept: every message reads the tables, as before, and the
-log says so once.
+rebuilt without them) nothing is kept: every message reads the tables, as before; the log
+and the interface monitor say so, and the monitor creates them again.
 """
 
 from __future__ import annotations
@@ -160,6 +160,9 @@ def restore_triggers(actor) -> list[str]:
         with connection.cursor() as cursor:
             for statement in _install_statements(connection.vendor):
                 cursor.execute(statement)
+        # What changed while they were missing went unrecorded: moving the stamp makes every
+        # listener holding a snapshot from before read the tables again.
+        ReferenceChange.objects.create(table="reference_triggers")
         audit.record(
             actor, AuditAction.UPDATE, object_type="reference_triggers",
             after={"restored": missing},
