@@ -94,7 +94,8 @@ def setup_django(fresh: bool) -> None:
 
 
 def load_yiji(rows: list[dict]) -> None:
-    """Checked-in exams for the rows not yet loaded (sizes grow run by run)."""
+    """Checked-in exams for the rows not yet loaded (sizes grow run by run). A database kept
+    from a larger run (--keep) holds more: those beyond `rows` are set aside as ended."""
     from django.utils import timezone
 
     from yiji.core.models import Department, Patient, Room
@@ -114,7 +115,11 @@ def load_yiji(rows: list[dict]) -> None:
                 defaults={"name": station, "modalities": [modality], "ae_title": station},
             )
     item = {m: ExamItem.objects.filter(modality=m).first() for m in STATIONS}
-    have = Exam.objects.filter(accession__startswith="B").count()
+    ours = Exam.objects.filter(accession__startswith="B")
+    have = ours.count()
+    beyond = f"B{len(rows):08d}"  # accessions are numbered in row order
+    ours.filter(accession__gte=beyond).update(status="completed")
+    ours.filter(accession__lt=beyond).update(status="arrived")
     zone = timezone.get_current_timezone()
     batch = 5000
     for start in range(have, len(rows), batch):
