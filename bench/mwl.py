@@ -340,9 +340,10 @@ def measure(port: int, called: str, mix: dict, clients: int, server_pid: int) ->
     server and this client meanwhile, then the rate with `clients` processes at once."""
     _nodelay_client()
     result = {}
-    server_cpu, client_cpu, answers = cpu_seconds(server_pid), time.process_time(), 0
     for kind, params_list in mix.items():
         find_once(port, called, kind, params_list[0])  # warm-up
+    server_cpu, client_cpu, answers = cpu_seconds(server_pid), time.process_time(), 0
+    for kind, params_list in mix.items():
         times, found = [], []
         for params in params_list:
             seconds, matches = find_once(port, called, kind, params)
