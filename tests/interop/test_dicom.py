@@ -329,3 +329,35 @@ def test_what_mpps_reports_is_an_imaging_study_in_fhir(dicom, waiting, his_api):
     assert [e["resource"]["id"] for e in found["entry"]] == [str(exam.pk)]
     # No modality has reported on the DR exam yet: no study is known.
     assert his_api.get(f"ImagingStudy/{waiting['dr'].pk}")[0] == 404
+
+
+def test_every_return_key_is_filled_without_a_query_per_answer(waiting):
+    """Answers load only the columns they answer from (worklist.ANSWERED_FIELDS): a key read
+    from a column left out would cost a query per answer."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from yiji.interop.dicom import worklist
+
+    def everything(**keys) -> Dataset:
+        ds = query(**keys)
+        for keyword in worklist.entry(waiting["ct"]):
+            if keyword not in ds and keyword != "SpecificCharacterSet":
+                setattr(ds, keyword, "")
+        ds.RequestedProcedureCodeSequence = []
+        ds.ScheduledProcedureStepSequence = []  # every key of the step
+        return ds
+
+    counts = []
+    for keys in ({"accession": waiting["ct"].accession}, {}):
+        with CaptureQueriesContext(connection) as captured:
+            answers = list(worklist.find(everything(**keys)))
+        counts.append((len(answers), len(captured.captured_queries)))
+    assert counts[0][0] == 1 and counts[1][0] == 3
+    assert counts[0][1] == counts[1][1]  # as many queries for three answers as for one
+    ct = next(a for a in answers if a.AccessionNumber == waiting["ct"].accession)
+    assert ct.AdmissionID == waiting["ct"].requisition.number
+    assert str(ct.ReferringPhysicianName) == waiting["ct"].requisition.ordering_physician_name
+    assert ct.PatientSex == "M" and ct.RequestedProcedurePriority == "ROUTINE"
+    step = ct.ScheduledProcedureStepSequence[0]
+    assert step.ScheduledStationAETitle == "CT1_GE" and step.ScheduledStationName
