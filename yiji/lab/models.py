@@ -201,6 +201,9 @@ class Specimen(models.Model):
         indexes = [
             models.Index(fields=["status", "received_at"]),
             models.Index(fields=["exam", "status"]),
+            # The laboratory indicators count specimens by collection time: the days not yet
+            # rolled up are read live on every indicator page (a full scan at 20M exams).
+            models.Index(fields=["collected_at"], name="specimen_collected"),
             models.Index(
                 fields=["keep_until"],
                 condition=Q(disposed_at__isnull=True),
