@@ -107,8 +107,11 @@ def test_a_missing_trigger_is_shown_on_the_monitor_and_created_again_from_it(
     listener, items, ward, make_staff, client_for, monkeypatch
 ):
     from yiji.core.models import Role
+    from yiji.core.permissions import PermissionRefused
 
-    admin = client_for(make_staff(Role.ADMIN, whole_hospital=True))
+    manager = make_staff(Role.ADMIN, whole_hospital=True)
+    technologist = make_staff(Role.TECHNOLOGIST)
+    admin = client_for(manager)
     assert send(listener, order("T0", items=[("CT-HEAD", "x", "T0")]))["MSA"][1] == "AA"
     dropped = reference._trigger_names("orders_examitem", connection.vendor)
     on = " ON orders_examitem" if connection.vendor == "postgresql" else ""
@@ -125,11 +128,14 @@ def test_a_missing_trigger_is_shown_on_the_monitor_and_created_again_from_it(
         assert page.context["missing_triggers"] == sorted(dropped)
         assert dropped[0] in page.content.decode()
 
+        with pytest.raises(PermissionRefused):  # the service itself asks, whatever calls it
+            reference.restore_triggers(technologist.user)
+        assert reference.missing_triggers() == sorted(dropped)
         done = admin.post("/interfaces/reference-triggers/", follow=True)
         assert done.status_code == 200 and done.context["missing_triggers"] == []
         assert AuditEntry.objects.filter(object_type="reference_triggers").count() == 1
     finally:
-        reference.restore_triggers(None)
+        reference.restore_triggers(manager.user)
     monkeypatch.setattr(reference, "RECHECK_SECONDS", 0.0)
     assert reference._cache_on() is True  # the running listener turns its cache back on
     # ...and does not answer from its snapshot of before the item was withdrawn (ORD-1).

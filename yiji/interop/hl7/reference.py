@@ -154,7 +154,10 @@ def _cache_on() -> bool:
 @transaction.atomic
 def restore_triggers(actor) -> list[str]:
     """Create the missing triggers again (after a table was rebuilt without them); returns
-    the ones it created. Audited."""
+    the ones it created. For those who manage the interfaces; audited."""
+    from yiji.core.permissions import Action, require
+
+    require(actor, Action.MANAGE_INTERFACES)
     missing = missing_triggers()
     if missing:
         with connection.cursor() as cursor:
