@@ -74,16 +74,20 @@ def queries():
     from yiji.core.services import search_patients
     from yiji.orders.checkin import queue
     from yiji.orders.models import Exam
-    from yiji.orders.worklists import cursor_of, worklist_page
+    from yiji.orders.worklists import cursor_of, worklist_page, worklist_query
 
     room = Room.objects.get(code="CT1")
-    first_page = list(worklist_page({}, "", 51))
+    first_page = worklist_page({}, "", 51)
     cursor = cursor_of(first_page[-1]) if first_page else ""
-    patient = first_page[0].patient_id if first_page else 0
+    patient = first_page[0].patient.pk if first_page else 0
     clerk = get_user_model().objects.get(username="clerk")
 
     def page(filters, after=""):
-        return lambda: worklist_page(filters, after, 51)
+        # Yiji's page is built from this query's rows; the reference runs the query alone.
+        return (
+            lambda: worklist_page(filters, after, 51),
+            lambda: worklist_query(filters, after, 51),
+        )
 
     cases = [
         ("open worklist, first page", page({})),
@@ -103,15 +107,18 @@ def queries():
     ]
 
     def ours(make):
+        make = make[0] if isinstance(make, tuple) else make
+
         def run():
             rows = list(make())
             for row in rows:  # what the page touches
-                _ = (row.pk, row.item.name) if hasattr(row, "item_id") else row.name
+                _ = (row.pk, row.item.name) if hasattr(row, "item") else row.name
             return rows
 
         return run
 
     def raw(make):
+        make = make[1] if isinstance(make, tuple) else make
         sql, params = make().query.sql_with_params()
 
         def run():

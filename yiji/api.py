@@ -410,4 +410,4 @@ def worklist(request, status: str = "", modality: str = "", room: str = "", afte
     filters = {"status": status, "modality": modality}
     if room:
         filters["room"] = Room.objects.filter(code=room).first()
-    return list(worklist_page(filters, after, 100, request.user))
+    return worklist_page(filters, after, 100, request.user)

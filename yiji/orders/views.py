@@ -33,7 +33,7 @@ from yiji.orders.models import (
     Requisition,
     WindowSession,
 )
-from yiji.orders.worklists import cursor_of, worklist_page, worklist_rows
+from yiji.orders.worklists import WorklistRow, cursor_of, worklist_page, worklist_rows
 
 PAGE = 50
 
@@ -154,7 +154,7 @@ def _worklist_query(request: HttpRequest) -> dict[str, str]:
     return {"department": str(own)} if own else {}
 
 
-def _with_details(rows: list[Exam], now) -> list[Exam]:
+def _with_details(rows: list[WorklistRow], now) -> list[WorklistRow]:
     """Age on the day and minutes waited, for the worklist's columns."""
     today = timezone.localdate(now)
     for exam in rows:
@@ -172,7 +172,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     form = WorklistFilter(query or None)
     filters = form.cleaned_data if form.is_valid() else {}
     after = request.GET.get("after", "")
-    rows = list(worklist_page(filters, after, PAGE + 1, request.user))
+    rows = worklist_page(filters, after, PAGE + 1, request.user)
     more = len(rows) > PAGE
     rows = _with_details(rows[:PAGE], timezone.now())
     counts = dict(
