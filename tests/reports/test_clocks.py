@@ -88,6 +88,8 @@ def test_the_reading_list_shows_each_deadline_in_a_fixed_number_of_queries(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from yiji.core.models import WorkGroup
+
     frozen_clock.move_to(at(10, 0))
     completed(items["ct_head"], priority="urgent")
     client = client_for(doctor("attending"))
@@ -100,9 +102,11 @@ def test_the_reading_list_shows_each_deadline_in_a_fixed_number_of_queries(
 
     few, page = queries()
     assert page.context["rows"][0][1:3] == (at(10, 30), "RPT-5")
-    for _ in range(5):
+    for n in range(5):
         completed(items["ct_head"], priority="urgent")
         completed(items["chest"])
+        # The group filter names each group with its department.
+        WorkGroup.objects.create(department=items["ct_head"].department, code=f"G{n}", name="组")
     many, page = queries()
     assert len(page.context["rows"]) == 11 and many == few
 

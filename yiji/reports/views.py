@@ -170,7 +170,7 @@ def reading(request: HttpRequest) -> HttpResponse:
             "modality": modality,
             "now": timezone.now(),
             "modalities": Modality.choices,
-            "groups": WorkGroup.objects.all(),
+            "groups": WorkGroup.objects.select_related("department"),  # its name shows it
             "group": group,
             "day": day,
         },
