@@ -113,6 +113,21 @@ def serve(port: int, workers: int) -> subprocess.Popen:
     sys.exit("yiji serve did not start")
 
 
+def spawn_rate(users: int) -> int:
+    """Users started a second: all of them within the first 30 s."""
+    return max(1, users // 30)
+
+
+def stress_asked(users: int, seconds: int) -> float:
+    """Requests a second the stress pace asks on average over the run: users start at
+    spawn_rate during the ramp-up, each opens the home page and does its first task at once,
+    then one every 5 s (2-8 s)."""
+    started = min(users, spawn_rate(users) * seconds)
+    ramp = started / spawn_rate(users)
+    user_seconds = started * (seconds - ramp) + started * ramp / 2
+    return (user_seconds / 5 + 2 * started) / seconds
+
+
 def run(users: int, seconds: int, workers: int) -> list[dict]:
     data = load_data(users)
     port = free_port()
@@ -122,7 +137,7 @@ def run(users: int, seconds: int, workers: int) -> list[dict]:
             prefix = str(Path(tmp) / "load")
             subprocess.run(
                 [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-                 "-u", str(users), "-r", str(max(1, users // 30)), "-t", f"{seconds}s",
+                 "-u", str(users), "-r", str(spawn_rate(users)), "-t", f"{seconds}s",
                  "--host", f"http://127.0.0.1:{port}", "--csv", prefix, "--only-summary",
                  "--loglevel", "WARNING"],
                 env={**os.environ, "YIJI_LOAD_DATA": json.dumps(data)},
@@ -161,8 +176,11 @@ def main() -> None:
             f"| {row['Name']} | {row['Request Count']} | {row['Failure Count']} | "
             f"{row['50%']} | {row['95%']} | {row['99%']} | {float(row['Requests/s']):.1f} |"
         )
+    asked = stress_asked(args.users, args.seconds) if args.pace == "stress" else None
+    if asked:
+        print(f"\nasked: about {asked:.1f} requests a second on average, ramp-up included")
     if args.json:
-        Path(args.json).write_text(json.dumps(rows, ensure_ascii=False))
+        Path(args.json).write_text(json.dumps({"rows": rows, "asked": asked}, ensure_ascii=False))
 
 
 if __name__ == "__main__":

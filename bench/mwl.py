@@ -574,6 +574,7 @@ def main() -> None:
             )
         saved[str(size)] = {
             server: {k: {n: figures[k][n] for n in ("p50", "p95", "matches")} for k in "abc"}
+            | {"qps": figures["qps"], "clients": args.clients}
             for server, figures in results.items()
         }
         for peer in peers:

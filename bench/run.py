@@ -16,7 +16,9 @@ Areas, each Yiji's path against its reference:
   numbers checked to agree;
 - MWL C-FIND: `yiji dicom serve` against DCMTK `wlmscpfs` (and Orthanc when installed);
 - HL7 ORM in: acknowledged after commit against parse only;
-- report PDF: `reports.document.report_pdf` against the same text as a bare ReportLab document.
+- report PDF: `reports.document.report_pdf` against the same text as a bare ReportLab document;
+- web load: 300 users at the stress pace (bench/load.py), the requests a second served against
+  those asked, p50/p95 and errors beside them.
 """
 
 from __future__ import annotations
@@ -151,14 +153,20 @@ def mwl_rows(url: str, size: int, queries: int) -> list[Row]:
     )[str(size)]
     rows = []
     names = {"a": "station + today", "b": "modality, one day", "c": "patient ID"}
+    area = f"MWL C-FIND ({size:,} items)"
     for peer in [p for p in figures if p != "yiji"]:
         for kind, case in names.items():
             ours, theirs = figures["yiji"][kind], figures[peer][kind]
+            per_match = ours["p50"] / max(ours["matches"], 1)
             rows.append(
-                Row(f"MWL C-FIND ({size:,} items)", f"{case} vs {peer}", ours["p50"],
-                    theirs["p50"], "ms", ours["p95"], theirs["p95"],
-                    note=f"{ours['matches']:.0f} matches")
+                Row(area, f"{case} vs {peer}", ours["p50"], theirs["p50"], "ms", ours["p95"],
+                    theirs["p95"], note=f"{ours['matches']:.0f} matches, {per_match:.2f} ms each")
             )  # fmt: skip
+        clients = figures["yiji"]["clients"]
+        rows.append(
+            Row(area, f"{clients} clients at once vs {peer}", figures["yiji"]["qps"],
+                figures[peer]["qps"], "/s", note="queries a second, the three kinds in turn")
+        )  # fmt: skip
     if len(figures) == 1:  # no peer installed: Yiji alone, said so
         for kind, case in names.items():
             f = figures["yiji"][kind]
@@ -175,6 +183,26 @@ def hl7_rows(url: str, messages: int) -> list[Row]:
         Row("HL7 ORM^O01 in", f"{n} connection(s), ACK after commit vs parse only", rate,
             figures["parse"], "/s", note=f"{figures['accepted'][n]} of {messages} AA")
         for n, rate in figures["applied"].items()
+    ]  # fmt: skip
+
+
+def load_rows(url: str, users: int, seconds: int) -> list[Row]:
+    """The web load test at the stress pace (each user acts every 2-8 s, 5 s on average) on
+    this database: the rate served against the rate asked (bench/load.py: stress_asked), the
+    latencies in the note."""
+    with tempfile.NamedTemporaryFile(suffix=".json") as result:
+        subprocess.run(
+            [PYTHON, str(ROOT / "bench" / "load.py"), "--users", str(users), "--seconds",
+             str(seconds), "--pace", "stress", "--json", result.name],
+            env={**os.environ, "DATABASE_URL": url}, check=True,
+        )  # fmt: skip
+        figures = json.loads(Path(result.name).read_text())
+    total = next(r for r in figures["rows"] if r["Name"] == "Aggregated")
+    served, asked = float(total["Requests/s"]), figures["asked"]
+    return [
+        Row("web load", f"{users} users at the stress pace: served vs asked /s", served, asked,
+            "/s", note=f"p50 {total['50%']} ms, p95 {total['95%']} ms (goal < 1 s), "
+            f"{total['Failure Count']} errors of {total['Request Count']}")
     ]  # fmt: skip
 
 
@@ -252,6 +280,7 @@ def main() -> None:
         ("pdf", lambda: pdf_rows(200)),
         ("mwl", lambda: mwl_rows(url, 10_000, 10)),
         ("hl7", lambda: hl7_rows(url, 500)),
+        ("load", lambda: load_rows(url, 300, 90)),
     ]
     rows: list[Row] = []
     for name, part in parts:
