@@ -49,7 +49,7 @@ def test_days_run_back_from_the_last_with_the_total_exact():
 
 
 @pytest.fixture
-def generated(transactional_db, monkeypatch):
+def generated(transactional_db, monkeypatch, capfd):
     monkeypatch.setattr(timezone, "now", lambda: NOW)
     call_command("migrate", verbosity=0)  # the flushed tables' content types come back
     before = _indexes()
@@ -66,6 +66,13 @@ def generated(transactional_db, monkeypatch):
         "2",
     )
     assert _indexes() == before  # the dropped indexes are all back
+    # Progress: each generating process (two on PostgreSQL, forked: their output reaches the
+    # file descriptor only) counts up to its own share.
+    counts = re.findall(r"(job \d/\d)?\s+([\d,]+) / ([\d,]+) exams", capfd.readouterr().out)
+    last = {part: (done, planned) for part, done, planned in counts}
+    assert all(done == planned for done, planned in last.values())
+    assert sum(int(planned.replace(",", "")) for _, planned in last.values()) == 1500
+    assert len(last) == (2 if connection.vendor == "postgresql" else 1)
     return NOW
 
 

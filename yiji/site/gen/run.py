@@ -90,11 +90,11 @@ def _split(days: list[tuple[dt.date, int]], jobs: int) -> list[list[tuple[dt.dat
     return [s for s in stretches if s]
 
 
-def _make(seed, per_day, now, hospital, days, ids, batch_days, progress) -> Totals:
+def _make(seed, per_day, now, hospital, days, ids, batch_days, progress, part="") -> Totals:
     from yiji.core import policy
 
     generator = Generator(seed, per_day, hospital, now, ids)
-    totals = Totals()
+    totals = Totals(planned=sum(n for _, n in days), part=part)
     with policy.batch(), Writer(totals, time.perf_counter(), progress) as writer:
         pending = 0
         for day, count in days:
@@ -118,11 +118,11 @@ def _in_processes(seed, per_day, now, hospital, stretches, starts, batch_days, p
     context = multiprocessing.get_context("fork")
     results = context.Queue()
 
-    def job(days, start):
+    def job(days, start, part):
         connections.close_all()  # the parent's, inherited: never used here
         try:
             ids = Ids(written_models(), start)
-            totals = _make(seed, per_day, now, hospital, days, ids, batch_days, progress)
+            totals = _make(seed, per_day, now, hospital, days, ids, batch_days, progress, part)
             results.put(("done", totals.days, totals.rows))
         except BaseException as error:  # reported by the parent
             results.put(("failed", repr(error), {}))
@@ -131,8 +131,8 @@ def _in_processes(seed, per_day, now, hospital, stretches, starts, batch_days, p
 
     connections.close_all()  # a forked child must not share the parent's sockets
     processes = [
-        context.Process(target=job, args=(days, start), daemon=True)
-        for days, start in zip(stretches, starts, strict=True)
+        context.Process(target=job, args=(days, start, f"{n}/{len(stretches)}"), daemon=True)
+        for n, (days, start) in enumerate(zip(stretches, starts, strict=True), start=1)
     ]
     for process in processes:
         process.start()

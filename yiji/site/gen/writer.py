@@ -20,6 +20,8 @@ class Totals:
     days: int = 0
     rows: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    planned: int = 0  # the exams this process makes (its stretch of days)
+    part: str = ""  # which of several generating processes, as "2/2"; "" when alone
 
     @property
     def exams(self) -> int:

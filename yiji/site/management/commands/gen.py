@@ -51,9 +51,11 @@ class Command(BaseCommand):
         self.stdout.write(f"generating {total:,} exams, {per_day:,} a day, seed {seed}")
 
         def progress(totals: gen.Totals) -> None:
+            # With --jobs each process reports its own stretch: "job 1/2".
             rate = totals.exams / totals.seconds if totals.seconds else 0
+            job = f"  job {totals.part}" if totals.part else ""
             self.stdout.write(
-                f"  {totals.exams:>12,} / {total:,} exams  {totals.days:>5} days  "
+                f"{job}  {totals.exams:>12,} / {totals.planned:,} exams  {totals.days:>5} days  "
                 f"{totals.seconds:7.0f} s  {rate:8,.0f} exams/s",
             )
             self.stdout.flush()
