@@ -74,3 +74,36 @@ def test_the_api_refuses_with_the_rule(client_for, patient, order, items, make_s
         f"/api/patients/{patient.patient_id}", HTTP_AUTHORIZATION=f"Bearer {key}"
     )
     assert response.status_code in (403, 409, 422) and response.json()["rule"] == "ARC-5"
+
+
+@pytest.mark.rules("ARC-5")
+def test_relations_through_a_report_a_loan_or_a_consultation_open_the_record(
+    order, items, patient, make_staff, ultrasound, clerk
+):
+    """Beside the department's own work, a person of another department is related to the
+    patient through a report they wrote or reviewed, an open loan of theirs, or a
+    consultation they asked for or answered; and to no one else's patient through these."""
+    from yiji.archive.models import Loan
+    from yiji.quality.models import Consultation
+    from yiji.reports.models import Report
+
+    exam = order(items["chest"])[0]
+    people = {
+        name: make_staff(Role.PHYSICIAN, department=ultrasound, name=name)
+        for name in ("写报告", "审核", "借阅", "会诊提请", "会诊答复", "无关")
+    }
+    Report.objects.create(exam=exam, author=people["写报告"], reviewer=people["审核"])
+    Loan.objects.create(
+        exam=exam, kind="borrow", medium="film", borrower=people["借阅"], borrower_name="借阅",
+        borrower_unit="超声科", purpose="会诊", status="handed_out",
+        requested_by=people["借阅"],
+    )  # fmt: skip
+    Consultation.objects.create(
+        exam=exam, kind="internal", question="?", requested_by=people["会诊提请"],
+        answered_by=people["会诊答复"],
+    )  # fmt: skip
+    for name, person in people.items():
+        assert access.may_open(person.user, patient) is (name != "无关"), name
+    seen = access.visible_exams(people["借阅"].user, exam.__class__.objects.all())
+    assert list(seen) == [exam]
+    assert not access.visible_exams(people["无关"].user, exam.__class__.objects.all()).exists()

@@ -26,7 +26,14 @@ def _related(staff: Staff, patient: Patient) -> bool:
     Requisition = apps.get_model("orders", "Requisition")  # noqa: N806
     if not Requisition.objects.filter(patient=patient).exists():
         return True  # being registered: nothing of the patient's is held anywhere yet
-    return Exam.objects.filter(patient=patient).filter(_related_exams(staff)).exists()
+    exams = Exam.objects.filter(patient=patient)
+    departments = _departments(staff)
+    # The direct relations first: most openings are a department's own work, and building
+    # the query with the three subqueries of the others was 2 ms of a 25 ms report page.
+    return (
+        exams.filter(_direct_relations(staff, departments)).exists()
+        or exams.filter(_record_relations(staff)).exists()
+    )
 
 
 def sees_every_patient(user) -> bool:
@@ -48,17 +55,31 @@ def _related_exams(staff: Staff) -> Q:
     """The exams a person has a relation to: their departments' work, what their departments
     or they ordered, what they performed, reported or reviewed, an open loan of theirs, and
     a consultation they asked for or answered."""
-    departments = list(staff.memberships.values_list("department_id", flat=True))
-    Report = apps.get_model("reports", "Report")  # noqa: N806 - looked up, not imported:
-    Loan = apps.get_model("archive", "Loan")  # noqa: N806 - the apps build on core
-    Consultation = apps.get_model("quality", "Consultation")  # noqa: N806
-    exam = OuterRef("pk")
+    return _direct_relations(staff, _departments(staff)) | _record_relations(staff)
+
+
+def _departments(staff: Staff) -> list[int]:
+    return list(staff.memberships.values_list("department_id", flat=True))
+
+
+def _direct_relations(staff: Staff, departments: list[int]) -> Q:
+    """Relations held on the exam and its requisition themselves."""
     return (
         Q(department_id__in=departments)
         | Q(requisition__ordering_department_id__in=departments)
         | Q(requisition__ordering_physician=staff)
         | Q(performed_by=staff)
-        | Exists(Report.objects.filter(Q(author=staff) | Q(reviewer=staff), exam=exam))
+    )
+
+
+def _record_relations(staff: Staff) -> Q:
+    """Relations through another record: a report, a loan, a consultation."""
+    Report = apps.get_model("reports", "Report")  # noqa: N806 - looked up, not imported:
+    Loan = apps.get_model("archive", "Loan")  # noqa: N806 - the apps build on core
+    Consultation = apps.get_model("quality", "Consultation")  # noqa: N806
+    exam = OuterRef("pk")
+    return (
+        Exists(Report.objects.filter(Q(author=staff) | Q(reviewer=staff), exam=exam))
         | Exists(Loan.objects.filter(exam=exam, borrower=staff, status__in=OPEN_LOANS))
         | Exists(
             Consultation.objects.filter(Q(requested_by=staff) | Q(answered_by=staff), exam=exam)
