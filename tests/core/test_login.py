@@ -87,6 +87,26 @@ def test_idle_session_times_out(clerk):
         assert response.status_code == 302 and response.url == "/login/"
 
 
+def test_the_shortest_idle_limit_holds_though_the_setting_is_read_only_past_it(
+    clerk, director, hospital
+):
+    """The stored limit is read only once a session has been idle for the setting's minimum:
+    set to that minimum (one minute), it still logs out at one minute and a second."""
+    shortest = policy.setting("sec.session_idle_minutes").minimum
+    policy.change(director.user, "sec.session_idle_minutes", shortest, hospital=hospital)
+    start = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
+    client = Client()
+    with time_machine.travel(start, tick=False):
+        _login(client, "clerk", PASSWORD)
+        assert client.get("/").status_code == 200  # last seen now
+    with time_machine.travel(start + dt.timedelta(minutes=shortest, seconds=-1), tick=False):
+        assert client.get("/").status_code == 200
+    later = start + dt.timedelta(minutes=shortest, seconds=1)
+    with time_machine.travel(later, tick=False):
+        response = client.get("/")
+        assert response.status_code == 302 and response.url == "/login/"
+
+
 def test_forms_need_a_csrf_token(clerk):
     client = Client(enforce_csrf_checks=True)
     assert _login(client, "clerk", PASSWORD).status_code == 403

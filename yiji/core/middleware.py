@@ -59,6 +59,16 @@ class PolicyBatchMiddleware:
             return self.get_response(request)
 
 
+def _idle_limit() -> float:
+    return policy.value("sec.session_idle_minutes") * 60
+
+
+def _shortest_idle_limit() -> float:
+    """No session idle for less than the setting's minimum can have timed out: the stored
+    value is read only past it, not on every request of a working session."""
+    return policy.setting("sec.session_idle_minutes").minimum * 60
+
+
 class IdleTimeoutMiddleware:
     """Log out a session idle longer than sec.session_idle_minutes. The moment last seen is
     stored at most once a minute, so reading pages does not write the session every time."""
@@ -70,8 +80,8 @@ class IdleTimeoutMiddleware:
         if request.user.is_authenticated and hasattr(request, "session"):
             now = time.time()
             last_seen = request.session.get(LAST_SEEN, now)
-            limit = policy.value("sec.session_idle_minutes") * 60
-            if now - last_seen > limit:
+            idle = now - last_seen
+            if idle > _shortest_idle_limit() and idle > _idle_limit():
                 logout(request)
                 messages.info(request, _("You were logged out after a period of inactivity."))
                 return redirect("login")
