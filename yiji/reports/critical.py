@@ -149,7 +149,11 @@ def clinician_alerts(user) -> list[CriticalResult]:
     if not may(user, Action.READ_RESULTS) or getattr(user, "staff", None) is None:
         return []
     since = timezone.now() - dt.timedelta(days=7)
-    return list(for_clinician(user).filter(acknowledged_at=None, found_at__gte=since)[:20])
+    waiting = for_clinician(user).filter(acknowledged_at=None, found_at__gte=since)
+    # On most pages there is none: asking for the ids first spares every page the joined
+    # query (a millisecond of Python to build) that only the pages with alerts need.
+    ids = list(waiting.values_list("pk", flat=True)[:20])
+    return list(waiting.filter(pk__in=ids)) if ids else []
 
 
 @carries_out("RPT-12")
