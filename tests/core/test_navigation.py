@@ -37,3 +37,22 @@ def test_the_search_box_finds_an_accession_a_page_or_patients(
     assert web.get("/go/", {"q": exam.accession.lower()})["Location"] == f"/exams/{exam.pk}/"
     assert web.get("/go/", {"q": "Turnaround"}, HTTP_ACCEPT_LANGUAGE="en")["Location"] == "/tat/"
     assert web.get("/go/", {"q": "zsm"})["Location"] == "/patients/?q=zsm"
+
+
+def test_the_menus_follow_each_persons_roles_when_they_change(client_for, make_staff):
+    """The entries are kept per set of roles (core.navigation): a role given or taken away
+    shows on the next page, and a colleague's roles never leak into another's menus."""
+    from yiji.core.models import RoleAssignment
+
+    clinician = make_staff(Role.CLINICIAN)
+    engineer = make_staff(Role.ENGINEER)
+    assert "/equipment/" not in _nav(client_for(clinician).get("/", HTTP_ACCEPT_LANGUAGE="en").text)
+    assert "/equipment/" in _nav(client_for(engineer).get("/", HTTP_ACCEPT_LANGUAGE="en").text)
+    RoleAssignment.objects.create(staff=clinician, role=Role.ENGINEER, department=None)
+    assert "/equipment/" in _nav(client_for(clinician).get("/", HTTP_ACCEPT_LANGUAGE="en").text)
+    RoleAssignment.objects.filter(staff=engineer).delete()
+    assert "/equipment/" not in _nav(client_for(engineer).get("/", HTTP_ACCEPT_LANGUAGE="en").text)
+
+
+def _nav(page: str) -> str:
+    return page.split('<nav class="main"', 1)[1].split("</nav>", 1)[0]
