@@ -5,8 +5,16 @@ template), against the login page measured in the same run (the framework's floo
     DATABASE_URL=postgres://.../yiji_bench_20m .venv/bin/python bench/pages.py --user director
     .venv/bin/python bench/pages.py --user clerk /desk/ "/desk/?q=zh"
 
-Prints p50 and p95 per page over --runs requests (after one warm-up request each) and the
-ratio of each page's p50 to the floor's."""
+Prints p50 and p95 per page over --runs requests (after one warm-up request each), the
+process CPU a request takes (Python only: the database's own CPU is not in it) and the ratio
+of each page's p50 to the floor's.
+
+    DATABASE_URL=.../yiji_bench_1m .venv/bin/python bench/pages.py --stress-mix
+
+`--stress-mix` measures the pages of the web load test (bench/locustfile.py), each as the
+role that opens it, and prints their CPU weighted by their share of its requests: what the
+server's Python spends on an average request of the load (the API's new requisition and
+the report's autosave, both posts, are left out)."""
 
 from __future__ import annotations
 
@@ -31,17 +39,47 @@ PAGES = [
 ]
 
 
-def timed(client, url: str, runs: int) -> tuple[float, float]:
+def timed(client, url: str, runs: int) -> tuple[float, float, float]:
     client.get(url)  # warm-up: caches and first-use imports
-    samples = []
+    samples, cpu = [], 0.0
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         response = client.get(url)
         samples.append((time.perf_counter() - start) * 1000)
+        cpu += time.process_time() - start_cpu
         if response.status_code != 200:
             raise SystemExit(f"{url}: status {response.status_code}")
     samples.sort()
-    return statistics.median(samples), samples[max(0, int(len(samples) * 0.95) - 1)]
+    p95 = samples[max(0, int(len(samples) * 0.95) - 1)]
+    return statistics.median(samples), p95, cpu / runs * 1000
+
+
+def stress_mix() -> list[tuple[str, str, float]]:
+    """(user, page, share of the load's requests) for the GET pages of bench/locustfile.py:
+    the role's weight times the task's share of the role's tasks, on real rows as
+    bench/load.py picks them."""
+    from yiji.core.models import Room
+    from yiji.orders.models import OPEN_STATUSES, Exam
+    from yiji.reports.models import Report
+
+    recent = Exam.objects.filter(department__code="RAD").exclude(modality="LAB").order_by("-pk")
+    exam = recent.filter(status__in=OPEN_STATUSES).values_list("pk", flat=True).first()
+    draft = recent.filter(status="completed", report__status="draft").values_list("pk", flat=True)
+    result = Report.objects.filter(
+        status__in=["final", "amended"], exam__requisition__ordering_department__code="ED"
+    ).order_by("-pk")
+    room = Room.objects.exclude(modalities=[]).values_list("pk", flat=True).first()
+    return [
+        ("clerk", "/worklist/", 0.30 * 4 / 9),
+        ("clerk", "/worklist/?modality=CT", 0.30 * 2 / 9),
+        ("clerk", "/patients/?q=王", 0.30 * 2 / 9),
+        ("tech", f"/rooms/{room}/queue/", 0.25 * 3 / 5),
+        ("tech", f"/exams/{exam}/", 0.25 * 2 / 5),
+        ("physician", "/reading/", 0.25 * 2 / 5),
+        ("physician", f"/exams/{draft.first()}/report/", 0.25 * 3 / 5),
+        ("clinician", "/results/", 0.20 * 2 / 5),
+        ("clinician", f"/results/{result.values_list('pk', flat=True).first()}/", 0.20 * 3 / 5),
+    ]
 
 
 def main() -> None:
@@ -49,6 +87,7 @@ def main() -> None:
     parser.add_argument("--user", default="director")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("pages", nargs="*", default=PAGES)
+    parser.add_argument("--stress-mix", action="store_true", help="the load test's pages")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yiji.settings")
     import django
@@ -60,14 +99,22 @@ def main() -> None:
 
     setup_test_environment()  # the test client's host and the in-memory e-mail
     anonymous = Client()
-    floor, floor_p95 = timed(anonymous, "/login/", args.runs)
-    client = Client()
-    client.force_login(get_user_model().objects.get(username=args.user))
-    print(f"{'page':32} {'p50 ms':>8} {'p95 ms':>8} {'× floor':>8}")
-    print(f"{'/login/ (floor)':32} {floor:8.1f} {floor_p95:8.1f} {1:8.1f}")
-    for url in args.pages:
-        p50, p95 = timed(client, url, args.runs)
-        print(f"{url:32} {p50:8.1f} {p95:8.1f} {p50 / floor:8.1f}")
+    floor, floor_p95, floor_cpu = timed(anonymous, "/login/", args.runs)
+    pages = stress_mix() if args.stress_mix else [(args.user, url, 0) for url in args.pages]
+    print(f"{'page':32} {'user':10} {'p50 ms':>8} {'p95 ms':>8} {'CPU ms':>8} {'× floor':>8}")
+    print(f"{'/login/ (floor)':32} {'':10} {floor:8.1f} {floor_p95:8.1f} {floor_cpu:8.1f} {1:8.1f}")
+    clients: dict[str, Client] = {}
+    weighted = 0.0
+    for user, url, share in pages:
+        if user not in clients:
+            clients[user] = Client()
+            clients[user].force_login(get_user_model().objects.get(username=user))
+        p50, p95, cpu = timed(clients[user], url, args.runs)
+        weighted += share * cpu
+        print(f"{url:32} {user:10} {p50:8.1f} {p95:8.1f} {cpu:8.1f} {p50 / floor:8.1f}")
+    if args.stress_mix:
+        total = sum(share for _user, _url, share in pages)
+        print(f"\nCPU per request of the mix (GET pages, weighted): {weighted / total:.1f} ms")
 
 
 if __name__ == "__main__":
