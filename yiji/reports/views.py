@@ -190,7 +190,13 @@ def reading(request: HttpRequest) -> HttpResponse:
 
 @requires(Action.WRITE_REPORT)
 def report_page(request: HttpRequest, pk: int) -> HttpResponse:
-    exam = get_object_or_404(Exam.objects.select_related("patient", "item", "requisition"), pk=pk)
+    # The department for the report's deadline, the ordering department for the context panel.
+    exam = get_object_or_404(
+        Exam.objects.select_related(
+            "patient", "item", "department", "requisition__ordering_department"
+        ),
+        pk=pk,
+    )
     if refused := gate(request, exam.patient, "report"):
         return refused
     report = (
