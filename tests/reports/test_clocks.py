@@ -111,6 +111,26 @@ def test_the_reading_list_shows_each_deadline_in_a_fixed_number_of_queries(
     assert len(page.context["rows"]) == 11 and many == few
 
 
+@pytest.mark.rules("RPT-5")
+def test_the_reading_list_and_the_editor_show_the_deadline_the_escalation_runs_against(
+    frozen_clock, completed, items, doctor, client_for, director, hospital
+):
+    """The deadline is fixed when the exam is completed; a policy changed afterwards applies
+    to exams completed after it. The reading list and the editor show the recorded deadline,
+    the one the reminders and the escalation use, not one worked out again."""
+    from yiji.core import policy
+
+    exam = _finished_at(frozen_clock, completed, items["ct_head"], at(10, 0), priority="urgent")
+    policy.change(director.user, "rpt.emergency_ct_report_minutes", 60, hospital=hospital)
+    client = client_for(doctor("attending"))
+    listed = client.get("/reading/").context["rows"]
+    assert [row[1:3] for row in listed if row[0].pk == exam.pk] == [(at(10, 30), "RPT-5")]
+    assert client.get(f"/exams/{exam.pk}/report/").context["ws"]["deadline"] == at(10, 30)
+    later = _finished_at(frozen_clock, completed, items["ct_head"], at(10, 5), priority="urgent")
+    listed = client.get("/reading/").context["rows"]
+    assert [row[1] for row in listed if row[0].pk == later.pk] == [at(11, 5)]
+
+
 @pytest.mark.rules("RPT-7")
 def test_a_preliminary_report_has_its_own_clock_to_the_final_signature(
     frozen_clock, completed, items, chain, doctor, client_for

@@ -53,3 +53,12 @@ def deadline(exam: Exam) -> tuple[dt.datetime | None, str]:
         hours = policy.value("rpt.outpatient_ct_mr_report_hours", department=dept)
         return done + dt.timedelta(hours=hours), "RPT-4"
     return None, ""
+
+
+def due(exam: Exam) -> tuple[dt.datetime | None, str]:
+    """The deadline recorded when the exam was completed, which the reminders and the
+    escalation run against (reports.clocks); computed only where none was recorded (an
+    exam whose modality has no clock, or completed before deadlines were kept)."""
+    if exam.report_due_rule:
+        return exam.report_due_at, exam.report_due_rule
+    return deadline(exam)

@@ -98,12 +98,12 @@ def reading_count(user, tab: str) -> int:
     return Report.objects.filter(**keep).exclude(**leave_out).count()
 
 
-# What a reading list row shows and its deadline (exams.clocks.deadline) reads. Loading every
+# What a reading list row shows and its deadline (exams.clocks.due) reads. Loading every
 # column of the five joined models (a thousand timestamps a page) was about a fifth of it.
 READING_COLUMNS = (
-    "priority", "modality", "status", "completed_at", "patient__name", "patient__source",
-    "item__name", "report__status", "requisition__created_at", "department__hospital_id",
-    "department__code",
+    "priority", "modality", "status", "completed_at", "report_due_at", "report_due_rule",
+    "patient__name", "patient__source", "item__name", "report__status",
+    "requisition__created_at", "department__hospital_id", "department__code",
 )  # fmt: skip
 
 
@@ -148,7 +148,7 @@ def reading(request: HttpRequest) -> HttpResponse:
             Q(claim__staff=request.user.staff) | Q(report__author=request.user.staff)
         )
     with policy.batch():
-        rows = [(exam, *exam_clocks.deadline(exam)) for exam in rows[:100]]
+        rows = [(exam, *exam_clocks.due(exam)) for exam in rows[:100]]
     # Most urgent first, then the nearest deadline (a late one before all others).
     far = timezone.now() + dt.timedelta(days=3650)
     rows.sort(key=lambda row: (row[0].priority != Priority.URGENT, row[1] or far))

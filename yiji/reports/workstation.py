@@ -60,7 +60,7 @@ def context(exam: Exam, now: dt.datetime | None = None) -> dict:
     record = ExamRecord.objects.filter(exam=exam).first()
     deadline, rule = (None, "")
     if exam.status == ExamStatus.COMPLETED:
-        deadline, rule = exam_clocks.deadline(exam)
+        deadline, rule = exam_clocks.due(exam)
     left = int((deadline - now).total_seconds() // 60) if deadline else None
     return {
         "age": exam.patient.age_on(timezone.localdate(exam.completed_at or now)),
