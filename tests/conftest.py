@@ -109,6 +109,17 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (Chinese): Django's test client leaves the
+    language of the last page it asked for active in the thread, so a page asked in English
+    made the next test's service messages English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: a figure cached for a minute by one test's page
     (the worklist's weekly SCH-6 rate) is not another test's answer."""

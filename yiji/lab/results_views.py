@@ -16,9 +16,12 @@ RESULTS_PAGE = 50  # reports and lab results each
 # A results list row needs neither the report's text nor the requisition's.
 RESULT_LIST_COLUMNS = (
     "status", "released_at", "final_at", "preliminary_at", "exam__patient__name",
-    "exam__item__name", "exam__requisition__id",
+    "exam__item__name", "exam__item__name_en", "exam__requisition__id",
 )  # fmt: skip
-LAB_LIST_COLUMNS = ("released_at", "exam__patient__name", "exam__item__name", "verified_by__name")
+LAB_LIST_COLUMNS = (
+    "released_at", "exam__patient__name", "exam__item__name", "exam__item__name_en",
+    "verified_by__name",
+)  # fmt: skip
 
 
 @requires(Action.READ_RESULTS)

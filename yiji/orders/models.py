@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from yiji.core.models import Department, Patient, Room, Staff
@@ -35,6 +36,12 @@ class ContrastRoute(models.TextChoices):
     RECTAL = "rectal", _("Rectal")
     INTRA_CAVITARY = "intra_cavitary", _("Intracavitary")
     INTRA_ARTERIAL = "intra_arterial", _("Intra-arterial")
+
+
+def in_page_language(name: str, name_en: str) -> str:
+    """A catalogue name as the page shows it: the English name on English pages where the
+    catalogue keeps one, else the hospital's own."""
+    return name_en if name_en and (get_language() or "").startswith("en") else name
 
 
 class ExamItem(models.Model):
@@ -70,6 +77,10 @@ class ExamItem(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        return in_page_language(self.name, self.name_en)
 
     @property
     def uses_contrast(self) -> bool:

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from yiji.core import access
 from yiji.core.models import Patient, Sex
-from yiji.orders.models import OPEN_STATUSES, Exam, ExamStatus, Priority
+from yiji.orders.models import OPEN_STATUSES, Exam, ExamStatus, Priority, in_page_language
 
 ORDER = ("-priority", "created_at", "pk")
 
@@ -23,6 +23,11 @@ class Coded:
     pk: int
     code: str
     name: str
+    name_en: str = ""  # rooms have none
+
+    @property
+    def display_name(self) -> str:
+        return in_page_language(self.name, self.name_en)
 
 
 @dataclass(slots=True)
@@ -88,7 +93,7 @@ _EXAM = (
 )  # fmt: skip
 _PATIENT = ("patient_id", "patient__patient_id", "patient__name", "patient__sex",
             "patient__birth_date")  # fmt: skip
-_ITEM = ("item_id", "item__code", "item__name")
+_ITEM = ("item_id", "item__code", "item__name", "item__name_en")
 _ROOM = ("room_id", "room__code", "room__name")
 _COLUMNS = _EXAM + _PATIENT + _ITEM + _ROOM
 _P, _I, _R = len(_EXAM), len(_EXAM) + len(_PATIENT), len(_COLUMNS) - len(_ROOM)

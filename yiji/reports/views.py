@@ -102,7 +102,7 @@ def reading_count(user, tab: str) -> int:
 # column of the five joined models (a thousand timestamps a page) was about a fifth of it.
 READING_COLUMNS = (
     "priority", "modality", "status", "completed_at", "report_due_at", "report_due_rule",
-    "patient__name", "patient__source", "item__name", "report__status",
+    "patient__name", "patient__source", "item__name", "item__name_en", "report__status",
     "requisition__created_at", "department__hospital_id", "department__code",
 )  # fmt: skip
 
