@@ -18,6 +18,8 @@ def test_the_daily_screens_name_an_item_in_the_pages_language(
     screens = [
         (desk, "/worklist/"),
         (desk, f"/exams/{waiting.pk}/"),
+        (desk, f"/requisitions/{waiting.requisition_id}/"),
+        (desk, "/archive/"),
         (reader, "/reading/"),
         (reader, f"/exams/{done.pk}/report/"),
     ]
