@@ -44,7 +44,8 @@ def sessions(user, count: int) -> list[str]:
 
 
 def load_data(users_per_role: int) -> dict:
-    """Ids the simulated users pick from: real rows of the generated hospital."""
+    """Ids the simulated users pick from (real rows of the generated hospital), with the
+    sessions and the API token they use."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yiji.settings")
     import django
 
@@ -52,21 +53,30 @@ def load_data(users_per_role: int) -> dict:
     from django.contrib.auth import get_user_model
 
     from yiji.core import accounts
-    from yiji.core.models import Patient, Room
-    from yiji.orders.models import OPEN_STATUSES, Exam, ExamItem
-    from yiji.reports.models import Report
     from yiji.site.demo import hospital as demo
 
     users = get_user_model().objects.in_bulk(
         ["clerk", "tech", "physician", "clinician"], field_name="username"
     )
     _token, key = accounts.create_token(users["clerk"], "load test")
-    recent = Exam.objects.filter(department__code="RAD").exclude(modality="LAB")
     return {
         "password": demo.DEMO_PASSWORD,
         "sessions": {name: sessions(user, users_per_role) for name, user in users.items()},
         "token": key,
         "ward": "ED",
+        **rows_to_use(),
+    }
+
+
+def rows_to_use() -> dict[str, list]:
+    """The rows the load's requests open (bench/pages.py --stress-mix opens the first of
+    each): patients, items and rooms, open exams, drafts to report, released results."""
+    from yiji.core.models import Patient, Room
+    from yiji.orders.models import OPEN_STATUSES, Exam, ExamItem
+    from yiji.reports.models import Report
+
+    recent = Exam.objects.filter(department__code="RAD").exclude(modality="LAB")
+    return {
         "patients": list(
             Patient.objects.order_by("-pk").values_list("patient_id", flat=True)[:500]
         ),

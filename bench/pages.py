@@ -56,29 +56,21 @@ def timed(client, url: str, runs: int) -> tuple[float, float, float]:
 
 def stress_mix() -> list[tuple[str, str, float]]:
     """(user, page, share of the load's requests) for the GET pages of bench/locustfile.py:
-    the role's weight times the task's share of the role's tasks, on real rows as
-    bench/load.py picks them."""
-    from yiji.core.models import Room
-    from yiji.orders.models import OPEN_STATUSES, Exam
-    from yiji.reports.models import Report
+    the role's weight times the task's share of the role's tasks, on the first of the rows
+    bench/load.py picks from."""
+    from bench.load import rows_to_use
 
-    recent = Exam.objects.filter(department__code="RAD").exclude(modality="LAB").order_by("-pk")
-    exam = recent.filter(status__in=OPEN_STATUSES).values_list("pk", flat=True).first()
-    draft = recent.filter(status="completed", report__status="draft").values_list("pk", flat=True)
-    result = Report.objects.filter(
-        status__in=["final", "amended"], exam__requisition__ordering_department__code="ED"
-    ).order_by("-pk")
-    room = Room.objects.exclude(modalities=[]).values_list("pk", flat=True).first()
+    rows = {key: ids[0] for key, ids in rows_to_use().items()}
     return [
         ("clerk", "/worklist/", 0.30 * 4 / 9),
         ("clerk", "/worklist/?modality=CT", 0.30 * 2 / 9),
         ("clerk", "/patients/?q=王", 0.30 * 2 / 9),
-        ("tech", f"/rooms/{room}/queue/", 0.25 * 3 / 5),
-        ("tech", f"/exams/{exam}/", 0.25 * 2 / 5),
+        ("tech", f"/rooms/{rows['rooms']}/queue/", 0.25 * 3 / 5),
+        ("tech", f"/exams/{rows['open_exams']}/", 0.25 * 2 / 5),
         ("physician", "/reading/", 0.25 * 2 / 5),
-        ("physician", f"/exams/{draft.first()}/report/", 0.25 * 3 / 5),
+        ("physician", f"/exams/{rows['drafts']}/report/", 0.25 * 3 / 5),
         ("clinician", "/results/", 0.20 * 2 / 5),
-        ("clinician", f"/results/{result.values_list('pk', flat=True).first()}/", 0.20 * 3 / 5),
+        ("clinician", f"/results/{rows['results']}/", 0.20 * 3 / 5),
     ]
 
 

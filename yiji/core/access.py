@@ -29,7 +29,7 @@ def _related(staff: Staff, patient: Patient) -> bool:
     exams = Exam.objects.filter(patient=patient)
     departments = _departments(staff)
     # The direct relations first: most openings are a department's own work, and building
-    # the query with the three subqueries of the others was 2 ms of a 25 ms report page.
+    # the query with the three subqueries of the others was half of this check's 2.4 ms.
     return (
         exams.filter(_direct_relations(staff, departments)).exists()
         or exams.filter(_record_relations(staff)).exists()

@@ -112,7 +112,7 @@ def items_for(user) -> list[dict]:
     """The entries the user may see. Whether a user may do an action, asked without an
     object, depends only on the roles they hold and whether hospital-wide
     (permissions.may), so the list is built once per such set of roles and kept: building
-    it (30 permission checks and URL reversals) was a millisecond of every page. Callers
+    it (30 permission checks and URL reversals) was 0.2 ms of every page. Callers
     read it and never change it."""
     held = frozenset((a.role, a.department_id is None) for a in role_assignments(user))
     items = _ITEMS_BY_ROLES.get(held)

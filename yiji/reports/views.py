@@ -110,7 +110,7 @@ READING_COLUMNS = (
 def _labels(exam: Exam) -> tuple[str, str]:
     """A reading list row's priority and report status as shown. In the template, `e.report`
     on an exam without one raised and made Django's lookup list the exam's attributes, and
-    each get_FOO_display rebuilt its choices: together a tenth of the list's rendering."""
+    each get_FOO_display rebuilt its choices: together a fifth of the list's rendering."""
     report = getattr(exam, "report", None)  # select_related: no query either way
     return (
         exam.get_priority_display(),
